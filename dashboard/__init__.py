@@ -1,0 +1,1 @@
+"""Missile-defense geography dashboard: article -> places -> geocodes -> map."""

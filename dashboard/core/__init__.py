@@ -1,0 +1,1 @@
+"""Pure core: no Streamlit, no network, no file writes."""

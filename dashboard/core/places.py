@@ -1,0 +1,47 @@
+"""The value every geocoder returns: a place mention with its coordinates and provenance."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SOURCES = ("cache", "gazetteer", "nominatim", "curated", "none")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place mention in a text, placed on the globe (or not).
+
+    ``start``/``end`` are Python character offsets into the text (``end`` exclusive).
+    ``lat``/``lon`` are ``None`` when the mention could not be placed; ``source`` then is
+    ``"none"``. ``precision_km`` is the radius within which the point is believed to lie
+    (a country's reference point is coarse, a town is fine). ``feature`` is one of
+    ``country``, ``admin1``, ``city``, ``continent``, ``region``, ``site`` or ``unknown``.
+    """
+
+    name: str
+    start: int
+    end: int
+    lat: float | None
+    lon: float | None
+    source: str
+    confidence: float
+    precision_km: float | None = None
+    feature: str = "unknown"
+    country_code: str | None = None
+    geonameid: int | None = None
+
+    @property
+    def placed(self) -> bool:
+        """True when the mention has coordinates."""
+        return self.lat is not None and self.lon is not None
+
+    def to_json(self) -> dict[str, object]:
+        """The batch CLI's place object (DESIGN.md contract)."""
+        return {
+            "name": self.name,
+            "start": self.start,
+            "end": self.end,
+            "lat": self.lat,
+            "lon": self.lon,
+            "source": self.source,
+            "confidence": round(self.confidence, 3),
+        }

@@ -1,0 +1,1 @@
+"""Services: geocoding chain and storage (may touch the disk and, when asked, the network)."""

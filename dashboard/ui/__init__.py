@@ -1,0 +1,1 @@
+"""Streamlit render helpers: the only package, with app.py, that imports streamlit."""
