@@ -1,0 +1,40 @@
+"""The one place that makes untrusted text safe for where it is shown.
+
+Article text, titles, outlets and place names are untrusted: they may contain HTML,
+JavaScript template syntax or Markdown directives. Folium inserts popup and tooltip
+text into JavaScript template literals without escaping (so ``${...}`` runs and a
+backtick or a backslash breaks the script), and ``st.markdown`` reads ``$...$`` as
+LaTeX and ``:red[...]`` as a colour directive.
+"""
+from __future__ import annotations
+
+import html
+
+_JS_TEMPLATE_ENTITIES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|$:~^=&\"'")
+_INVISIBLE_CONTROLS = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def for_html(text: str) -> str:
+    """Return ``text`` as inert HTML that is also safe inside a JS template literal.
+
+    HTML-escapes ``& < > " '`` and then entity-encodes backtick, ``$`` and backslash, so
+    the browser shows the characters and nothing is interpreted.
+    """
+    escaped = html.escape(text, quote=True)
+    return "".join(_JS_TEMPLATE_ENTITIES.get(char, char) for char in escaped)
+
+
+def for_markdown(text: str) -> str:
+    """Return ``text`` backslash-escaped so Streamlit's Markdown shows it literally.
+
+    Every Markdown, HTML, LaTeX (``$``) and directive (``:``, ``[``) character is
+    escaped; bidirectional override characters are dropped so they cannot reorder
+    the surrounding interface text.
+    """
+    out = []
+    for char in text:
+        if ord(char) in _INVISIBLE_CONTROLS:
+            continue
+        out.append("\\" + char if char in _MARKDOWN_SPECIAL else char)
+    return "".join(out)

@@ -1,0 +1,72 @@
+"""What the article says about a site: its sentences, the mention highlighted, and who
+is speaking."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dashboard.core.article import Sentence, sentence_at
+from dashboard.core.quotes import Attribution, attribute
+from dashboard.core.sites import SiteMention
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """One sentence that refers to a site.
+
+    ``spans`` are the referring phrases as offsets into ``sentence.text``; ``ordinal``
+    counts from 1 to ``total`` over the site's excerpts.
+    """
+
+    site_id: str
+    sentence: Sentence
+    spans: tuple[tuple[int, int], ...]
+    link: str
+    ordinal: int
+    total: int
+    attribution: Attribution | None
+
+
+def excerpts_for_site(
+    site_id: str, sentences: tuple[Sentence, ...], mentions: Sequence[SiteMention]
+) -> tuple[Excerpt, ...]:
+    """Return one excerpt per sentence that refers to ``site_id``, in article order.
+
+    A sentence counts as ``named`` when any of its phrases names the site itself.
+    """
+    by_sentence: dict[int, list[SiteMention]] = {}
+    for mention in mentions:
+        if mention.site_id != site_id:
+            continue
+        sentence = sentence_at(sentences, mention.start)
+        if sentence is not None:
+            by_sentence.setdefault(sentence.index, []).append(mention)
+    total = len(by_sentence)
+    excerpts = []
+    for ordinal, (index, found) in enumerate(sorted(by_sentence.items()), start=1):
+        sentence = sentences[index]
+        spans = tuple(
+            (max(m.start, sentence.start) - sentence.start, min(m.end, sentence.end) - sentence.start) for m in found
+        )
+        link = "named" if any(m.link == "named" for m in found) else "inferred"
+        excerpts.append(
+            Excerpt(site_id, sentence, spans, link, ordinal, total, attribute(sentences, index))
+        )
+    return tuple(excerpts)
+
+
+def split_highlight(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` into (piece, highlighted) runs for the given spans (overlaps merged)."""
+    runs: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        start = max(start, cursor)
+        if end <= start:
+            continue
+        if start > cursor:
+            runs.append((text[cursor:start], False))
+        runs.append((text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        runs.append((text[cursor:], False))
+    return runs

@@ -1,0 +1,78 @@
+"""An article's geography: its places joined with the curated sites, filtered by the view."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+from dashboard.core.article import Article, Sentence, split_sentences
+from dashboard.core.places import Place
+from dashboard.core.sites import Site, SiteMention, SiteReference, find_site_mentions
+from dashboard.core.viewstate import ViewState
+
+SAME_POINT_KM = 1.0
+
+
+@dataclass(frozen=True)
+class ArticleGeography:
+    """Everything the dashboard shows for one article (immutable, cacheable)."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    places: tuple[Place, ...]
+    site_mentions: tuple[SiteMention, ...]
+    sites: tuple[Site, ...]  # curated sites the article refers to
+    notices: tuple[str, ...] = ()
+
+    def site(self, site_id: str) -> Site | None:
+        """Return the referred site with that id, or None."""
+        return next((s for s in self.sites if s.id == site_id), None)
+
+
+def build_geography(
+    article: Article,
+    places: Sequence[Place],
+    sites: Sequence[Site],
+    references: tuple[SiteReference, ...],
+    notices: Sequence[str] = (),
+) -> ArticleGeography:
+    """Join an article's geocoded places with the curated sites it refers to."""
+    mentions = find_site_mentions(article.text, references)
+    referred = {m.site_id for m in mentions}
+    return ArticleGeography(
+        article=article,
+        sentences=split_sentences(article.text),
+        places=tuple(places),
+        site_mentions=mentions,
+        sites=tuple(s for s in sites if s.id in referred),
+        notices=tuple(notices),
+    )
+
+
+def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
+    """The referred sites that pass the proposal and role filters."""
+    return tuple(s for s in geo.sites if s.proposal in view.proposals and s.role in view.roles)
+
+
+def other_places(geo: ArticleGeography) -> tuple[tuple[Place, int], ...]:
+    """Placed article mentions that are not curated sites: one (place, count) per point.
+
+    Mentions placed at (nearly) the same point as a referred site are left out: the
+    site's own marker stands for them.
+    """
+    grouped: dict[tuple[float, float], list[Place]] = {}
+    for place in geo.places:
+        if place.lat is None or place.lon is None:
+            continue
+        if any(geodesic((place.lat, place.lon), (s.lat, s.lon)).km < SAME_POINT_KM for s in geo.sites):
+            continue
+        grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
+    return tuple((group[0], len(group)) for group in grouped.values())
+
+
+def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[tuple[Place, int], ...]:
+    """Other places, when the ``place`` role and the ``places`` layer are both on."""
+    if "place" not in view.roles or "places" not in view.layers:
+        return ()
+    return other_places(geo)

@@ -1,0 +1,325 @@
+"""Build the Folium map: a stable base map (basemap, controls, legend) and the
+feature groups that change with filters and selection (sites by proposal, article
+places). Every string shown on the map goes through ``escape.for_html``."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from dashboard.core.escape import for_html
+from dashboard.core.places import Place
+from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, Site
+from dashboard.core.viewstate import ViewState
+
+DEFAULT_CENTER = (45.0, 25.0)
+DEFAULT_ZOOM = 3
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+SEA_COLOUR = "#dbe9f4"
+
+
+@dataclass(frozen=True)
+class RoleStyle:
+    """How a role looks: an Okabe-Ito colour (colour-blind safe) and a distinct shape."""
+
+    colour: str
+    shape: str  # triangle, diamond, octagon, square, circle
+
+
+ROLE_STYLES = {
+    "radar": RoleStyle("#0072B2", "triangle"),
+    "interceptors": RoleStyle("#D55E00", "diamond"),
+    "threat": RoleStyle("#CC79A7", "octagon"),
+    "summit": RoleStyle("#009E73", "square"),
+    "place": RoleStyle("#6F6F6F", "circle"),
+}
+
+_SHAPES = {
+    "triangle": '<polygon points="12,2 22,21 2,21"/>',
+    "diamond": '<polygon points="12,1 23,12 12,23 1,12"/>',
+    "octagon": '<polygon points="8,2 16,2 22,8 22,16 16,22 8,22 2,16 2,8"/>',
+    "square": '<rect x="3" y="3" width="18" height="18"/>',
+    "circle": '<circle cx="12" cy="12" r="9"/>',
+}
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the map's JavaScript and CSS come from (never a CDN)."""
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+
+
+LOCAL_ASSETS = MapAssets(
+    js=(("leaflet", "/app/static/leaflet/leaflet.js"), ("jquery", "/app/static/jquery/jquery.min.js")),
+    css=(("leaflet_css", "/app/static/leaflet/leaflet.css"),),
+)
+
+
+def marker_svg(role: str, size: int, selected: bool = False) -> str:
+    """Return the inline SVG for a role's marker (no untrusted text inside)."""
+    style = ROLE_STYLES[role]
+    stroke = "#000000" if selected else "#ffffff"
+    width = 3 if selected else 1.5
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="{size}" height="{size}" '
+        f'aria-hidden="true"><g fill="{style.colour}" stroke="{stroke}" stroke-width="{width}">'
+        f"{_SHAPES[style.shape]}</g></svg>"
+    )
+
+
+def site_marker(site: Site, selected: bool) -> folium.Marker:
+    """A site marker; its element carries the classes ``site-<id>`` and ``role-<role>``."""
+    size = 34 if selected else 24
+    classes = f"site-marker site-{site.id} role-{site.role}" + (" selected" if selected else "")
+    icon = folium.DivIcon(
+        html=marker_svg(site.role, size, selected),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name=classes,
+    )
+    label = f"{site.name} ({ROLE_LABELS[site.role]}, {PROPOSAL_LABELS[site.proposal]})"
+    return folium.Marker(
+        location=(site.lat, site.lon),
+        icon=icon,
+        tooltip=folium.Tooltip(for_html(label), sticky=False),
+        alt=label,
+        title=label,
+        z_index_offset=1000 if selected else 0,
+    )
+
+
+def place_marker(place: Place, mentions: int) -> folium.Marker:
+    """A smaller marker for an article place that is not a curated site."""
+    icon = folium.DivIcon(
+        html=marker_svg("place", 14),
+        icon_size=(14, 14),
+        icon_anchor=(7, 7),
+        class_name="place-marker",
+    )
+    times = "1 mention" if mentions == 1 else f"{mentions} mentions"
+    label = f"{place.name} (place named in the article, {times}; source: {place.source})"
+    return folium.Marker(location=(place.lat, place.lon), icon=icon, tooltip=folium.Tooltip(for_html(label), sticky=False), alt=label)
+
+
+def build_feature_groups(
+    sites: Sequence[Site], places: Sequence[tuple[Place, int]], view: ViewState
+) -> list[folium.FeatureGroup]:
+    """One group per proposal with the visible sites, plus one with the article places.
+
+    ``places`` are (place, number of mentions) pairs already filtered to those shown.
+    """
+    groups = []
+    for proposal in PROPOSALS:
+        group = folium.FeatureGroup(name=PROPOSAL_LABELS[proposal], show=True)
+        for site in sites:
+            if site.proposal == proposal:
+                site_marker(site, selected=site.id == view.site).add_to(group)
+        groups.append(group)
+    places_group = folium.FeatureGroup(name="Other places in the article", show="places" in view.layers)
+    for place, count in places:
+        place_marker(place, count).add_to(places_group)
+    groups.append(places_group)
+    return groups
+
+
+class _Legend(MacroElement):
+    """A static legend control (its HTML is built from constants only)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "map-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = "".join(
+            f'<div class="legend-row">{marker_svg(role, 14)} <span>{ROLE_LABELS[role]}</span></div>'
+            for role in ROLE_STYLES
+        )
+        self.html = f'<div class="legend-title">Roles</div>{rows}'
+
+
+class _FullscreenButton(MacroElement):
+    """A control that shows the map full screen (Fullscreen API; no third-party plugin)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var button = L.DomUtil.create("button", "map-fullscreen-button");
+                button.type = "button";
+                button.title = "Full screen";
+                button.setAttribute("aria-label", "Show the map full screen");
+                button.textContent = "\u26F6";
+                L.DomEvent.disableClickPropagation(button);
+                L.DomEvent.on(button, "click", function () {
+                    var box = map.getContainer();
+                    if (document.fullscreenElement) { document.exitFullscreen(); }
+                    else if (box.requestFullscreen) { box.requestFullscreen().catch(function () {}); }
+                });
+                return button;
+            };
+            control.addTo(map);
+            document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FullscreenButton"
+
+
+class _ViewInPageUrl(MacroElement):
+    """Keep the page's URL (lat, lon, zoom) in step with the map view without a rerun,
+    and offer a "Copy link" button that copies that URL.
+
+    Streamlit rewrites the URL from the server's copy of the query string after a rerun,
+    and the server never sees the map view (reading it back would rerun the script on
+    every pan), so the view is written again whenever it is missing or stale.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function pageUrl() {
+                try {
+                    var page = window.parent;
+                    if (!page || page === window) { return null; }
+                    return new URL(page.location.href);
+                } catch (err) { return null; }  // not inside a page of the same origin
+            }
+            function writeView() {
+                var url = pageUrl();
+                if (!url) { return; }
+                var centre = map.getCenter().wrap();
+                var wanted = {lat: centre.lat.toFixed(4), lon: centre.lng.toFixed(4), zoom: String(map.getZoom())};
+                var stale = false;
+                for (var key in wanted) {
+                    if (url.searchParams.get(key) !== wanted[key]) { url.searchParams.set(key, wanted[key]); stale = true; }
+                }
+                if (stale) { window.parent.history.replaceState(window.parent.history.state, "", url.toString()); }
+            }
+            map.on("moveend", writeView);
+            setInterval(writeView, 500);
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var button = L.DomUtil.create("button", "map-copy-link-button");
+                button.type = "button";
+                button.textContent = "Copy link";
+                button.setAttribute("aria-label", "Copy a link to this view");
+                L.DomEvent.disableClickPropagation(button);
+                L.DomEvent.on(button, "click", function () {
+                    writeView();
+                    var url = pageUrl();
+                    var text = url ? url.toString() : window.location.href;
+                    var done = function () { button.textContent = "Link copied"; setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
+                    if (navigator.clipboard && navigator.clipboard.writeText) {
+                        navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this link:", text); });
+                    } else { window.prompt("Copy this link:", text); }
+                });
+                return button;
+            };
+            control.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewInPageUrl"
+
+
+_MAP_CSS = f"""
+<style>
+  .leaflet-container {{ background: {SEA_COLOUR}; }}
+  .site-marker, .place-marker {{ background: none; border: none; }}
+  .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+  .map-legend {{ background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+                 font: 12px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+  .map-legend .legend-title {{ font-weight: bold; margin-bottom: 2px; }}
+  .map-legend .legend-row {{ display: flex; align-items: center; gap: 4px; }}
+  .map-copy-link-button {{ height: 30px; padding: 0 8px; background: #fff; cursor: pointer; font: 13px sans-serif;
+                           border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .map-fullscreen-button {{ width: 34px; height: 34px; font-size: 18px; background: #fff; cursor: pointer;
+                            border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+</style>
+"""
+
+
+def build_base_map(
+    view: ViewState,
+    outlines: dict | None,
+    assets: MapAssets = LOCAL_ASSETS,
+    sync_url: bool = True,
+) -> folium.Map:
+    """The part of the map that does not change with filters or selection.
+
+    ``outlines`` is the offline basemap GeoJSON, drawn when ``view.basemap`` is
+    ``offline``; otherwise OpenStreetMap tiles are used, with their attribution.
+    """
+    centre = (view.lat, view.lon) if view.lat is not None and view.lon is not None else DEFAULT_CENTER
+    fmap = folium.Map(
+        location=centre,
+        zoom_start=view.zoom or DEFAULT_ZOOM,
+        tiles=None,
+        control_scale=True,
+        world_copy_jump=True,
+        prefer_canvas=False,
+    )
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    if view.basemap == "offline" and outlines is not None:
+        from dashboard.core.basemap import basemap_layer
+
+        basemap_layer(outlines).add_to(fmap)
+    else:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(fmap)
+    fmap.get_root().header.add_child(Element(_MAP_CSS), name="dashboard_css")
+    _Legend().add_to(fmap)
+    _FullscreenButton().add_to(fmap)
+    if sync_url:
+        _ViewInPageUrl().add_to(fmap)
+    return fmap
+
+
+def build_map(
+    view: ViewState,
+    sites: Sequence[Site],
+    places: Sequence[tuple[Place, int]],
+    outlines: dict | None,
+    assets: MapAssets = LOCAL_ASSETS,
+    sync_url: bool = False,
+) -> folium.Map:
+    """A complete map (base, groups and a layer control), e.g. for export or tests."""
+    fmap = build_base_map(view, outlines, assets, sync_url=sync_url)
+    for group in build_feature_groups(sites, places, view):
+        group.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
