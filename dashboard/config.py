@@ -1,0 +1,180 @@
+"""Settings read once from the environment (DESIGN.md "Environment" contract).
+
+``load_settings()`` returns a frozen :class:`Settings`; invalid values raise :class:`ConfigError`
+at construction, naming the variable and the value, so a bad deployment fails at start-up and not
+at the first geocoding request.
+
+Variables (all optional):
+
+- ``DASHBOARD_OFFLINE``: ``1``/``true``/``yes``/``on`` (or ``0``/``false``/``no``/``off``/empty).
+  Offline forces the gazetteer geocoder: no request leaves the machine.
+- ``DASHBOARD_GEOCODER``: ``gazetteer`` (default) or ``nominatim``.
+- ``DASHBOARD_NOMINATIM_URL``: base URL of a Nominatim server, e.g. ``http://127.0.0.1:8080``
+  (default: the public https://nominatim.openstreetmap.org). ``http``/``https`` only; a path
+  prefix is kept (``https://example.org/nominatim``); no credentials, query or fragment.
+- ``DASHBOARD_ARTICLES_DIR``: a folder of extra articles.
+- ``DASHBOARD_DATA_DIR``: where caches and the article library live (default
+  ``<repository root>/.dashboard-data``).
+- ``DASHBOARD_USER_AGENT``: the identifying User-Agent sent to Nominatim (its usage policy asks
+  for one that names the application and a contact).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+GEOCODERS = ("gazetteer", "nominatim")
+DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+DEFAULT_USER_AGENT = (
+    "missile-defense-dashboard/0.1 (news-geography dashboard; set DASHBOARD_USER_AGENT to add a contact)"
+)
+DEFAULT_TIMEOUT_S = 5.0
+MAX_TIMEOUT_S = 60.0
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
+
+# User agents that Nominatim's policy (and geopy) reject: library defaults and doc samples.
+_GENERIC_USER_AGENTS = frozenset(
+    {"my-application", "my_app/1", "my_user_agent/1.0", "specify_your_app_name_here"}
+)
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+class ConfigError(ValueError):
+    """A setting has an invalid value; the message names the variable and the value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The dashboard's runtime settings; validated on construction (raises ``ConfigError``).
+
+    ``geocoder`` is always ``"gazetteer"`` when ``offline`` is true (construction enforces it).
+    ``nominatim_url`` is a normalised base URL without a trailing slash; it is only used when
+    ``geocoder == "nominatim"``.
+    """
+
+    offline: bool = False
+    geocoder: str = "gazetteer"
+    nominatim_url: str = DEFAULT_NOMINATIM_URL
+    articles_dir: Path | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    def __post_init__(self) -> None:
+        if self.geocoder not in GEOCODERS:
+            raise ConfigError(
+                f"geocoder must be one of {', '.join(GEOCODERS)}; got {self.geocoder!r}"
+            )
+        if self.offline and self.geocoder != "gazetteer":
+            object.__setattr__(self, "geocoder", "gazetteer")
+        object.__setattr__(self, "nominatim_url", normalise_service_url(self.nominatim_url))
+        _check_user_agent(self.user_agent)
+        if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)):
+            raise ConfigError(f"timeout_s must be a number of seconds; got {self.timeout_s!r}")
+        if not (math.isfinite(self.timeout_s) and 0 < self.timeout_s <= MAX_TIMEOUT_S):
+            raise ConfigError(
+                f"timeout_s must be > 0 and <= {MAX_TIMEOUT_S:g} seconds; got {self.timeout_s!r}"
+            )
+
+    @property
+    def nominatim_enabled(self) -> bool:
+        """True when geocoding may send requests to Nominatim."""
+        return self.geocoder == "nominatim" and not self.offline
+
+
+def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    """Return the settings described by ``environ``; raises ``ConfigError`` on invalid values."""
+    offline = _parse_bool("DASHBOARD_OFFLINE", environ.get("DASHBOARD_OFFLINE", ""))
+    geocoder = environ.get("DASHBOARD_GEOCODER", "").strip().lower() or "gazetteer"
+    if geocoder not in GEOCODERS:
+        raise ConfigError(
+            f"DASHBOARD_GEOCODER must be one of {', '.join(GEOCODERS)}; "
+            f"got {environ['DASHBOARD_GEOCODER']!r}"
+        )
+    url = environ.get("DASHBOARD_NOMINATIM_URL", "").strip() or DEFAULT_NOMINATIM_URL
+    try:
+        url = normalise_service_url(url)
+    except ConfigError as err:
+        raise ConfigError(f"DASHBOARD_NOMINATIM_URL: {err}") from None
+    user_agent = environ.get("DASHBOARD_USER_AGENT", "").strip() or DEFAULT_USER_AGENT
+    try:
+        _check_user_agent(user_agent)
+    except ConfigError as err:
+        raise ConfigError(f"DASHBOARD_USER_AGENT: {err}") from None
+    return Settings(
+        offline=offline,
+        geocoder=geocoder,
+        nominatim_url=url,
+        articles_dir=_parse_dir(environ.get("DASHBOARD_ARTICLES_DIR", "")),
+        data_dir=_parse_dir(environ.get("DASHBOARD_DATA_DIR", "")) or DEFAULT_DATA_DIR,
+        user_agent=user_agent,
+    )
+
+
+def normalise_service_url(url: str) -> str:
+    """Return ``url`` as ``scheme://host[:port][/path]`` without a trailing slash.
+
+    Raises ``ConfigError`` for anything but an http(s) URL with a host, or for a URL with
+    credentials, a query or a fragment.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(f"a Nominatim URL must be a non-empty string; got {url!r}")
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError for a malformed port
+    except ValueError as err:
+        raise ConfigError(f"not a valid URL ({err}): {url!r}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"the URL scheme must be http or https; got {url!r}")
+    if not parts.hostname:
+        raise ConfigError(f"the URL has no host name: {url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"the URL must not contain credentials: {url!r}")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"the URL must not have a query or fragment: {url!r}")
+    if any(ch.isspace() for ch in text):
+        raise ConfigError(f"the URL must not contain white space: {url!r}")
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
+    return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def _check_user_agent(user_agent: str) -> None:
+    if not isinstance(user_agent, str) or not user_agent.strip():
+        raise ConfigError("the user agent must be a non-empty string naming the application")
+    if not user_agent.isprintable() or len(user_agent) > 300:
+        raise ConfigError(
+            f"the user agent must be printable and at most 300 characters: {user_agent!r}"
+        )
+    generic = user_agent.strip().lower()
+    if generic in _GENERIC_USER_AGENTS or generic.startswith("geopy/"):
+        raise ConfigError(
+            f"the user agent {user_agent!r} is a library default or a documentation sample; "
+            "Nominatim's usage policy requires one that identifies this application"
+        )
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off); got {value!r}")
+
+
+def _parse_dir(value: str) -> Path | None:
+    text = value.strip()
+    if not text:
+        return None
+    return Path(text).expanduser().resolve()

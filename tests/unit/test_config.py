@@ -1,0 +1,112 @@
+"""Settings from the environment: defaults, forced offline gazetteer, and clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_NOMINATIM_URL,
+    REPO_ROOT,
+    ConfigError,
+    Settings,
+    load_settings,
+    normalise_service_url,
+)
+
+
+def test_defaults_from_an_empty_environment() -> None:
+    settings = load_settings({})
+    assert settings.offline is False
+    assert settings.geocoder == "gazetteer"
+    assert settings.nominatim_enabled is False
+    assert settings.nominatim_url == DEFAULT_NOMINATIM_URL
+    assert settings.articles_dir is None
+    assert settings.data_dir == DEFAULT_DATA_DIR == REPO_ROOT / ".dashboard-data"
+    assert settings.timeout_s == 5.0
+    assert settings.user_agent.startswith("missile-defense-dashboard/")
+
+
+def test_reads_only_the_mapping_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_GEOCODER", "not-a-geocoder")
+    assert load_settings({}).geocoder == "gazetteer"
+    with pytest.raises(ConfigError):
+        load_settings()
+
+
+def test_nominatim_with_a_self_hosted_server() -> None:
+    settings = load_settings(
+        {"DASHBOARD_GEOCODER": " Nominatim ", "DASHBOARD_NOMINATIM_URL": "http://127.0.0.1:8080/"}
+    )
+    assert settings.geocoder == "nominatim"
+    assert settings.nominatim_enabled is True
+    assert settings.nominatim_url == "http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
+def test_offline_forces_the_gazetteer(value: str) -> None:
+    settings = load_settings({"DASHBOARD_OFFLINE": value, "DASHBOARD_GEOCODER": "nominatim"})
+    assert settings.offline is True
+    assert settings.geocoder == "gazetteer"
+    assert settings.nominatim_enabled is False
+
+
+@pytest.mark.parametrize("value", ["0", "false", "", "off"])
+def test_offline_false_values(value: str) -> None:
+    assert load_settings({"DASHBOARD_OFFLINE": value}).offline is False
+
+
+def test_directories_are_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(
+        {"DASHBOARD_DATA_DIR": "data-here", "DASHBOARD_ARTICLES_DIR": str(tmp_path / "a")}
+    )
+    assert settings.data_dir == tmp_path.resolve() / "data-here"
+    assert settings.articles_dir == tmp_path.resolve() / "a"
+
+
+@pytest.mark.parametrize(
+    ("environ", "needle"),
+    [
+        ({"DASHBOARD_OFFLINE": "maybe"}, "DASHBOARD_OFFLINE"),
+        ({"DASHBOARD_GEOCODER": "google"}, "DASHBOARD_GEOCODER"),
+        ({"DASHBOARD_NOMINATIM_URL": "ftp://example.org"}, "http or https"),
+        ({"DASHBOARD_NOMINATIM_URL": "localhost:8080"}, "http or https"),
+        ({"DASHBOARD_NOMINATIM_URL": "http://"}, "no host"),
+        ({"DASHBOARD_NOMINATIM_URL": "http://user:pw@example.org"}, "credentials"),
+        ({"DASHBOARD_NOMINATIM_URL": "http://example.org/?q=x"}, "query"),
+        ({"DASHBOARD_NOMINATIM_URL": "http://example.org:99999"}, "not a valid URL"),
+        ({"DASHBOARD_USER_AGENT": "geopy/2.5.0"}, "DASHBOARD_USER_AGENT"),
+        ({"DASHBOARD_USER_AGENT": "my-application"}, "identifies this application"),
+    ],
+)
+def test_invalid_values_raise_config_error(environ: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle) as info:
+        load_settings(environ)
+    assert isinstance(info.value, ValueError)
+
+
+def test_url_normalisation_keeps_path_port_and_ipv6() -> None:
+    assert normalise_service_url("https://example.org/nominatim/") == (
+        "https://example.org/nominatim"
+    )
+    assert normalise_service_url(" HTTP://Example.ORG:8080 ") == "http://example.org:8080"
+    assert normalise_service_url("http://[::1]:8080") == "http://[::1]:8080"
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf"), 61, "5", True])
+def test_settings_validate_timeout(timeout: object) -> None:
+    with pytest.raises(ConfigError, match="timeout_s"):
+        Settings(timeout_s=timeout)  # type: ignore[arg-type]
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.offline = True  # type: ignore[misc]
+    assert Settings(offline=True, geocoder="nominatim").geocoder == "gazetteer"
+    with pytest.raises(ConfigError, match="geocoder"):
+        Settings(geocoder="bing")
