@@ -14,7 +14,7 @@ class Place:
     ``lat``/``lon`` are ``None`` when the mention could not be placed; ``source`` then is
     ``"none"``. ``precision_km`` is the radius within which the point is believed to lie
     (a country's reference point is coarse, a town is fine). ``feature`` is one of
-    ``country``, ``admin1``, ``city``, ``continent``, ``region``, ``site`` or ``unknown``.
+    ``country``, ``admin1``, ``admin2``, ``city``, ``continent``, ``region``, ``site`` or ``unknown``.
     """
 
     name: str
