@@ -1,0 +1,143 @@
+"""Command line: ``python -m dashboard geoparse|places ...`` (core and services only)."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from dashboard.config import ConfigError, Settings, load_settings
+from dashboard.core.article import ArticleError, load_article, sentence_at, split_sentences
+from dashboard.core.gazetteer import ensure_gazetteer
+from dashboard.core.places import Place
+from dashboard.core.toponyms import geoparse
+from dashboard.services.geocoding import build_chain
+
+PlaceText = Callable[[str], Sequence[Place]]
+
+
+def _place_text_function(settings: Settings) -> PlaceText:
+    gazetteer = ensure_gazetteer()
+    chain = build_chain(settings, lambda text: geoparse(text, gazetteer))
+
+    def place_text(text: str) -> Sequence[Place]:
+        outcome = chain.place_text(text)
+        for notice in outcome.notices:
+            print(f"notice: {notice}", file=sys.stderr)
+        return outcome.places
+
+    return place_text
+
+
+def _parse_line(line: str) -> tuple[object, str]:
+    """Return (id, text) from one JSONL line; raises ValueError with the reason."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"not valid JSON ({err.msg} at column {err.colno})") from err
+    if not isinstance(record, dict):
+        raise ValueError("each line must be a JSON object")
+    if "id" not in record:
+        raise ValueError('missing "id"')
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    return record["id"], text
+
+
+def run_geoparse(lines: Iterable[str], out: TextIO, err: TextIO, place_text: PlaceText) -> int:
+    """Geoparse JSONL ``{"id", "text"}`` lines into ``{"id", "places"}`` lines, in order.
+
+    A bad line gives ``{"id": ..., "error": ...}`` on ``out`` and a message on ``err``;
+    the rest go on. Returns the number of bad lines.
+    """
+    failures = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        record_id: object = None
+        try:
+            record_id, text = _parse_line(line)
+            places = place_text(text)
+            result = {"id": record_id, "places": [place.to_json() for place in places]}
+        except ValueError as error:
+            failures += 1
+            if record_id is None:
+                record_id = _salvage_id(line)
+            print(f"line {number}: {error}", file=err)
+            result = {"id": record_id, "error": str(error)}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return failures
+
+
+def _salvage_id(line: str) -> object:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return record.get("id") if isinstance(record, dict) else None
+
+
+def format_places_table(text: str, places: Sequence[Place]) -> str:
+    """A readable table: mention, offsets, coordinates, source and the sentence it is in."""
+    sentences = split_sentences(text)
+    rows = [("mention", "chars", "lat", "lon", "source", "sentence")]
+    for place in places:
+        sentence = sentence_at(sentences, place.start)
+        context = sentence.text if sentence else ""
+        rows.append(
+            (
+                place.name,
+                f"{place.start}-{place.end}",
+                "" if place.lat is None else f"{place.lat:.4f}",
+                "" if place.lon is None else f"{place.lon:.4f}",
+                place.source,
+                context if len(context) <= 70 else context[:67] + "...",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = []
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(5)] + [row[5]]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    geoparse_cmd = commands.add_parser("geoparse", help="JSONL {id, text} on stdin -> JSONL {id, places} on stdout")
+    geoparse_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
+    places_cmd = commands.add_parser("places", help="print the places an article file names")
+    places_cmd.add_argument("article", type=Path)
+    places_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.offline:
+        settings = dataclasses.replace(settings, offline=True, geocoder="gazetteer")
+    place_text = _place_text_function(settings)
+
+    if args.command == "geoparse":
+        failures = run_geoparse(sys.stdin, sys.stdout, sys.stderr, place_text)
+        return 1 if failures else 0
+    try:
+        article = load_article(args.article)
+    except (OSError, ArticleError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{article.title} ({article.id})")
+    print(format_places_table(article.text, place_text(article.text)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Streamlit entry point: page layout only (``streamlit run dashboard/app.py``)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core.escape import for_markdown
+from dashboard.core.geography import visible_places, visible_sites
+from dashboard.core.viewstate import Choices
+from dashboard.services.static_assets import ensure_static_assets
+from dashboard.ui import data, state
+from dashboard.ui.mappanel import render_map
+from dashboard.ui.sidebar import render_excerpts, render_filters, render_site_list
+from dashboard.ui.tables import render_sites_table
+
+st.set_page_config(page_title="Missile-defense geography, 2007", page_icon="🛰️", layout="wide")
+ensure_static_assets()
+st.html(
+    "<style>@media (max-width: 640px) {"
+    " iframe[title='streamlit_folium.st_folium'] { height: 65vh !important; } }</style>"
+)
+
+settings = data.settings()
+library = data.library()
+choices = Choices(
+    articles=frozenset(library.articles),
+    sites=frozenset(site.id for site in library.sites),
+    default_article=next(iter(library.articles)),
+    default_basemap="offline" if settings.offline else "osm",
+)
+view = state.init_view(choices, forced_basemap="offline" if settings.offline else None)
+article = library.articles[view.article or choices.default_article]
+geo = data.geography(article.id)
+
+st.title(for_markdown(article.title))
+byline = " · ".join(part for part in (article.outlet, article.author, article.date.isoformat() if article.date else "") if part)
+st.caption(for_markdown(byline))
+if article.url.startswith(("http://", "https://")):
+    st.link_button("Read the original article", article.url)
+if notice := state.link_notice():
+    st.warning(notice)
+for message in geo.notices:
+    st.info(message)
+
+with st.sidebar:
+    st.header("Filters")
+    view = render_filters(view)
+    if not settings.offline:
+        basemap = st.radio(
+            "Basemap",
+            options=["osm", "offline"],
+            format_func={"osm": "OpenStreetMap (online)", "offline": "Country outlines (offline)"}.__getitem__,
+            key=state.BASEMAP_WIDGET,
+            horizontal=True,
+        )
+        view = view.with_changes(basemap=basemap)
+    sites = visible_sites(geo, view)
+    places = visible_places(geo, view)
+    st.caption(f"Showing {len(sites)} of {len(geo.sites)} sites and {len(places)} other places.")
+    if not sites and not places:
+        st.warning("No site matches these filters.")
+        st.button("Show everything again", on_click=state.reset_filters)
+    render_site_list(sites, view)
+    view = view.with_changes(site=st.session_state[state.SITE_WIDGET] or None)
+    st.header("What the article says")
+    render_excerpts(geo, view)
+
+state.set_view(view)
+render_map(geo, view)
+st.caption(
+    "Map data © OpenStreetMap contributors (online basemap) · country outlines: Natural Earth (public domain) · "
+    "place names: GeoNames (CC BY 4.0)."
+)
+with st.expander("Table of the sites shown (readable without the map)"):
+    render_sites_table(sites, view)
+st.caption("To share this view, use **Copy link** on the map or copy the address bar: it always holds the filters, the selected site and the map position.")
+state.write_url(view)

@@ -1,0 +1,76 @@
+"""Cached loaders: files are parsed and articles geocoded once per process, not per rerun."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.config import Settings, load_settings
+from dashboard.core.article import Article, load_articles
+from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
+from dashboard.core.geography import ArticleGeography, build_geography
+from dashboard.core.sites import DATA_DIR, Site, SiteReference, load_site_references, load_sites
+from dashboard.core.toponyms import geoparse
+from dashboard.services.geocoding import GeocodingChain, build_chain
+
+
+@dataclass(frozen=True)
+class Library:
+    """The curated data every session shares."""
+
+    articles: dict[str, Article]
+    sites: tuple[Site, ...]
+    references: tuple[SiteReference, ...]
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The process's settings (environment read once)."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner="Preparing the embedded gazetteer…")
+def gazetteer() -> Gazetteer:
+    """The embedded gazetteer, built on first use if missing."""
+    return ensure_gazetteer()
+
+
+@st.cache_resource(show_spinner=False)
+def geocoding_chain() -> GeocodingChain:
+    """One chain (cache, gazetteer, Nominatim) and one rate limiter for every session."""
+    places_of = gazetteer()
+    return build_chain(settings(), lambda text: geoparse(text, places_of))
+
+
+@st.cache_data(show_spinner=False)
+def library() -> Library:
+    """Articles (bundled and DASHBOARD_ARTICLES_DIR), curated sites and site phrases."""
+    directories = [DATA_DIR / "articles"]
+    if settings().articles_dir is not None:
+        directories.append(settings().articles_dir)
+    return Library(
+        articles=load_articles(*directories),
+        sites=load_sites(),
+        references=load_site_references(),
+    )
+
+
+@st.cache_data(show_spinner="Finding and placing the article's places…", ttl=600)
+def geography(article_id: str) -> ArticleGeography:
+    """The article's places joined with the curated sites.
+
+    Kept for ten minutes, so a notice about an unreachable geocoder does not outlive the
+    outage; Nominatim's answers are kept longer in the geocoding cache.
+    """
+    data = library()
+    article = data.articles[article_id]
+    outcome = geocoding_chain().place_text(article.text)
+    return build_geography(article, outcome.places, data.sites, data.references, outcome.notices)
+
+
+@st.cache_data(show_spinner=False)
+def outlines() -> dict:
+    """The offline basemap's country outlines (GeoJSON)."""
+    from dashboard.core.basemap import load_basemap
+
+    return load_basemap()

@@ -1,0 +1,101 @@
+"""Sidebar: filters, the site list and what the article says about the selected site."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core.escape import for_markdown
+from dashboard.core.excerpts import Excerpt, excerpts_for_site, split_highlight
+from dashboard.core.geography import ArticleGeography
+from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, ROLES, Site
+from dashboard.core.viewstate import ViewState
+from dashboard.ui import state
+
+
+def render_filters(view: ViewState) -> ViewState:
+    """Proposal and role multiselects and the places toggle; return the updated view."""
+    proposals = st.multiselect(
+        "Proposals",
+        options=list(PROPOSALS),
+        format_func=PROPOSAL_LABELS.__getitem__,
+        key=state.PROPOSALS_WIDGET,
+        help="Which side's sites to show",
+    )
+    roles = st.multiselect(
+        "Roles",
+        options=list(ROLES),
+        format_func=ROLE_LABELS.__getitem__,
+        key=state.ROLES_WIDGET,
+    )
+    show_places = st.toggle("Other places named in the article", key=state.PLACES_WIDGET)
+    layers = tuple(layer for layer in view.layers if layer != "places")
+    if show_places:
+        layers = ("places",) + layers
+    return view.with_changes(
+        proposals=tuple(p for p in PROPOSALS if p in proposals),
+        roles=tuple(r for r in ROLES if r in roles),
+        layers=layers,
+    )
+
+
+def _on_site_choice() -> None:
+    choice = st.session_state[state.SITE_WIDGET]
+    state.select_site(choice or None)
+
+
+def render_site_list(sites: tuple[Site, ...], view: ViewState) -> None:
+    """A keyboard-usable list of the visible sites; choosing one selects it."""
+    options = [state.NO_SITE] + [site.id for site in sites]
+    if st.session_state.get(state.SITE_WIDGET) not in options:
+        st.session_state[state.SITE_WIDGET] = state.NO_SITE
+    names = {site.id: site.name for site in sites}
+    st.radio(
+        "Sites",
+        options=options,
+        format_func=lambda site_id: names.get(site_id, "None selected"),
+        key=state.SITE_WIDGET,
+        on_change=_on_site_choice,
+    )
+
+
+def render_excerpt(excerpt: Excerpt) -> None:
+    """One sentence with its referring phrases highlighted (escaped Markdown, no HTML)."""
+    pieces = []
+    for text, highlighted in split_highlight(excerpt.sentence.text, excerpt.spans):
+        escaped = for_markdown(text)
+        pieces.append(f":orange-background[**{escaped}**]" if highlighted else escaped)
+    label = f"Mention {excerpt.ordinal} of {excerpt.total}"
+    if excerpt.attribution:
+        kind = "quote" if excerpt.attribution.kind == "quote" else "reported speech"
+        label += f" · {kind}: {for_markdown(excerpt.attribution.speaker)}"
+    if excerpt.link == "inferred":
+        label += " · refers to the site indirectly"
+    with st.container(border=True):
+        st.caption(label)
+        st.markdown("".join(pieces))
+
+
+def render_site_details(site: Site) -> None:
+    """Role, proposal, coordinates with their precision, and the coordinates' source."""
+    ns = "N" if site.lat >= 0 else "S"
+    ew = "E" if site.lon >= 0 else "W"
+    st.markdown(
+        f"**{for_markdown(site.name)}**  \n"
+        f"{ROLE_LABELS[site.role]} · {PROPOSAL_LABELS[site.proposal]} · {for_markdown(site.country)}  \n"
+        f"{abs(site.lat):.4f}° {ns}, {abs(site.lon):.4f}° {ew} (± {site.precision_km:g} km)"
+    )
+    st.caption(for_markdown(site.note))
+    st.link_button("Source of the coordinates", site.source_url)
+
+
+def render_excerpts(geo: ArticleGeography, view: ViewState) -> None:
+    """What the article says about the selected site."""
+    site = geo.site(view.site) if view.site else None
+    if site is None:
+        st.info("Click a site on the map, or choose one above, to read what the article says about it.")
+        return
+    render_site_details(site)
+    excerpts = excerpts_for_site(site.id, geo.sentences, geo.site_mentions)
+    if not excerpts:
+        st.write("The article does not refer to this site.")
+    for excerpt in excerpts:
+        render_excerpt(excerpt)

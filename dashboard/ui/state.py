@@ -1,0 +1,89 @@
+"""View state in the session: read from the URL once, changed by widgets and map clicks,
+written back to the URL after every run. Only ids and filters are kept in the session."""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core.viewstate import Choices, ViewState, parse_query, summarize_problems, to_query
+
+VIEW_KEY = "view"
+INITIAL_VIEW_KEY = "initial_view"
+NOTICE_KEY = "link_notice"
+PROPOSALS_WIDGET = "filter_proposals"
+ROLES_WIDGET = "filter_roles"
+SITE_WIDGET = "site_choice"
+PLACES_WIDGET = "show_places"
+BASEMAP_WIDGET = "basemap_choice"
+NO_SITE = ""
+MAP_VIEW_KEYS = ("lat", "lon", "zoom")
+
+
+def init_view(choices: Choices, forced_basemap: str | None) -> ViewState:
+    """Return the session's view, parsing the URL on the session's first run only."""
+    if VIEW_KEY not in st.session_state:
+        params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+        result = parse_query(params, choices)
+        view = result.state
+        if forced_basemap and view.basemap != forced_basemap:
+            view = view.with_changes(basemap=forced_basemap)
+        st.session_state[VIEW_KEY] = view
+        st.session_state[INITIAL_VIEW_KEY] = view
+        st.session_state[NOTICE_KEY] = summarize_problems(result.problems)
+        _seed_widgets(view)
+    return st.session_state[VIEW_KEY]
+
+
+def _seed_widgets(view: ViewState) -> None:
+    st.session_state[PROPOSALS_WIDGET] = list(view.proposals)
+    st.session_state[ROLES_WIDGET] = list(view.roles)
+    st.session_state[SITE_WIDGET] = view.site or NO_SITE
+    st.session_state[PLACES_WIDGET] = "places" in view.layers
+    st.session_state[BASEMAP_WIDGET] = view.basemap
+
+
+def initial_view() -> ViewState:
+    """The view the session started with (the map is built around it, so it never remounts)."""
+    return st.session_state[INITIAL_VIEW_KEY]
+
+
+def link_notice() -> str | None:
+    """The one notice about values dropped from the opening link, if any."""
+    return st.session_state.get(NOTICE_KEY)
+
+
+def set_view(view: ViewState) -> None:
+    """Store the view for this session."""
+    st.session_state[VIEW_KEY] = view
+
+
+def reset_filters() -> None:
+    """Widget callback: show every proposal and role again."""
+    view: ViewState = st.session_state[VIEW_KEY]
+    fresh = ViewState()
+    view = view.with_changes(proposals=fresh.proposals, roles=fresh.roles)
+    st.session_state[VIEW_KEY] = view
+    st.session_state[PROPOSALS_WIDGET] = list(view.proposals)
+    st.session_state[ROLES_WIDGET] = list(view.roles)
+
+
+def select_site(site_id: str | None) -> None:
+    """Select a site (or none) from a callback, keeping the site list in step."""
+    view: ViewState = st.session_state[VIEW_KEY]
+    st.session_state[VIEW_KEY] = view.with_changes(site=site_id)
+    st.session_state[SITE_WIDGET] = site_id or NO_SITE
+
+
+def write_url(view: ViewState) -> None:
+    """Make the page's URL reproduce ``view``; only changed keys are written.
+
+    The map view (lat, lon, zoom) is left alone: the map itself keeps it in the URL as
+    the reader pans and zooms, without a rerun.
+    """
+    wanted = {k: v for k, v in to_query(view).items() if k not in MAP_VIEW_KEYS}
+    current = {key: st.query_params.get(key) for key in st.query_params.keys()}
+    for key in current:
+        if key not in wanted and key not in MAP_VIEW_KEYS:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if current.get(key) != value:
+            st.query_params[key] = value

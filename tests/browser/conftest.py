@@ -1,0 +1,152 @@
+"""Real-browser fixtures: a Streamlit server on a free port and Playwright driving Debian's
+Chromium with every non-loopback request blocked and console errors collected.
+
+Under CI (CI=true) a missing browser is a failure, never a skip."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOOPBACK_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
+# Chromium reports unknown iframe 'allow' features as warnings; only errors fail a test.
+IGNORED_CONSOLE_ERRORS = ()
+
+
+def _chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """A running dashboard server."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+def _start_server(tmp_path: Path, extra_env: dict[str, str]) -> AppServer:
+    port = _free_port()
+    log_path = tmp_path / f"streamlit-{port}.log"
+    env = dict(os.environ)
+    env.update({"DASHBOARD_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env)
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return AppServer(url, process, log_path)
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Debian's package) driven by Playwright."""
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required for the browser tests in CI (make test installs it)")
+        pytest.skip("Chromium not installed (run `make test`, which installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The dashboard with default settings (online basemap allowed, but requests are blocked)."""
+    server = _start_server(tmp_path_factory.mktemp("app"), {})
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def offline_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The dashboard with DASHBOARD_OFFLINE=1."""
+    server = _start_server(tmp_path_factory.mktemp("offline"), {"DASHBOARD_OFFLINE": "1"})
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
+@dataclass
+class PageWatch:
+    """What a page did: requests that tried to leave loopback, and console errors."""
+
+    external_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> PageWatch:
+    return PageWatch()
+
+
+@pytest.fixture
+def page(browser, watch: PageWatch):
+    """A fresh browser context and page; non-loopback requests are blocked and recorded.
+
+    The test fails if the page logged a console error.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin="http://127.0.0.1")
+
+    def route(route_) -> None:
+        url = route_.request.url
+        if url.startswith(LOOPBACK_PREFIXES):
+            route_.continue_()
+        else:
+            watch.external_requests.append(url)
+            route_.abort()
+
+    context.route("**/*", route)
+    new_page = context.new_page()
+    new_page.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
+    new_page.on("pageerror", lambda err: watch.console_errors.append(f"pageerror: {err}"))
+    yield new_page
+    context.close()
+    assert watch.console_errors == [], f"console errors: {watch.console_errors}"
