@@ -90,7 +90,7 @@ def site_marker(site: Site, selected: bool) -> folium.Marker:
         tooltip=folium.Tooltip(for_html(label), sticky=False),
         alt=label,
         title=label,
-        z_index_offset=1000 if selected else 0,
+        z_index_offset=2000 if selected else 1000,  # sites above article places
     )
 
 
@@ -104,7 +104,13 @@ def place_marker(place: Place, mentions: int) -> folium.Marker:
     )
     times = "1 mention" if mentions == 1 else f"{mentions} mentions"
     label = f"{place.name} (place named in the article, {times}; source: {place.source})"
-    return folium.Marker(location=(place.lat, place.lon), icon=icon, tooltip=folium.Tooltip(for_html(label), sticky=False), alt=label)
+    return folium.Marker(
+        location=(place.lat, place.lon),
+        icon=icon,
+        tooltip=folium.Tooltip(for_html(label), sticky=False),
+        alt=label,
+        z_index_offset=-1000,
+    )
 
 
 def build_feature_groups(
@@ -172,7 +178,7 @@ class _FullscreenButton(MacroElement):
                 button.type = "button";
                 button.title = "Full screen";
                 button.setAttribute("aria-label", "Show the map full screen");
-                button.textContent = "\u26F6";
+                button.innerHTML = {{ this.icon|tojson }};
                 L.DomEvent.disableClickPropagation(button);
                 L.DomEvent.on(button, "click", function () {
                     var box = map.getContainer();
@@ -191,6 +197,10 @@ class _FullscreenButton(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "FullscreenButton"
+        self.icon = (
+            '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" '
+            'stroke="#333" stroke-width="2"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>'
+        )
 
 
 class _ViewInPageUrl(MacroElement):
@@ -258,7 +268,7 @@ class _ViewInPageUrl(MacroElement):
 
 _MAP_CSS = f"""
 <style>
-  .leaflet-container {{ background: {SEA_COLOUR}; }}
+  .folium-map.leaflet-container {{ background: {SEA_COLOUR}; }}
   .site-marker, .place-marker {{ background: none; border: none; }}
   .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
   .map-legend {{ background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;

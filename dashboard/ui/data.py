@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.config import Settings, load_settings
 from dashboard.core.article import Article, load_articles
+from dashboard.core.basemap import load_basemap
 from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
 from dashboard.core.geography import ArticleGeography, build_geography
 from dashboard.core.sites import DATA_DIR, Site, SiteReference, load_site_references, load_sites
@@ -68,9 +69,6 @@ def geography(article_id: str) -> ArticleGeography:
     return build_geography(article, outcome.places, data.sites, data.references, outcome.notices)
 
 
-@st.cache_data(show_spinner=False)
 def outlines() -> dict:
-    """The offline basemap's country outlines (GeoJSON)."""
-    from dashboard.core.basemap import load_basemap
-
+    """The offline basemap's country outlines (GeoJSON; parsed once, shared read-only)."""
     return load_basemap()
