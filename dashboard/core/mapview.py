@@ -3,7 +3,7 @@ feature groups that change with filters and selection (sites by proposal, articl
 places). Every string shown on the map goes through ``escape.for_html``."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -38,6 +38,25 @@ ROLE_STYLES = {
     "place": RoleStyle("#6F6F6F", "circle"),
 }
 
+#: How a site's standing status on the chosen date looks (see ``timeline.status_on``):
+#: ``planned`` faded with a dashed outline, ``building`` full with a dashed outline,
+#: ``active`` full, ``ended`` grey and crossed, ``future`` (no record yet) nearly transparent.
+NOT_YET = "not-yet"
+STATUS_LOOKS = {
+    "proposed": "planned",
+    "announced": "planned",
+    "offered": "planned",
+    "talks": "planned",
+    "agreed": "active",
+    "operational": "active",
+    "under-construction": "building",
+    "closed": "ended",
+    "cancelled": "ended",
+    "dismantled": "ended",
+    NOT_YET: "future",
+}
+_STATUS_TEXT = {NOT_YET: "not yet in the record", "under-construction": "under construction"}
+
 _SHAPES = {
     "triangle": '<polygon points="12,2 22,21 2,21"/>',
     "diamond": '<polygon points="12,1 23,12 12,23 1,12"/>',
@@ -61,29 +80,59 @@ LOCAL_ASSETS = MapAssets(
 )
 
 
-def marker_svg(role: str, size: int, selected: bool = False) -> str:
-    """Return the inline SVG for a role's marker (no untrusted text inside)."""
+def marker_svg(role: str, size: int, selected: bool = False, crossed: bool = False) -> str:
+    """Return the inline SVG for a role's marker (no untrusted text inside); ``crossed``
+    draws an X over it (a cancelled, closed or dismantled site)."""
     style = ROLE_STYLES[role]
     stroke = "#000000" if selected else "#ffffff"
     width = 3 if selected else 1.5
+    cross = (
+        '<path class="status-cross" d="M5 5L19 19M19 5L5 19" stroke="#222222" stroke-width="2.5" '
+        'stroke-linecap="round"/>'
+        if crossed
+        else ""
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="{size}" height="{size}" '
         f'aria-hidden="true"><g fill="{style.colour}" stroke="{stroke}" stroke-width="{width}">'
-        f"{_SHAPES[style.shape]}</g></svg>"
+        f"{_SHAPES[style.shape]}</g>{cross}</svg>"
     )
 
 
-def site_marker(site: Site, selected: bool) -> folium.Marker:
-    """A site marker; its element carries the classes ``site-<id>`` and ``role-<role>``."""
+def status_text(status: str) -> str:
+    """A status as the reader sees it (``under construction``, ``not yet in the record``).
+
+    Raises ValueError for a status that is not in ``STATUS_LOOKS``.
+    """
+    if status not in STATUS_LOOKS:
+        raise ValueError(f"unknown status: {status!r}")
+    return _STATUS_TEXT.get(status, status)
+
+
+def site_marker(site: Site, selected: bool, status: str | None = None) -> folium.Marker:
+    """A site marker; its element carries the classes ``site-<id>`` and ``role-<role>``.
+
+    With a ``status`` (a key of ``STATUS_LOOKS``) it also carries ``status-<status>`` and
+    ``status-look-<look>``, is restyled by that look and names the status in its tooltip.
+    Raises ValueError for an unknown status.
+    """
     size = 34 if selected else 24
     classes = f"site-marker site-{site.id} role-{site.role}" + (" selected" if selected else "")
+    label = f"{site.name} ({ROLE_LABELS[site.role]}, {PROPOSAL_LABELS[site.proposal]})"
+    crossed = False
+    if status is not None:
+        look = STATUS_LOOKS.get(status)
+        if look is None:
+            raise ValueError(f"unknown status: {status!r}")
+        classes += f" status-{status} status-look-{look}"
+        crossed = look == "ended"
+        label = f"{site.name} ({ROLE_LABELS[site.role]}, {PROPOSAL_LABELS[site.proposal]}; status: {status_text(status)})"
     icon = folium.DivIcon(
-        html=marker_svg(site.role, size, selected),
+        html=marker_svg(site.role, size, selected, crossed),
         icon_size=(size, size),
         icon_anchor=(size // 2, size // 2),
         class_name=classes,
     )
-    label = f"{site.name} ({ROLE_LABELS[site.role]}, {PROPOSAL_LABELS[site.proposal]})"
     return folium.Marker(
         location=(site.lat, site.lon),
         icon=icon,
@@ -114,18 +163,24 @@ def place_marker(place: Place, mentions: int) -> folium.Marker:
 
 
 def build_feature_groups(
-    sites: Sequence[Site], places: Sequence[tuple[Place, int]], view: ViewState
+    sites: Sequence[Site],
+    places: Sequence[tuple[Place, int]],
+    view: ViewState,
+    statuses: Mapping[str, str | None] | None = None,
 ) -> list[folium.FeatureGroup]:
     """One group per proposal with the visible sites, plus one with the article places.
 
     ``places`` are (place, number of mentions) pairs already filtered to those shown.
+    ``statuses`` (e.g. ``analysis.status_map``) maps site ids to their status on the chosen
+    date; sites missing from it, or mapped to None, keep their usual look.
     """
     groups = []
     for proposal in PROPOSALS:
         group = folium.FeatureGroup(name=PROPOSAL_LABELS[proposal], show=True)
         for site in sites:
             if site.proposal == proposal:
-                site_marker(site, selected=site.id == view.site).add_to(group)
+                status = statuses.get(site.id) if statuses is not None else None
+                site_marker(site, selected=site.id == view.site, status=status).add_to(group)
         groups.append(group)
     places_group = folium.FeatureGroup(name="Other places in the article", show="places" in view.layers)
     for place, count in places:
@@ -200,6 +255,112 @@ class _FullscreenButton(MacroElement):
         self.icon = (
             '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" '
             'stroke="#333" stroke-width="2"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>'
+        )
+
+
+class _MeasureDistance(MacroElement):
+    """A "measure a distance" control (own code; Folium's MeasureControl loads its plugin from
+    a CDN): press the button, click two points, read the great-circle distance (sphere of
+    the Earth's mean radius, 6,371.0088 km; within about 0.5 % of the WGS-84 geodesic)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var EARTH_KM = 6371.0088;
+            var layer = L.layerGroup();
+            var active = false, first = null, done = false, button = null, readout = null;
+            function rad(d) { return d * Math.PI / 180; }
+            function deg(r) { return r * 180 / Math.PI; }
+            function greatCircleKm(a, b) {
+                var dLat = rad(b.lat - a.lat), dLng = rad(b.lng - a.lng);
+                var h = Math.pow(Math.sin(dLat / 2), 2) +
+                        Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.pow(Math.sin(dLng / 2), 2);
+                return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+            }
+            function unit(p) {
+                var la = rad(p.lat), lo = rad(p.lng);
+                return [Math.cos(la) * Math.cos(lo), Math.cos(la) * Math.sin(lo), Math.sin(la)];
+            }
+            function arc(a, b, n) {
+                var p = unit(a), q = unit(b);
+                var dot = Math.max(-1, Math.min(1, p[0] * q[0] + p[1] * q[1] + p[2] * q[2]));
+                var omega = Math.acos(dot), s = Math.sin(omega);
+                if (s < 1e-9) { return [a, b]; }
+                var points = [], previous = a.lng;
+                for (var i = 0; i <= n; i++) {
+                    var k1 = Math.sin((1 - i / n) * omega) / s, k2 = Math.sin((i / n) * omega) / s;
+                    var x = k1 * p[0] + k2 * q[0], y = k1 * p[1] + k2 * q[1], z = k1 * p[2] + k2 * q[2];
+                    var lat = deg(Math.atan2(z, Math.sqrt(x * x + y * y))), lng = deg(Math.atan2(y, x));
+                    lng += 360 * Math.round((previous - lng) / 360);
+                    previous = lng;
+                    points.push(L.latLng(lat, lng));
+                }
+                return points;
+            }
+            function say(text) { if (readout) { readout.textContent = text; } }
+            function point(latlng) {
+                return L.circleMarker(latlng, {radius: 4, color: "#000", weight: 2, fillColor: "#fff",
+                                               fillOpacity: 1, interactive: false, className: "measure-point"});
+            }
+            function setActive(on) {
+                active = on; first = null; done = false;
+                layer.clearLayers();
+                if (on) { layer.addTo(map); L.DomUtil.addClass(map.getContainer(), "measuring"); say("Click a first point"); }
+                else { layer.remove(); L.DomUtil.removeClass(map.getContainer(), "measuring"); say(""); }
+                button.setAttribute("aria-pressed", on ? "true" : "false");
+            }
+            var control = L.control({position: "topleft"});
+            control.onAdd = function () {
+                var box = L.DomUtil.create("div", "map-measure");
+                button = L.DomUtil.create("button", "map-measure-button", box);
+                button.type = "button";
+                button.title = "Measure a distance: click two points on the map";
+                button.setAttribute("aria-label", "Measure a distance between two points");
+                button.setAttribute("aria-pressed", "false");
+                button.innerHTML = {{ this.icon|tojson }};
+                readout = L.DomUtil.create("span", "map-measure-readout", box);
+                readout.setAttribute("aria-live", "polite");
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.on(button, "click", function () { setActive(!active); });
+                return box;
+            };
+            control.addTo(map);
+            map.on("click", function (event) {
+                if (!active) { return; }
+                if (!first || done) {
+                    layer.clearLayers(); done = false;
+                    first = event.latlng;
+                    point(first).addTo(layer);
+                    say("Click a second point");
+                    return;
+                }
+                var second = event.latlng, km = greatCircleKm(first, second);
+                var text = (km < 10 ? km.toFixed(1) : Math.round(km).toLocaleString("en")) + " km";
+                var path = arc(first, second, 64);
+                L.polyline(path, {color: "#000", weight: 2, dashArray: "6 4", interactive: false,
+                                  className: "measure-line"}).addTo(layer);
+                point(path[path.length - 1]).addTo(layer);
+                L.marker(path[Math.floor(path.length / 2)], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "measure-label", html: text, iconSize: null})}).addTo(layer);
+                say(text + " (great circle)");
+                done = true;
+            });
+            L.DomEvent.on(document, "keydown", function (event) {
+                if (active && event.key === "Escape") { setActive(false); }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MeasureDistance"
+        self.icon = (
+            '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="#333" '
+            'stroke-width="2"><path d="M3 17L17 3l4 4L7 21z"/><path d="M7 13l2 2M10 10l2 2M13 7l2 2"/></svg>'
         )
 
 
@@ -279,6 +440,23 @@ _MAP_CSS = f"""
                            border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
   .map-fullscreen-button {{ width: 34px; height: 34px; font-size: 18px; background: #fff; cursor: pointer;
                             border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .status-look-planned svg {{ opacity: .6; }}
+  .status-look-planned svg g, .status-look-building svg g {{ stroke: #1a1a1a; stroke-dasharray: 3 2; }}
+  .status-look-ended svg {{ opacity: .75; filter: grayscale(1) drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+  .status-look-future svg {{ opacity: .3; }}
+  .status-look-future svg g {{ stroke: #1a1a1a; stroke-dasharray: 1 2; }}
+  .leaflet-pane path.range-band-fill {{ pointer-events: none !important; }}
+  .distance-label, .measure-label {{ background: none; border: none; }}
+  .distance-label-text, .measure-label {{ display: inline-block; background: rgba(255,255,255,.9); padding: 0 4px;
+                         border-radius: 3px; font: bold 11px/16px sans-serif; white-space: nowrap; }}
+  .measure-label {{ transform: translate(-50%, -50%); }}
+  .map-measure {{ display: flex; align-items: center; gap: 4px; }}
+  .map-measure-button {{ width: 34px; height: 34px; background: #fff; cursor: pointer;
+                         border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .map-measure-button[aria-pressed="true"] {{ background: #ffe08a; }}
+  .map-measure-readout:not(:empty) {{ background: rgba(255,255,255,.92); padding: 2px 6px; border-radius: 4px;
+                                      font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+  .leaflet-container.measuring {{ cursor: crosshair; }}
 </style>
 """
 
@@ -288,11 +466,13 @@ def build_base_map(
     outlines: dict | None,
     assets: MapAssets = LOCAL_ASSETS,
     sync_url: bool = True,
+    measure: bool = True,
 ) -> folium.Map:
     """The part of the map that does not change with filters or selection.
 
     ``outlines`` is the offline basemap GeoJSON, drawn when ``view.basemap`` is
     ``offline``; otherwise OpenStreetMap tiles are used, with their attribution.
+    ``measure`` adds the "measure a distance" control.
     """
     centre = (view.lat, view.lon) if view.lat is not None and view.lon is not None else DEFAULT_CENTER
     fmap = folium.Map(
@@ -314,6 +494,8 @@ def build_base_map(
     fmap.get_root().header.add_child(Element(_MAP_CSS), name="dashboard_css")
     _Legend().add_to(fmap)
     _FullscreenButton().add_to(fmap)
+    if measure:
+        _MeasureDistance().add_to(fmap)
     if sync_url:
         _ViewInPageUrl().add_to(fmap)
     return fmap

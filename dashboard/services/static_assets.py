@@ -3,11 +3,15 @@ Streamlit serves at ``/app/static/`` (server.enableStaticServing). Nothing is fe
 the files come from installed PyPI packages, so the map never asks a CDN."""
 from __future__ import annotations
 
+import base64
+import re
 import shutil
 from pathlib import Path
 
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
+
+from dashboard.core.export import InlineAssets
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
@@ -42,6 +46,40 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
                 shutil.copy2(source, target / entry)
     stamp.write_text(_version_stamp(), encoding="utf-8")
     return static_dir
+
+
+_CSS_IMAGE_RE = re.compile(r"url\((['\"]?)images/([A-Za-z0-9_.-]+\.png)\1\)")
+
+
+def embed_css_images(css: str, images: dict[str, bytes]) -> str:
+    """Return ``css`` with each ``url(images/NAME.png)`` replaced by a ``data:`` URI of that
+    image from ``images`` (name -> PNG bytes); references to other images are left as they are."""
+
+    def replace(match: re.Match[str]) -> str:
+        data = images.get(match.group(2))
+        if data is None:
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+
+    return _CSS_IMAGE_RE.sub(replace, css)
+
+
+def inline_assets() -> InlineAssets:
+    """Read Leaflet's and jQuery's files from their XStatic packages for a standalone page.
+
+    Leaflet's CSS images become ``data:`` URIs, so the page needs no other file.
+    Raises OSError when a file cannot be read.
+    """
+    leaflet = Path(xleaflet.BASE_DIR)
+    images = {path.name: path.read_bytes() for path in (leaflet / "images").glob("*.png")}
+    css = embed_css_images((leaflet / "leaflet.css").read_text(encoding="utf-8"), images)
+    return InlineAssets(
+        js=(
+            ("leaflet", (leaflet / "leaflet.js").read_text(encoding="utf-8")),
+            ("jquery", (Path(xjquery.BASE_DIR) / "jquery.min.js").read_text(encoding="utf-8")),
+        ),
+        css=(("leaflet_css", css),),
+    )
 
 
 if __name__ == "__main__":

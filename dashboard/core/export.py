@@ -1,0 +1,382 @@
+"""Exports of an article's geography: GeoJSON and CSV of the curated sites and the article's
+places (each with its source), and a standalone HTML map that works offline.
+
+The HTML page is the app's map (same builder, same escaping through
+:func:`dashboard.core.escape.for_html`) with Leaflet's and jQuery's files inlined: the texts
+are read by ``dashboard.services.static_assets.inline_assets`` and passed in, so this module
+does no I/O.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from branca.element import Element
+
+from dashboard.core.analysis import TEHRAN, range_label, range_layers, status_map, tehran_lines
+from dashboard.core.escape import for_html
+from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
+from dashboard.core.mapview import MapAssets, build_base_map, build_feature_groups, status_text
+from dashboard.core.ranges import RangeFact
+from dashboard.core.sites import PROPOSAL_LABELS, ROLE_LABELS
+from dashboard.core.timeline import Event, events_until
+from dashboard.core.viewstate import ViewState
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_FORMATS",
+    "InlineAssets",
+    "render_export",
+    "sites_csv",
+    "sites_geojson",
+    "standalone_html",
+]
+
+EXPORT_FORMATS = ("html", "geojson", "csv")
+CSV_COLUMNS = (
+    "kind",
+    "id",
+    "name",
+    "role",
+    "proposal",
+    "country",
+    "lat",
+    "lon",
+    "precision_km",
+    "status",
+    "start",
+    "end",
+    "mentions",
+    "source",
+    "confidence",
+    "feature",
+    "geonameid",
+    "source_url",
+    "note",
+)
+GEONAMES_ATTRIBUTION = "Place names and points: GeoNames (CC BY 4.0), https://www.geonames.org/"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HTTP_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
+_SCRIPT_END_RE = re.compile(r"</(script)", re.IGNORECASE)
+_STYLE_END_RE = re.compile(r"</(style)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class InlineAssets:
+    """The texts of the map's scripts and style sheets, to inline into one HTML file.
+
+    ``js`` and ``css`` are ``(name, text)`` pairs in load order (Leaflet before jQuery is fine:
+    neither needs the other). CSS images are expected as ``data:`` URIs already.
+    """
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+
+
+# --- GeoJSON and CSV --------------------------------------------------------------------------
+
+
+def _site_records(geo: ArticleGeography, statuses: Mapping[str, str | None] | None) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for mention in geo.site_mentions:
+        counts[mention.site_id] = counts.get(mention.site_id, 0) + 1
+    records = []
+    for site in geo.sites:
+        records.append(
+            {
+                "kind": "site",
+                "id": site.id,
+                "name": site.name,
+                "role": site.role,
+                "proposal": site.proposal,
+                "country": site.country,
+                "lat": site.lat,
+                "lon": site.lon,
+                "precision_km": site.precision_km,
+                "status": statuses.get(site.id) if statuses is not None else None,
+                "mentions": counts.get(site.id, 0),
+                "source": "curated",
+                "source_url": site.source_url,
+                "note": site.note,
+            }
+        )
+    return records
+
+
+def _place_records(geo: ArticleGeography) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": "place",
+            "name": place.name,
+            "lat": place.lat,
+            "lon": place.lon,
+            "precision_km": place.precision_km,
+            "start": place.start,
+            "end": place.end,
+            "source": place.source,
+            "confidence": round(place.confidence, 3),
+            "feature": place.feature,
+            "country_code": place.country_code,
+            "geonameid": place.geonameid,
+            "source_url": f"https://www.geonames.org/{place.geonameid}" if place.geonameid else None,
+        }
+        for place in geo.places
+    ]
+
+
+def _article_meta(geo: ArticleGeography) -> dict[str, Any]:
+    article = geo.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "date": article.date.isoformat() if article.date else None,
+        "url": article.url,
+    }
+
+
+def sites_geojson(
+    geo: ArticleGeography, statuses: Mapping[str, str | None] | None = None
+) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection (RFC 7946) of the article's sites and places.
+
+    One Feature per curated site the article refers to (property ``kind: "site"``, with
+    ``id``, ``name``, ``role``, ``proposal``, ``country``, ``precision_km``, ``status`` from
+    ``statuses`` or null, ``mentions``, ``source_url``, ``note``), then one per place mention
+    (``kind: "place"``, with ``name``, ``start``/``end`` offsets into the article text,
+    ``source``, ``confidence``, ``precision_km``, ``feature``, ``country_code``,
+    ``geonameid``, ``source_url``). Coordinates are ``[lon, lat]``; a mention that could not
+    be placed has ``"geometry": null``. The collection carries the article's metadata
+    (``article``) and the attribution as foreign members.
+    """
+    features = []
+    for record in _site_records(geo, statuses) + _place_records(geo):
+        lat, lon = record.pop("lat"), record.pop("lon")
+        geometry = None if lat is None or lon is None else {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": record})
+    return {
+        "type": "FeatureCollection",
+        "article": _article_meta(geo),
+        "attribution": GEONAMES_ATTRIBUTION,
+        "features": features,
+    }
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers as they are; text that a spreadsheet would read as a formula gets a ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def sites_csv(geo: ArticleGeography, statuses: Mapping[str, str | None] | None = None) -> str:
+    """Return the rows of :func:`sites_geojson` as CSV text with the header ``CSV_COLUMNS``.
+
+    Sites first, then places; empty cells for values a row does not have. Text cells that
+    start with ``= + - @`` (or a tab or carriage return) are prefixed with ``'`` so that a
+    spreadsheet shows them instead of evaluating them.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in _site_records(geo, statuses) + _place_records(geo):
+        writer.writerow({column: _csv_cell(record.get(column)) for column in CSV_COLUMNS})
+    return out.getvalue()
+
+
+# --- standalone HTML --------------------------------------------------------------------------
+
+
+def _inline_script(text: str) -> str:
+    return "<script>\n" + _SCRIPT_END_RE.sub(r"<\\/\1", text) + "\n</script>"
+
+
+def _inline_style(text: str) -> str:
+    return "<style>\n" + _STYLE_END_RE.sub(r"<\\/\1", text) + "\n</style>"
+
+
+def _link(url: str) -> str:
+    """An anchor for an http(s) URL (escaped); any other text is shown, not linked."""
+    if _HTTP_URL_RE.match(url):
+        return f'<a href="{for_html(url)}" rel="noopener noreferrer">{for_html(url)}</a>'
+    return for_html(url)
+
+
+def _when(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+_LAYER_LABELS = {
+    "places": "other places in the article",
+    "rings": "published ranges",
+    "lines": "radars to Tehran",
+}
+
+_PAGE_CSS = """
+  html, body { height: auto; min-height: 100%; }
+  body { font: 14px/1.45 sans-serif; color: #1a1a1a; display: flex; flex-direction: column; }
+  .export-header { order: 0; }
+  .folium-map { order: 1; flex: none; }
+  .export-notes { order: 2; }
+  .export-header, .export-notes { padding: 8px 16px; }
+  .export-header h1 { font-size: 20px; margin: 0 0 2px; }
+  .export-header p, .export-notes p { margin: 2px 0; }
+  .folium-map { height: 72vh !important; min-height: 360px; }
+  .export-notes h2 { font-size: 16px; margin: 12px 0 4px; }
+  .export-notes ul { margin: 0; padding-left: 20px; }
+  .export-notes li { margin: 2px 0; overflow-wrap: anywhere; }
+"""
+
+
+def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, basemap: str) -> str:
+    article = geo.article
+    facts = [part for part in (article.outlet, _when(article.date) if article.date else "", article.author) if part]
+    layers = [_LAYER_LABELS.get(name, name) for name in view.layers]
+    shown = [f"status of the sites on {_when(day)}" if day else "", f"layers: {', '.join(layers)}" if layers else ""]
+    credits = [GEONAMES_ATTRIBUTION]
+    credits.insert(0, "Country outlines: Natural Earth (public domain)" if basemap == "offline" else
+                   "Map tiles: © OpenStreetMap contributors (they load only when online)")
+    lines = [
+        '<header class="export-header">',
+        f"<h1>{for_html(article.title)}</h1>",
+        f"<p class=\"export-article-meta\">{for_html(' · '.join(facts))}</p>" if facts else "",
+        f"<p>Article: {_link(article.url)}</p>" if article.url else "",
+        f"<p class=\"export-view\">Shown: {for_html('; '.join(part for part in shown if part))}</p>",
+        f"<p class=\"export-attribution\">{for_html('. '.join(credits))}.</p>",
+        "</header>",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _notes_html(
+    geo: ArticleGeography,
+    view: ViewState,
+    ranges: Sequence[RangeFact],
+    events: Sequence[Event],
+    day: dt.date | None,
+    statuses: Mapping[str, str | None] | None,
+) -> str:
+    sites = visible_sites(geo, view)
+    items = []
+    for site in sites:
+        status = statuses.get(site.id) if statuses else None
+        extra = f"; status: {status_text(status)}" if status else ""
+        items.append(
+            f"<li>{for_html(site.name)} ({for_html(ROLE_LABELS[site.role])}, "
+            f"{for_html(PROPOSAL_LABELS[site.proposal])}{for_html(extra)}): {_link(site.source_url)}</li>"
+        )
+    parts = ['<section class="export-notes">', "<h2>Sites and their sources</h2>", f"<ul>{''.join(items)}</ul>"]
+    site_ids = {site.id for site in sites}
+    if "rings" in view.layers:
+        range_items = [
+            f"<li>{for_html(fact.site_id)} – {for_html(fact.what)}: {for_html(range_label(fact))} "
+            f"(approximate, public sources): {', '.join(_link(url) for url in fact.source_urls)}</li>"
+            for fact in ranges
+            if fact.site_id in site_ids
+        ]
+        if range_items:
+            parts += ["<h2>Published ranges</h2>", f"<ul>{''.join(range_items)}</ul>"]
+    if "lines" in view.layers:
+        parts += [
+            "<h2>Reference point</h2>",
+            f"<ul><li>{for_html(TEHRAN.name)} ({TEHRAN.lat}, {TEHRAN.lon}): {_link(TEHRAN.source_url)}</li></ul>",
+        ]
+    if day is not None and events:
+        event_items = [
+            f"<li>{for_html(event.when)} – {for_html(event.site_id)} ({for_html(event.status)}): "
+            f"{for_html(event.summary)} {', '.join(_link(url) for url in event.source_urls)}</li>"
+            for event in events_until(events, day)
+            if event.site_id in site_ids
+        ]
+        if event_items:
+            parts += [f"<h2>Events up to {for_html(_when(day))}</h2>", f"<ul>{''.join(event_items)}</ul>"]
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def standalone_html(
+    geo: ArticleGeography,
+    view: ViewState,
+    outlines: dict | None,
+    ranges: Iterable[RangeFact],
+    events: Iterable[Event],
+    *,
+    assets: InlineAssets,
+) -> str:
+    """Return a complete HTML page: a header (title, outlet, date, attribution), the app's
+    map for ``view`` and a list of the sources; it loads nothing from the network.
+
+    Leaflet and jQuery come inlined from ``assets``. With ``outlines`` the offline basemap is
+    drawn (whatever ``view.basemap`` says); without, OpenStreetMap tiles are used, and they
+    show only when online. Sites are styled by their status on ``view.date`` (or the
+    article's date) when ``events`` are given; ``view.layers`` turns on the article places,
+    range rings (``rings``) and radar-to-Tehran lines (``lines``). The map does not write
+    the page URL. Raises ValueError from the map builders (e.g. an unknown status).
+    """
+    ranges, events = tuple(ranges), tuple(events)
+    day = view.date or geo.article.date
+    map_view = view.with_changes(basemap="offline") if outlines is not None else view.with_changes(basemap="osm")
+    fmap = build_base_map(map_view, outlines, assets=MapAssets(js=(), css=()), sync_url=False)
+    sites = visible_sites(geo, view)
+    statuses = status_map(events, [site.id for site in geo.sites], day) if (day and events) else None
+    if "rings" in view.layers:
+        range_layers(sites, ranges).add_to(fmap)
+    if "lines" in view.layers:
+        tehran_lines(sites).add_to(fmap)
+    for group in build_feature_groups(sites, visible_places(geo, view), view, statuses):
+        group.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+
+    root = fmap.get_root()
+    root.title = for_html(f"{geo.article.title} – map")
+    for name, text in assets.css:
+        root.header.add_child(Element(_inline_style(text)), name=f"inline_{name}")
+    for name, text in assets.js:
+        root.header.add_child(Element(_inline_script(text)), name=f"inline_{name}")
+    root.header.add_child(Element(_inline_style(_PAGE_CSS)), name="export_page_css")
+    root.header.add_child(
+        Element('<meta name="viewport" content="width=device-width, initial-scale=1.0">'), name="export_viewport"
+    )
+    root.html.add_child(Element(_header_html(geo, view, day, map_view.basemap)), name="export_header", index=0)
+    root.html.add_child(Element(_notes_html(geo, view, ranges, events, day, statuses)), name="export_notes")
+    return root.render()
+
+
+def render_export(
+    fmt: str,
+    geo: ArticleGeography,
+    view: ViewState,
+    *,
+    outlines: dict | None = None,
+    ranges: Iterable[RangeFact] = (),
+    events: Iterable[Event] = (),
+    assets: InlineAssets | None = None,
+) -> str:
+    """Return the export of ``geo`` in ``fmt`` (one of ``EXPORT_FORMATS``) as text.
+
+    GeoJSON and CSV carry each site's status on ``view.date`` (or the article's date) when
+    ``events`` are given. Raises ValueError for an unknown format, or for ``html`` without
+    ``assets``.
+    """
+    events = tuple(events)
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    if fmt == "html":
+        if assets is None:
+            raise ValueError("the html export needs the inlined assets (static_assets.inline_assets())")
+        return standalone_html(geo, view, outlines, ranges, events, assets=assets)
+    day = view.date or geo.article.date
+    statuses = status_map(events, [site.id for site in geo.sites], day) if (day and events) else None
+    if fmt == "geojson":
+        return json.dumps(sites_geojson(geo, statuses), ensure_ascii=False, indent=1) + "\n"
+    return sites_csv(geo, statuses)
+
