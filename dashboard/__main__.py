@@ -13,15 +13,26 @@ from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.core.article import ArticleError, load_article, sentence_at, split_sentences
 from dashboard.core.gazetteer import ensure_gazetteer
 from dashboard.core.places import Place
+from dashboard.core.basemap import load_basemap
+from dashboard.core.export import EXPORT_FORMATS, render_export
+from dashboard.core.ranges import load_ranges
+from dashboard.core.timeline import load_events
 from dashboard.core.toponyms import geoparse
-from dashboard.services.geocoding import build_chain
+from dashboard.core.viewstate import ViewState
+from dashboard.services.articles import article_geography, file_articles
+from dashboard.services.geocoding import GeocodingChain, build_chain
+from dashboard.services.static_assets import inline_assets
 
 PlaceText = Callable[[str], Sequence[Place]]
 
 
-def _place_text_function(settings: Settings) -> PlaceText:
+def _chain(settings: Settings) -> GeocodingChain:
     gazetteer = ensure_gazetteer()
-    chain = build_chain(settings, lambda text: geoparse(text, gazetteer))
+    return build_chain(settings, lambda text: geoparse(text, gazetteer))
+
+
+def _place_text_function(settings: Settings) -> PlaceText:
+    chain = _chain(settings)
 
     def place_text(text: str) -> Sequence[Place]:
         outcome = chain.place_text(text)
@@ -107,6 +118,32 @@ def format_places_table(text: str, places: Sequence[Place]) -> str:
     return "\n".join(lines)
 
 
+def run_export(settings: Settings, article_id: str, fmt: str, out: Path) -> int:
+    """Write one article's export; returns the exit status (2 for an unknown article)."""
+    try:
+        articles = file_articles(settings)
+    except ArticleError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if article_id not in articles:
+        known = ", ".join(sorted(articles)) or "none"
+        print(f"error: unknown article {article_id!r}; known: {known}", file=sys.stderr)
+        return 2
+    geo = article_geography(articles[article_id], _chain(settings))
+    text = render_export(
+        fmt,
+        geo,
+        ViewState(article=article_id, layers=("places", "rings", "lines")),
+        outlines=load_basemap(),
+        ranges=load_ranges(),
+        events=load_events(),
+        assets=inline_assets() if fmt == "html" else None,
+    )
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({len(text.encode('utf-8')):,} bytes, {fmt})", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     places_cmd = commands.add_parser("places", help="print the places an article file names")
     places_cmd.add_argument("article", type=Path)
     places_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
+    export_cmd = commands.add_parser("export", help="write an article's map (html), GeoJSON or CSV")
+    export_cmd.add_argument("--article", required=True, help="article id (see data/articles/)")
+    export_cmd.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export_cmd.add_argument("--out", required=True, type=Path, help="file to write")
+    export_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
     args = parser.parse_args(argv)
 
     try:
@@ -124,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.offline:
         settings = dataclasses.replace(settings, offline=True, geocoder="gazetteer")
+    if args.command == "export":
+        return run_export(settings, args.article, args.format, args.out)
     place_text = _place_text_function(settings)
 
     if args.command == "geoparse":

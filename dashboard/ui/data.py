@@ -6,12 +6,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.config import Settings, load_settings
-from dashboard.core.article import Article, load_articles
+from dashboard.core.article import Article
 from dashboard.core.basemap import load_basemap
 from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
-from dashboard.core.geography import ArticleGeography, build_geography
-from dashboard.core.sites import DATA_DIR, Site, SiteReference, load_site_references, load_sites
+from dashboard.core.geography import ArticleGeography
+from dashboard.core.sites import Site, SiteReference, load_site_references, load_sites
 from dashboard.core.toponyms import geoparse
+from dashboard.services.articles import article_geography, file_articles
 from dashboard.services.geocoding import GeocodingChain, build_chain
 
 
@@ -46,14 +47,7 @@ def geocoding_chain() -> GeocodingChain:
 @st.cache_data(show_spinner=False)
 def library() -> Library:
     """Articles (bundled and DASHBOARD_ARTICLES_DIR), curated sites and site phrases."""
-    directories = [DATA_DIR / "articles"]
-    if settings().articles_dir is not None:
-        directories.append(settings().articles_dir)
-    return Library(
-        articles=load_articles(*directories),
-        sites=load_sites(),
-        references=load_site_references(),
-    )
+    return Library(articles=file_articles(settings()), sites=load_sites(), references=load_site_references())
 
 
 @st.cache_data(show_spinner="Finding and placing the article's places…", ttl=600)
@@ -63,10 +57,7 @@ def geography(article_id: str) -> ArticleGeography:
     Kept for ten minutes, so a notice about an unreachable geocoder does not outlive the
     outage; Nominatim's answers are kept longer in the geocoding cache.
     """
-    data = library()
-    article = data.articles[article_id]
-    outcome = geocoding_chain().place_text(article.text)
-    return build_geography(article, outcome.places, data.sites, data.references, outcome.notices)
+    return article_geography(library().articles[article_id], geocoding_chain())
 
 
 def outlines() -> dict:
