@@ -1,6 +1,8 @@
 """Streamlit entry point: page layout only (``streamlit run dashboard/app.py``)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
@@ -9,7 +11,8 @@ from dashboard.core.viewstate import Choices
 from dashboard.services.static_assets import ensure_static_assets
 from dashboard.ui import data, state
 from dashboard.ui.mappanel import render_map
-from dashboard.ui.sidebar import render_excerpts, render_filters, render_site_list
+from dashboard.ui.analysis_panel import render_comparison, render_distances, render_exports, render_timeline
+from dashboard.ui.sidebar import render_date, render_excerpts, render_filters, render_site_list
 from dashboard.ui.tables import render_sites_table
 
 st.set_page_config(page_title="Missile-defense geography, 2007", page_icon="🛰️", layout="wide")
@@ -44,6 +47,7 @@ for message in geo.notices:
 with st.sidebar:
     st.header("Filters")
     view = render_filters(view)
+    view = render_date(view, article.date)
     if not settings.offline:
         basemap = st.radio(
             "Basemap",
@@ -65,12 +69,24 @@ with st.sidebar:
     render_excerpts(geo, view)
 
 state.set_view(view)
-render_map(geo, view)
+day = view.date or article.date or dt.date.today()
+render_map(geo, view, day)
 st.caption(
     "Map data © OpenStreetMap contributors (online basemap) · country outlines: Natural Earth (public domain) · "
     "place names: GeoNames (CC BY 4.0)."
 )
-with st.expander("Table of the sites shown (readable without the map)"):
+table_tab, distance_tab, timeline_tab, compare_tab, export_tab = st.tabs(
+    ["Sites (table)", "Distances", "Timeline", "US plan vs Russian proposal", "Export"]
+)
+with table_tab:
     render_sites_table(sites, view)
+with distance_tab:
+    render_distances(geo.sites)
+with timeline_tab:
+    render_timeline(geo, day)
+with compare_tab:
+    render_comparison(geo, day)
+with export_tab:
+    render_exports(geo, view)
 st.caption("To share this view, use **Copy link** on the map or copy the address bar: it always holds the filters, the selected site and the map position.")
 state.write_url(view)

@@ -8,6 +8,8 @@ import streamlit as st
 from dashboard.config import Settings, load_settings
 from dashboard.core.article import Article
 from dashboard.core.basemap import load_basemap
+from dashboard.core.ranges import RangeFact, load_ranges
+from dashboard.core.timeline import Event, load_events
 from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.sites import Site, SiteReference, load_site_references, load_sites
@@ -63,3 +65,15 @@ def geography(article_id: str) -> ArticleGeography:
 def outlines() -> dict:
     """The offline basemap's country outlines (GeoJSON; parsed once, shared read-only)."""
     return load_basemap()
+
+
+@st.cache_data(show_spinner=False)
+def ranges() -> tuple[RangeFact, ...]:
+    """Published ranges with their sources (data/ranges.csv)."""
+    return load_ranges()
+
+
+@st.cache_data(show_spinner=False)
+def events() -> tuple[Event, ...]:
+    """Dated events of each site with their sources (data/events.csv)."""
+    return load_events()

@@ -1,11 +1,13 @@
 """The map panel: a base map that stays mounted, and feature groups that follow the view."""
 from __future__ import annotations
 
+import datetime as dt
+
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-import folium
-
+from dashboard.core.analysis import range_layers, status_map, tehran_lines
 from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
 from dashboard.core.mapview import build_base_map, build_feature_groups
 from dashboard.core.viewstate import ViewState
@@ -31,14 +33,23 @@ def _on_map_click(geo: ArticleGeography) -> None:
             state.select_site(site_id)
 
 
-def render_map(geo: ArticleGeography, view: ViewState) -> None:
-    """Draw the map; a click on a site marker selects the site (no rerun on pan or zoom)."""
+def render_map(geo: ArticleGeography, view: ViewState, day: dt.date) -> None:
+    """Draw the map; a click on a site marker selects the site (no rerun on pan or zoom).
+
+    Markers take their status on ``day``; rings and lines follow ``view.layers``.
+    """
     start = state.initial_view()
     base = build_base_map(
         start.with_changes(basemap=view.basemap),
         data.outlines() if view.basemap == "offline" else None,
     )
-    groups = build_feature_groups(visible_sites(geo, view), visible_places(geo, view), view)
+    sites = visible_sites(geo, view)
+    statuses = status_map(data.events(), [site.id for site in sites], day)
+    groups = build_feature_groups(sites, visible_places(geo, view), view, statuses)
+    if "rings" in view.layers:
+        groups.append(range_layers(sites, data.ranges()))
+    if "lines" in view.layers:
+        groups.append(tehran_lines(sites))
     selected = geo.site(view.site) if view.site else None
     st_folium(
         base,

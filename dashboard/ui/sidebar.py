@@ -1,14 +1,18 @@
 """Sidebar: filters, the site list and what the article says about the selected site."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
 from dashboard.core.excerpts import Excerpt, excerpts_for_site, split_highlight
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, ROLES, Site
-from dashboard.core.viewstate import ViewState
+from dashboard.core.viewstate import LAYERS, ViewState
 from dashboard.ui import state
+
+TIMELINE_START = dt.date(1977, 1, 1)
 
 
 def render_filters(view: ViewState) -> ViewState:
@@ -26,15 +30,32 @@ def render_filters(view: ViewState) -> ViewState:
         format_func=ROLE_LABELS.__getitem__,
         key=state.ROLES_WIDGET,
     )
-    show_places = st.toggle("Other places named in the article", key=state.PLACES_WIDGET)
-    layers = tuple(layer for layer in view.layers if layer != "places")
-    if show_places:
-        layers = ("places",) + layers
+    wanted = {
+        "places": st.toggle("Other places named in the article", key=state.PLACES_WIDGET),
+        "rings": st.toggle("Range rings (approximate, public sources)", key=state.RINGS_WIDGET),
+        "lines": st.toggle("Lines from each radar to Tehran", key=state.LINES_WIDGET),
+    }
     return view.with_changes(
         proposals=tuple(p for p in PROPOSALS if p in proposals),
         roles=tuple(r for r in ROLES if r in roles),
-        layers=layers,
+        layers=tuple(layer for layer in LAYERS if wanted[layer]),
     )
+
+
+def render_date(view: ViewState, article_date: dt.date | None) -> ViewState:
+    """The date slider (default: the article's date); markers take their status on it."""
+    default = article_date or dt.date.today()
+    if state.DATE_WIDGET not in st.session_state:
+        st.session_state[state.DATE_WIDGET] = view.date or default
+    day = st.slider(
+        "Status of the sites on",
+        min_value=TIMELINE_START,
+        max_value=max(dt.date.today(), default),
+        key=state.DATE_WIDGET,
+        format="D MMM YYYY",
+        help="Markers are restyled by each site's status on this date (see the timeline below the map).",
+    )
+    return view.with_changes(date=None if day == article_date else day)
 
 
 def _on_site_choice() -> None:

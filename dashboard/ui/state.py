@@ -14,6 +14,9 @@ ROLES_WIDGET = "filter_roles"
 SITE_WIDGET = "site_choice"
 PLACES_WIDGET = "show_places"
 BASEMAP_WIDGET = "basemap_choice"
+DATE_WIDGET = "date_choice"
+RINGS_WIDGET = "show_rings"
+LINES_WIDGET = "show_lines"
 NO_SITE = ""
 MAP_VIEW_KEYS = ("lat", "lon", "zoom")
 
@@ -39,6 +42,10 @@ def _seed_widgets(view: ViewState) -> None:
     st.session_state[SITE_WIDGET] = view.site or NO_SITE
     st.session_state[PLACES_WIDGET] = "places" in view.layers
     st.session_state[BASEMAP_WIDGET] = view.basemap
+    st.session_state[RINGS_WIDGET] = "rings" in view.layers
+    st.session_state[LINES_WIDGET] = "lines" in view.layers
+    if view.date is not None:
+        st.session_state[DATE_WIDGET] = view.date
 
 
 def initial_view() -> ViewState:
