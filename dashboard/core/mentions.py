@@ -52,6 +52,8 @@ from dashboard.core.gazetteer import (
 
 #: Cities at least this populous are mentions without further evidence.
 BIG_CITY = 100_000
+#: An unaccented word matching only accented city names ("Bush" ~ "Būsh") needs a cue below this.
+FOLDED_BIG_CITY = 500_000
 #: Smaller cities with a place cue ("in X") must have at least this many people.
 CUED_CITY = 1_000
 
@@ -504,6 +506,8 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
     if hit.single and not cue and _says(text, hit.end):
         return False, "speaker"
     pop = info.city_pop or _alt_population(doc, hit)
+    if hit.single and not cue and pop < FOLDED_BIG_CITY and _folded_only(doc, hit, surface):
+        return False, "matches only a name written with diacritics"
     if cue and pop >= CUED_CITY:
         return True, f"city, {cue}"
     if info.city_pop >= BIG_CITY:
@@ -518,6 +522,15 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
             and (hit.start - 2) in doc.kept_ends:
         return True, "area after a place"
     return False, "small place without a cue"
+
+
+def _folded_only(doc: _Doc, hit: _Hit, surface: str) -> bool:
+    """An unaccented word that matches cities only through their accents ("Bush" ~ "Būsh"):
+    weak evidence on its own, since the writer would have kept the accent or an English name."""
+    if not surface.isascii():
+        return False
+    names = [e.name for e in doc.gazetteer.candidates(hit.key) if e.feature == "city"]
+    return bool(names) and all(not name.isascii() for name in names)
 
 
 def _hyphen_name(doc: _Doc, hit: _Hit) -> bool:
