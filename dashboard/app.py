@@ -45,28 +45,30 @@ for message in geo.notices:
     st.info(message)
 
 with st.sidebar:
-    st.header("Filters")
-    view = render_filters(view)
-    view = render_date(view, article.date)
-    if not settings.offline:
-        basemap = st.radio(
-            "Basemap",
-            options=["osm", "offline"],
-            format_func={"osm": "OpenStreetMap (online)", "offline": "Country outlines (offline)"}.__getitem__,
-            key=state.BASEMAP_WIDGET,
-            horizontal=True,
-        )
-        view = view.with_changes(basemap=basemap)
+    reading = st.container()  # filled below, once the filters are known: sites and excerpts first
+    with st.expander("Filters", expanded=True):
+        view = render_filters(view)
+        view = render_date(view, article.date)
+        if not settings.offline:
+            basemap = st.radio(
+                "Basemap",
+                options=["osm", "offline"],
+                format_func={"osm": "OpenStreetMap (online)", "offline": "Country outlines (offline)"}.__getitem__,
+                key=state.BASEMAP_WIDGET,
+                horizontal=True,
+            )
+            view = view.with_changes(basemap=basemap)
     sites = visible_sites(geo, view)
     places = visible_places(geo, view)
-    st.caption(f"Showing {len(sites)} of {len(geo.sites)} sites and {len(places)} other places.")
-    if not sites and not places:
-        st.warning("No site matches these filters.")
-        st.button("Show everything again", on_click=state.reset_filters)
-    render_site_list(sites, view)
-    view = view.with_changes(site=st.session_state[state.SITE_WIDGET] or None)
-    st.header("What the article says")
-    render_excerpts(geo, view)
+    with reading:
+        st.caption(f"Showing {len(sites)} of {len(geo.sites)} sites and {len(places)} other places.")
+        if not sites and not places:
+            st.warning("No site matches these filters.")
+            st.button("Show everything again", on_click=state.reset_filters)
+        render_site_list(sites, view)
+        view = view.with_changes(site=st.session_state[state.SITE_WIDGET] or None)
+        st.subheader("What the article says")
+        render_excerpts(geo, view)
 
 state.set_view(view)
 day = view.date or article.date or dt.date.today()
