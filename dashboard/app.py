@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
-from dashboard.core.geography import visible_places, visible_sites
+from dashboard.core.geography import MAX_PLACE_MARKERS, place_markers, visible_places, visible_sites
 from dashboard.core.viewstate import Choices
 from dashboard.services.static_assets import ensure_static_assets
 from dashboard.ui import data, state
@@ -59,10 +59,19 @@ with st.sidebar:
             )
             view = view.with_changes(basemap=basemap)
     sites = visible_sites(geo, view)
-    places = visible_places(geo, view)
+    places = place_markers(visible_places(geo, view))
     with reading:
-        st.caption(f"Showing {len(sites)} of {len(geo.sites)} sites and {len(places)} other places.")
-        if not sites and not places:
+        st.caption(f"Showing {len(sites)} of {len(geo.sites)} sites and {places.shown_places} other places.")
+        if places.clusters:
+            st.caption(f"Nearby places are grouped: {len(places.clusters)} markers stand for several places each.")
+        if places.dropped_places:
+            st.caption(
+                f"{places.dropped_places} of {places.total_places} places are not drawn "
+                f"(at most {MAX_PLACE_MARKERS} markers; the least mentioned are left out)."
+            )
+        if not geo.places:
+            st.info("This article names no place the gazetteer knows.")
+        elif not sites and not places.total_places:
             st.warning("No site matches these filters.")
             st.button("Show everything again", on_click=state.reset_filters)
         render_site_list(sites, view)
@@ -72,7 +81,7 @@ with st.sidebar:
 
 state.set_view(view)
 day = view.date or article.date or dt.date.today()
-render_map(geo, view, day)
+render_map(geo, view, day, places)
 st.caption(
     "Map data © OpenStreetMap contributors (online basemap) · country outlines: Natural Earth (public domain) · "
     "place names: GeoNames (CC BY 4.0)."

@@ -76,3 +76,71 @@ def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[tuple[Place,
     if "place" not in view.roles or "places" not in view.layers:
         return ()
     return other_places(geo)
+
+
+#: Above this many other places, nearby places are drawn as one cluster marker.
+CLUSTER_THRESHOLD = 150
+#: Never more than this many place markers (clusters included); the most mentioned win.
+MAX_PLACE_MARKERS = 400
+CLUSTER_CELL_DEG = 2.0
+
+
+@dataclass(frozen=True)
+class PlaceCluster:
+    """Several article places drawn as one marker: their mean point, how many, and names."""
+
+    lat: float
+    lon: float
+    places: int
+    mentions: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlaceMarkers:
+    """What the map draws for the other places, and what was left out."""
+
+    singles: tuple[tuple[Place, int], ...]
+    clusters: tuple[PlaceCluster, ...]
+    total_places: int
+    dropped_places: int
+
+    @property
+    def shown_places(self) -> int:
+        """How many places the markers stand for."""
+        return self.total_places - self.dropped_places
+
+
+def place_markers(
+    places: Sequence[tuple[Place, int]],
+    threshold: int = CLUSTER_THRESHOLD,
+    limit: int = MAX_PLACE_MARKERS,
+    cell_deg: float = CLUSTER_CELL_DEG,
+) -> PlaceMarkers:
+    """Group places into grid cells when there are more than ``threshold``; cap the markers.
+
+    Markers are kept in order of mentions (most first), so a cap drops the least mentioned.
+    """
+    ranked = sorted(places, key=lambda item: -item[1])
+    if len(ranked) <= threshold:
+        kept = tuple(ranked[:limit])
+        return PlaceMarkers(kept, (), len(ranked), len(ranked) - len(kept))
+    cells: dict[tuple[int, int], list[tuple[Place, int]]] = {}
+    for place, count in ranked:
+        key = (int((place.lat or 0.0) // cell_deg), int((place.lon or 0.0) // cell_deg))
+        cells.setdefault(key, []).append((place, count))
+    groups = sorted(cells.values(), key=lambda group: -sum(count for _, count in group))[:limit]
+    singles = tuple(group[0] for group in groups if len(group) == 1)
+    clusters = tuple(
+        PlaceCluster(
+            lat=sum(p.lat or 0.0 for p, _ in group) / len(group),
+            lon=sum(p.lon or 0.0 for p, _ in group) / len(group),
+            places=len(group),
+            mentions=sum(count for _, count in group),
+            names=tuple(p.name for p, _ in group[:5]),
+        )
+        for group in groups
+        if len(group) > 1
+    )
+    shown = len(singles) + sum(c.places for c in clusters)
+    return PlaceMarkers(singles, clusters, len(ranked), len(ranked) - shown)

@@ -11,6 +11,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard.core.escape import for_html
+from dashboard.core.geography import PlaceCluster
 from dashboard.core.places import Place
 from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, Site
 from dashboard.core.viewstate import ViewState
@@ -162,15 +163,37 @@ def place_marker(place: Place, mentions: int) -> folium.Marker:
     )
 
 
+def cluster_marker(cluster: PlaceCluster) -> folium.Marker:
+    """One marker for several nearby article places, showing how many."""
+    size = 22 if cluster.places < 10 else 28
+    icon = folium.DivIcon(
+        html=f'<span class="cluster-count">{cluster.places}</span>',
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="place-marker place-cluster",
+    )
+    more = "" if cluster.places <= len(cluster.names) else ", ..."
+    label = f"{cluster.places} places named in the article ({', '.join(cluster.names)}{more}); {cluster.mentions} mentions"
+    return folium.Marker(
+        location=(cluster.lat, cluster.lon),
+        icon=icon,
+        tooltip=folium.Tooltip(for_html(label), sticky=False),
+        alt=label,
+        z_index_offset=-1000,
+    )
+
+
 def build_feature_groups(
     sites: Sequence[Site],
     places: Sequence[tuple[Place, int]],
     view: ViewState,
     statuses: Mapping[str, str | None] | None = None,
+    clusters: Sequence[PlaceCluster] = (),
 ) -> list[folium.FeatureGroup]:
     """One group per proposal with the visible sites, plus one with the article places.
 
-    ``places`` are (place, number of mentions) pairs already filtered to those shown.
+    ``places`` are (place, number of mentions) pairs already filtered to those shown;
+    ``clusters`` stand for groups of nearby places when there are many.
     ``statuses`` (e.g. ``analysis.status_map``) maps site ids to their status on the chosen
     date; sites missing from it, or mapped to None, keep their usual look.
     """
@@ -185,6 +208,8 @@ def build_feature_groups(
     places_group = folium.FeatureGroup(name="Other places in the article", show="places" in view.layers)
     for place, count in places:
         place_marker(place, count).add_to(places_group)
+    for cluster in clusters:
+        cluster_marker(cluster).add_to(places_group)
     groups.append(places_group)
     return groups
 
@@ -431,6 +456,9 @@ _MAP_CSS = f"""
 <style>
   .folium-map.leaflet-container {{ background: {SEA_COLOUR}; }}
   .site-marker, .place-marker {{ background: none; border: none; }}
+  .place-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
+                    background: rgba(111,111,111,.85); color: #fff; font: bold 11px sans-serif;
+                    border: 2px solid #fff; }}
   .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
   .map-legend {{ background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
                  font: 12px/1.4 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.core.analysis import range_layers, status_map, tehran_lines
-from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
+from dashboard.core.geography import ArticleGeography, PlaceMarkers, visible_sites
 from dashboard.core.mapview import build_base_map, build_feature_groups
 from dashboard.core.viewstate import ViewState
 from dashboard.ui import data, state
@@ -33,7 +33,7 @@ def _on_map_click(geo: ArticleGeography) -> None:
             state.select_site(site_id)
 
 
-def render_map(geo: ArticleGeography, view: ViewState, day: dt.date) -> None:
+def render_map(geo: ArticleGeography, view: ViewState, day: dt.date, places: PlaceMarkers) -> None:
     """Draw the map; a click on a site marker selects the site (no rerun on pan or zoom).
 
     Markers take their status on ``day``; rings and lines follow ``view.layers``.
@@ -45,7 +45,7 @@ def render_map(geo: ArticleGeography, view: ViewState, day: dt.date) -> None:
     )
     sites = visible_sites(geo, view)
     statuses = status_map(data.events(), [site.id for site in sites], day)
-    groups = build_feature_groups(sites, visible_places(geo, view), view, statuses)
+    groups = build_feature_groups(sites, places.singles, view, statuses, places.clusters)
     if "rings" in view.layers:
         groups.append(range_layers(sites, data.ranges()))
     if "lines" in view.layers:
