@@ -50,7 +50,8 @@ def render_map(geo: ArticleGeography, view: ViewState, day: dt.date, places: Pla
         groups.append(range_layers(sites, data.ranges()))
     if "lines" in view.layers:
         groups.append(tehran_lines(sites))
-    selected = geo.site(view.site) if view.site else None
+    pan_to = state.site_to_pan_to()
+    selected = geo.site(pan_to) if pan_to and pan_to == view.site else None
     st_folium(
         base,
         key=MAP_KEY,

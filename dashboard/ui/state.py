@@ -9,6 +9,7 @@ from dashboard.core.viewstate import Choices, ViewState, parse_query, summarize_
 VIEW_KEY = "view"
 INITIAL_VIEW_KEY = "initial_view"
 NOTICE_KEY = "link_notice"
+PAN_TO_KEY = "pan_to_site"
 PROPOSALS_WIDGET = "filter_proposals"
 ROLES_WIDGET = "filter_roles"
 SITE_WIDGET = "site_choice"
@@ -74,10 +75,20 @@ def reset_filters() -> None:
 
 
 def select_site(site_id: str | None) -> None:
-    """Select a site (or none) from a callback, keeping the site list in step."""
+    """Select a site (or none) from a callback, keeping the site list in step.
+
+    The map pans to a site chosen in this session; a site named by the opening link does
+    not move the map away from the link's own view.
+    """
     view: ViewState = st.session_state[VIEW_KEY]
     st.session_state[VIEW_KEY] = view.with_changes(site=site_id)
     st.session_state[SITE_WIDGET] = site_id or NO_SITE
+    st.session_state[PAN_TO_KEY] = site_id
+
+
+def site_to_pan_to() -> str | None:
+    """The site the reader chose in this session (the map centres on it), if any."""
+    return st.session_state.get(PAN_TO_KEY)
 
 
 def write_url(view: ViewState) -> None:
