@@ -1,16 +1,14 @@
-"""Real-browser fixtures: a Streamlit server on a free port and Playwright driving Debian's
-Chromium with every non-loopback request blocked and console errors collected.
-
-Under CI (CI=true) a missing browser is a failure, never a skip."""
+"""Real-browser fixtures: a Streamlit server on a free port, and a page (in the shared
+Chromium of tests/conftest.py) with every non-loopback request blocked and console errors
+collected."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
-import struct
 import urllib.request
 import zlib
 from collections.abc import Iterator
@@ -20,16 +18,6 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOOPBACK_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
 TILE_HOST = "tile.openstreetmap.org"
 
@@ -45,10 +33,6 @@ def _blank_png() -> bytes:
 
 
 BLANK_PNG = _blank_png()
-
-
-def _chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _free_port() -> int:
@@ -91,22 +75,6 @@ def _start_server(tmp_path: Path, extra_env: dict[str, str]) -> AppServer:
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()}")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """A headless Chromium (Debian's package) driven by Playwright."""
-    path = _chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required for the browser tests in CI (make test installs it)")
-        pytest.skip("Chromium not installed (run `make test`, which installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

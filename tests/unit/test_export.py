@@ -5,9 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import shutil
 
 import pytest
 
@@ -234,22 +232,12 @@ def test_inline_assets_are_the_xstatic_files():
 # --- in a real browser -----------------------------------------------------------------------
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.browser
-def test_exported_map_renders_offline_in_chromium(hostile_geo, outlines, tmp_path):
+def test_exported_map_renders_offline_in_chromium(hostile_geo, outlines, tmp_path, browser):
     """The exported file shows its markers with every non-file request blocked, runs no
     injected script, and logs no console error."""
-    playwright = pytest.importorskip("playwright.sync_api")
     from dashboard.services.static_assets import inline_assets
 
-    browser_path = _chromium()
-    if browser_path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required for browser tests under CI")
-        pytest.skip("no Chromium on this machine")
     view = ALL_LAYERS.with_changes(date=dt.date(2010, 1, 1))
     html = standalone_html(hostile_geo, view, outlines, load_ranges(), load_events(), assets=inline_assets())
     page_path = tmp_path / "export.html"
@@ -258,39 +246,38 @@ def test_exported_map_renders_offline_in_chromium(hostile_geo, outlines, tmp_pat
     blocked: list[str] = []
     errors: list[str] = []
     dialogs: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
 
-            def route(r):
-                if r.request.url.startswith(("file:", "data:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
+        def route(r):
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(page_path.as_uri())
-            page.locator(".site-gabala-radar").wait_for(state="attached", timeout=10_000)
-            assert page.locator(".site-marker").count() == len(hostile_geo.sites)
-            assert page.locator(".place-marker").count() == 2
-            assert page.locator(".site-gabala-radar.status-operational").count() == 1
-            assert page.locator("path.range-ring").count() >= 1
-            assert page.locator("path.tehran-line").count() == 1
-            assert page.locator("h1").text_content() == HOSTILE
-            # The reader's own measurement: two clicks, a great-circle distance.
-            page.click(".map-measure-button")
-            box = page.locator(".folium-map").bounding_box()
-            page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
-            page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
-            page.locator(".measure-label").wait_for(timeout=5_000)
-            assert re.fullmatch(r"[\d,.]+ km \(great circle\)", page.locator(".map-measure-readout").text_content())
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(page_path.as_uri())
+        page.locator(".site-gabala-radar").wait_for(state="attached", timeout=10_000)
+        assert page.locator(".site-marker").count() == len(hostile_geo.sites)
+        assert page.locator(".place-marker").count() == 2
+        assert page.locator(".site-gabala-radar.status-operational").count() == 1
+        assert page.locator("path.range-ring").count() >= 1
+        assert page.locator("path.tehran-line").count() == 1
+        assert page.locator("h1").text_content() == HOSTILE
+        # The reader's own measurement: two clicks, a great-circle distance.
+        page.click(".map-measure-button")
+        box = page.locator(".folium-map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+        page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+        page.locator(".measure-label").wait_for(timeout=5_000)
+        assert re.fullmatch(r"[\d,.]+ km \(great circle\)", page.locator(".map-measure-readout").text_content())
+    finally:
+        context.close()
     assert blocked == []
     assert dialogs == []
     assert errors == []
