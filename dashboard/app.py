@@ -6,13 +6,33 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
-from dashboard.core.geography import MAX_PLACE_MARKERS, place_markers, visible_places, visible_sites
+from dashboard.core.geography import (
+    MAX_PLACE_MARKERS,
+    place_markers,
+    visible_places,
+    visible_sites,
+)
 from dashboard.core.viewstate import Choices
 from dashboard.services.static_assets import ensure_static_assets
 from dashboard.ui import data, state
+from dashboard.ui.analysis_panel import (
+    render_comparison,
+    render_distances,
+    render_exports,
+    render_timeline,
+)
+from dashboard.ui.library_panel import (
+    render_add_article,
+    render_article_choice,
+    render_remove,
+)
 from dashboard.ui.mappanel import render_map
-from dashboard.ui.analysis_panel import render_comparison, render_distances, render_exports, render_timeline
-from dashboard.ui.sidebar import render_date, render_excerpts, render_filters, render_site_list
+from dashboard.ui.sidebar import (
+    render_date,
+    render_excerpts,
+    render_filters,
+    render_site_list,
+)
 from dashboard.ui.tables import render_sites_table
 
 st.set_page_config(page_title="Missile-defense geography, 2007", page_icon="🛰️", layout="wide")
@@ -23,15 +43,19 @@ st.html(
 )
 
 settings = data.settings()
-library = data.library()
+articles, stored_ids = data.articles()
 choices = Choices(
-    articles=frozenset(library.articles),
-    sites=frozenset(site.id for site in library.sites),
-    default_article=next(iter(library.articles)),
+    articles=frozenset(articles),
+    sites=frozenset(site.id for site in data.library().sites),
+    default_article=next(iter(articles)),
     default_basemap="offline" if settings.offline else "osm",
 )
-view = state.init_view(choices, forced_basemap="offline" if settings.offline else None)
-article = library.articles[view.article or choices.default_article]
+state.init_view(choices, forced_basemap="offline" if settings.offline else None)
+state.apply_pending_article()
+view = state.current_view()
+if view.article not in articles:
+    view = view.with_changes(article=choices.default_article)
+article = articles[view.article]
 geo = data.geography(article.id)
 
 st.title(for_markdown(article.title))
@@ -45,6 +69,9 @@ for message in geo.notices:
     st.info(message)
 
 with st.sidebar:
+    render_article_choice(articles, article.id)
+    for message in data.article_library().notices:
+        st.warning(message)
     reading = st.container()  # filled below, once the filters are known: sites and excerpts first
     with st.expander("Filters", expanded=True):
         view = render_filters(view)
@@ -78,6 +105,10 @@ with st.sidebar:
         view = view.with_changes(site=st.session_state[state.SITE_WIDGET] or None)
         st.subheader("What the article says")
         render_excerpts(geo, view)
+
+    with st.expander("Add an article"):
+        render_add_article(settings, data.article_library())
+    render_remove(data.article_library(), article, article.id in stored_ids)
 
 state.set_view(view)
 day = view.date or article.date or dt.date.today()

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.viewstate import Choices, ViewState, parse_query, summarize_problems, to_query
+from dashboard.core.viewstate import (
+    Choices,
+    ViewState,
+    parse_query,
+    summarize_problems,
+    to_query,
+)
 
 VIEW_KEY = "view"
 INITIAL_VIEW_KEY = "initial_view"
 NOTICE_KEY = "link_notice"
 PAN_TO_KEY = "pan_to_site"
+PENDING_ARTICLE_KEY = "pending_article"
+NO_ARTICLE = "-"
 PROPOSALS_WIDGET = "filter_proposals"
 ROLES_WIDGET = "filter_roles"
 SITE_WIDGET = "site_choice"
@@ -49,6 +57,11 @@ def _seed_widgets(view: ViewState) -> None:
         st.session_state[DATE_WIDGET] = view.date
 
 
+def current_view() -> ViewState:
+    """The session's view as it stands."""
+    return st.session_state[VIEW_KEY]
+
+
 def initial_view() -> ViewState:
     """The view the session started with (the map is built around it, so it never remounts)."""
     return st.session_state[INITIAL_VIEW_KEY]
@@ -84,6 +97,26 @@ def select_site(site_id: str | None) -> None:
     st.session_state[VIEW_KEY] = view.with_changes(site=site_id)
     st.session_state[SITE_WIDGET] = site_id or NO_SITE
     st.session_state[PAN_TO_KEY] = site_id
+
+
+def select_article(article_id: str | None) -> None:
+    """Show another article (None: the default one); its selection starts empty."""
+    view: ViewState = st.session_state[VIEW_KEY]
+    st.session_state[VIEW_KEY] = view.with_changes(article=article_id, site=None)
+    st.session_state[SITE_WIDGET] = NO_SITE
+    st.session_state[PAN_TO_KEY] = None
+
+
+def show_article_next(article_id: str | None) -> None:
+    """Ask the next run to show ``article_id`` (for code that runs after the widgets)."""
+    st.session_state[PENDING_ARTICLE_KEY] = article_id or NO_ARTICLE
+
+
+def apply_pending_article() -> None:
+    """At the top of a run: switch to the article asked for by the previous run, if any."""
+    pending = st.session_state.pop(PENDING_ARTICLE_KEY, None)
+    if pending is not None and VIEW_KEY in st.session_state:
+        select_article(pending if pending != NO_ARTICLE else None)
 
 
 def site_to_pan_to() -> str | None:
