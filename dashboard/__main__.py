@@ -28,7 +28,8 @@ PlaceText = Callable[[str], Sequence[Place]]
 
 def _chain(settings: Settings) -> GeocodingChain:
     gazetteer = ensure_gazetteer()
-    return build_chain(settings, lambda text: geoparse(text, gazetteer))
+    online = settings.nominatim_enabled
+    return build_chain(settings, lambda text: geoparse(text, gazetteer, include_unknown=online))
 
 
 def _place_text_function(settings: Settings) -> PlaceText:

@@ -56,7 +56,7 @@ view = state.current_view()
 if view.article not in articles:
     view = view.with_changes(article=choices.default_article)
 article = articles[view.article]
-geo = data.geography(article.id)
+geo, online_work = data.geography(article.id)
 
 st.title(for_markdown(article.title))
 byline = " · ".join(part for part in (article.outlet, article.author, article.date.isoformat() if article.date else "") if part)
@@ -132,3 +132,14 @@ with export_tab:
     render_exports(geo, view)
 st.caption("To share this view, use **Copy link** on the map or copy the address bar: it always holds the filters, the selected site and the map position.")
 state.write_url(view)
+if online_work:
+    # the page above already shows the gazetteer's places; now ask Nominatim for the rest
+    with st.status("Asking Nominatim about names the gazetteer could not place…") as status:
+        bar = st.progress(0.0)
+
+        def show(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{done} of {total} names (at most one request a second)")
+
+        data.complete_online(article.id, show)
+        status.update(label="Places from Nominatim added", state="complete")
+    st.rerun()

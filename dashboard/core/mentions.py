@@ -34,6 +34,7 @@ capitals (never the pronoun).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dashboard.core.gazetteer import (
@@ -574,3 +575,29 @@ def _demonym_use(doc: _Doc, hit: _Hit) -> bool:
 def _lowercase_noun_follows(doc: _Doc, hit: _Hit) -> bool:
     nxt = _next(doc, hit.last, hit.end)
     return nxt is not None and nxt.text.islower() and nxt.key not in FUNCTION_WORDS
+
+
+_CUED_NAME_RE = re.compile(
+    r"\b(?:in|at|near|outside)\s+((?:[A-Z][a-z\u00c0-\u024f]+)(?:[- ][A-Z][a-z\u00c0-\u024f]+){0,2})\b"
+)
+
+
+def cued_unknown_names(text: str, gazetteer: Gazetteer, known: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Capitalised names after a place preposition ("held in Heiligendamm") that the gazetteer
+    does not know and no other mention covers: candidates for an online geocoder.
+
+    Month and day names, titles and other common words are left out.
+    """
+    taken = [(m.start, m.end) for m in known]
+    found = []
+    for match in _CUED_NAME_RE.finditer(text):
+        start, end = match.span(1)
+        name = match.group(1)
+        key = name.casefold()
+        first = key.split()[0].split("-")[0]
+        if _is_common(first) or key in gazetteer.names:
+            continue
+        if any(start < b and a < end for a, b in taken):
+            continue
+        found.append(Mention(name, start, end))
+    return tuple(found)

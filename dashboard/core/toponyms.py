@@ -28,10 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dashboard.core.gazetteer import Gazetteer, GazetteerEntry, name_key
-from dashboard.core.mentions import Mention, extract_mentions
+from dashboard.core.mentions import Mention, cued_unknown_names, extract_mentions
 from dashboard.core.places import Place
 
 # Score weights (see the module docstring).
+#: Confidence of a name proposed only by its place preposition, before a geocoder confirms it.
+UNKNOWN_CONFIDENCE = 0.3
 POP_WEIGHT = 0.4  # per decade of population
 FEATURE_BONUS = {"country": 1.5, "admin1": 1.0, "admin2": 0.0, "city": 0.0}
 FIXED_SCORE = {"continent": 5.0, "region": 4.8}
@@ -62,9 +64,22 @@ class _Choice:
     confidence: float
 
 
-def geoparse(text: str, gazetteer: Gazetteer) -> tuple[Place, ...]:
-    """Return the places ``text`` mentions, resolved with the gazetteer (no network)."""
-    return resolve_mentions(text, extract_mentions(text, gazetteer), gazetteer)
+def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) -> tuple[Place, ...]:
+    """Return the places ``text`` mentions, resolved with the gazetteer (no network), in text order.
+
+    With ``include_unknown``, capitalised names after a place preposition that the gazetteer
+    does not know ("held in Heiligendamm") are added unplaced (``lat``/``lon`` None), for an
+    online geocoder to try; offline runs leave them out, since nothing could place them.
+    """
+    mentions = extract_mentions(text, gazetteer)
+    places = resolve_mentions(text, mentions, gazetteer)
+    if not include_unknown:
+        return places
+    unknown = tuple(
+        Place(m.name, m.start, m.end, None, None, "none", UNKNOWN_CONFIDENCE)
+        for m in cued_unknown_names(text, gazetteer, mentions)
+    )
+    return tuple(sorted(places + unknown, key=lambda p: p.start))
 
 
 def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> tuple[Place, ...]:

@@ -1,7 +1,9 @@
 """Cached loaders: files are parsed and articles geocoded once per process, not per rerun."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -17,6 +19,8 @@ from dashboard.core.toponyms import geoparse
 from dashboard.services.articles import article_geography, file_articles
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.library import ArticleLibrary
+
+ONLINE_RETRY_S = 600
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ def gazetteer() -> Gazetteer:
 def geocoding_chain() -> GeocodingChain:
     """One chain (cache, gazetteer, Nominatim) and one rate limiter for every session."""
     places_of = gazetteer()
-    return build_chain(settings(), lambda text: geoparse(text, places_of))
+    online = settings().nominatim_enabled
+    return build_chain(settings(), lambda text: geoparse(text, places_of, include_unknown=online))
 
 
 @st.cache_data(show_spinner=False)
@@ -66,15 +71,54 @@ def articles() -> tuple[dict[str, Article], frozenset[str]]:
     return {**files, **{k: v for k, v in stored.items() if k not in files}}, frozenset(stored) - frozenset(files)
 
 
-@st.cache_data(show_spinner="Finding and placing the article's places…", ttl=600)
-def geography(article_id: str) -> ArticleGeography:
-    """The article's places joined with the curated sites.
+@st.cache_resource(show_spinner=False)
+def gazetteer_chain() -> GeocodingChain:
+    """The offline tier alone: what every page shows at once. With Nominatim enabled it also
+    lists, unplaced, the names only an online geocoder could place."""
+    places_of = gazetteer()
+    online = settings().nominatim_enabled
+    return build_chain(
+        replace(settings(), offline=True), lambda text: geoparse(text, places_of, include_unknown=online)
+    )
 
-    Article ids are derived from their text, so an id always means the same text. Kept for
-    ten minutes, so a notice about an unreachable geocoder does not outlive the
-    outage; Nominatim's answers are kept longer in the geocoding cache.
+
+@st.cache_data(show_spinner="Finding and placing the article's places…")
+def gazetteer_geography(article_id: str) -> ArticleGeography:
+    """The article's places from the embedded gazetteer, joined with the curated sites.
+
+    Article ids are derived from their text, so an id always means the same text.
     """
-    return article_geography(articles()[0][article_id], geocoding_chain())
+    return article_geography(articles()[0][article_id], gazetteer_chain())
+
+
+@st.cache_resource(show_spinner=False)
+def _online_geographies() -> dict[str, tuple[float, ArticleGeography]]:
+    return {}
+
+
+def geography(article_id: str) -> tuple[ArticleGeography, bool]:
+    """The best geography available now, and whether an online geocoder still has work.
+
+    With Nominatim enabled, the gazetteer's answer is shown until :func:`complete_online`
+    has asked Nominatim about the names the gazetteer could not place.
+    """
+    if settings().nominatim_enabled:
+        stored = _online_geographies().get(article_id)
+        if stored is not None and stored[0] > time.time():
+            return stored[1], False
+        offline = gazetteer_geography(article_id)
+        return offline, any(not place.placed for place in offline.places)
+    return gazetteer_geography(article_id), False
+
+
+def complete_online(article_id: str, on_progress: Callable[[int, int], None]) -> None:
+    """Ask Nominatim (through the cache, 1 request/s) and keep the result for this process.
+
+    A result that carries an outage notice is kept for ten minutes only, then retried.
+    """
+    geo = article_geography(articles()[0][article_id], geocoding_chain(), on_progress=on_progress)
+    lifetime = ONLINE_RETRY_S if geo.notices else float("inf")
+    _online_geographies()[article_id] = (time.time() + lifetime, geo)
 
 
 def outlines() -> dict:
