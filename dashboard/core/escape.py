@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 
-_JS_TEMPLATE_ENTITIES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+# Folium writes tooltip text into JS template literals (` $ \\), and branca compiles every
+# rendered script again as a Jinja template: "{{ ... }}" in text would run on the server.
+_JS_TEMPLATE_ENTITIES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+_JINJA_OPENERS = ("{{", "{%", "{#")
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|$:~^=&\"'")
 _INVISIBLE_CONTROLS = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
 
@@ -18,11 +21,23 @@ _INVISIBLE_CONTROLS = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0
 def for_html(text: str) -> str:
     """Return ``text`` as inert HTML that is also safe inside a JS template literal.
 
-    HTML-escapes ``& < > " '`` and then entity-encodes backtick, ``$`` and backslash, so
-    the browser shows the characters and nothing is interpreted.
+    HTML-escapes ``& < > " '`` and then entity-encodes backtick, ``$``, backslash and the
+    braces (Jinja), so the browser shows the characters and nothing is interpreted.
     """
     escaped = html.escape(text, quote=True)
     return "".join(_JS_TEMPLATE_ENTITIES.get(char, char) for char in escaped)
+
+
+def for_js_string(text: str) -> str:
+    """Return ``text`` for a plain JavaScript string option (a marker's ``alt``/``title``).
+
+    Folium JSON-encodes these (safe in JS), but branca then compiles the script as a Jinja
+    template; a zero-width space splits every ``{{``, ``{%`` and ``{#`` so no template code
+    survives, and the text reads the same.
+    """
+    for opener in _JINJA_OPENERS:
+        text = text.replace(opener, opener[0] + "\u200b" + opener[1])
+    return text
 
 
 def for_markdown(text: str) -> str:

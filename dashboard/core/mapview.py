@@ -10,7 +10,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from dashboard.core.escape import for_html
+from dashboard.core.escape import for_html, for_js_string
 from dashboard.core.mapcontrols import FullscreenButton, MeasureDistance, ViewInPageUrl
 from dashboard.core.geography import PlaceCluster
 from dashboard.core.places import Place
@@ -139,8 +139,8 @@ def site_marker(site: Site, selected: bool, status: str | None = None) -> folium
         location=(site.lat, site.lon),
         icon=icon,
         tooltip=folium.Tooltip(for_html(label), sticky=False),
-        alt=label,
-        title=label,
+        alt=for_js_string(label),
+        title=for_js_string(label),
         z_index_offset=2000 if selected else 1000,  # sites above article places
     )
 
@@ -159,7 +159,7 @@ def place_marker(place: Place, mentions: int) -> folium.Marker:
         location=(place.lat, place.lon),
         icon=icon,
         tooltip=folium.Tooltip(for_html(label), sticky=False),
-        alt=label,
+        alt=for_js_string(label),
         z_index_offset=-1000,
     )
 
@@ -179,7 +179,7 @@ def cluster_marker(cluster: PlaceCluster) -> folium.Marker:
         location=(cluster.lat, cluster.lon),
         icon=icon,
         tooltip=folium.Tooltip(for_html(label), sticky=False),
-        alt=label,
+        alt=for_js_string(label),
         z_index_offset=-1000,
     )
 

@@ -174,7 +174,7 @@ def test_range_tooltips_are_escaped(sites):
     fact = RangeFact("gabala-radar", HOSTILE, 100.0, 200.0, ("https://example.org/",), "")
     html = rendered(range_layers([hostile_site], [fact]))
     assert "<script>alert(1)" not in html and "${alert(1)}" not in html and "`tick`" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#36;{alert(1)} &#96;tick&#96; &#92;1" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#36;&#123;alert(1)&#125; &#96;tick&#96; &#92;1" in html
 
 
 # --- lines to Tehran -------------------------------------------------------------------------

@@ -203,7 +203,7 @@ def test_html_escapes_untrusted_strings(hostile_geo, outlines):
     assert "${alert(1)}" not in outside_json
     assert "`tick`" not in outside_json
     assert 'href="javascript:' not in html
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &#36;{alert(1)} &#96;tick&#96; &#92;1"
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &#36;&#123;alert(1)&#125; &#96;tick&#96; &#92;1"
     assert f"<h1>{escaped}" in html  # the header
     assert f"<title>{escaped}" in html
     assert html.count(escaped) >= 3  # header, title, and the place marker's tooltip

@@ -47,5 +47,5 @@ def test_cluster_marker_renders_count_and_escaped_names() -> None:
     html = fmap.get_root().render()
     assert "place-cluster" in html and "cluster-count" in html
     tooltip = html[html.index("bindTooltip"):]
-    assert "3 places named in the article (Evil&#96;&#36;{x}&#96;&lt;b&gt;" in tooltip
+    assert "3 places named in the article (Evil&#96;&#36;&#123;x&#125;&#96;&lt;b&gt;" in tooltip
     assert "`${x}`" not in tooltip.split("</div>")[0]
