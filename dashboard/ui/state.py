@@ -132,8 +132,11 @@ def write_url(view: ViewState) -> None:
     """
     wanted = {k: v for k, v in to_query(view).items() if k not in MAP_VIEW_KEYS}
     current = {key: st.query_params.get(key) for key in st.query_params.keys()}
+    invalid_view = {"lat": view.lat is None, "lon": view.lon is None, "zoom": view.zoom is None}
     for key in current:
-        if key not in wanted and key not in MAP_VIEW_KEYS:
+        if key in MAP_VIEW_KEYS and not invalid_view[key]:
+            continue  # a valid map view from the link: the map keeps it current
+        if key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if current.get(key) != value:
