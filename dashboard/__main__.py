@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import TextIO
 
 from dashboard.config import ConfigError, Settings, load_settings
-from dashboard.core.article import ArticleError, load_article, sentence_at, split_sentences
-from dashboard.core.gazetteer import ensure_gazetteer
-from dashboard.core.places import Place
+from dashboard.core.article import (
+    ArticleError,
+    load_article,
+    sentence_at,
+    split_sentences,
+)
 from dashboard.core.basemap import load_basemap
 from dashboard.core.export import EXPORT_FORMATS, render_export
+from dashboard.core.gazetteer import ensure_gazetteer
+from dashboard.core.places import Place
 from dashboard.core.ranges import load_ranges
 from dashboard.core.timeline import load_events
 from dashboard.core.toponyms import geoparse

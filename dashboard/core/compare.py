@@ -21,13 +21,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.analysis import NO_PUBLIC_FIGURE, TEHRAN, ReferencePoint, range_label, status_map
+from dashboard.core.analysis import (
+    NO_PUBLIC_FIGURE,
+    TEHRAN,
+    ReferencePoint,
+    range_label,
+    status_map,
+)
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.geometry import distance_km, initial_bearing_deg
 from dashboard.core.mapview import status_text
 from dashboard.core.quotes import attribute
 from dashboard.core.ranges import RangeFact
-from dashboard.core.sites import DATA_DIR, PROPOSAL_LABELS, ROLE_LABELS, Site, load_sites
+from dashboard.core.sites import (
+    DATA_DIR,
+    PROPOSAL_LABELS,
+    ROLE_LABELS,
+    Site,
+    load_sites,
+)
 from dashboard.core.timeline import Event, events_for, events_until, status_on
 
 __all__ = [

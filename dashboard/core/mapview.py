@@ -11,8 +11,8 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard.core.escape import for_html, for_js_string
-from dashboard.core.mapcontrols import FullscreenButton, MeasureDistance, ViewInPageUrl
 from dashboard.core.geography import PlaceCluster
+from dashboard.core.mapcontrols import FullscreenButton, MeasureDistance, ViewInPageUrl
 from dashboard.core.places import Place
 from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, Site
 from dashboard.core.viewstate import ViewState

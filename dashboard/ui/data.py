@@ -13,7 +13,7 @@ from dashboard.core.basemap import load_basemap
 from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.ranges import RangeFact, load_ranges
-from dashboard.core.sites import Site, SiteReference, load_site_references, load_sites
+from dashboard.core.sites import Site, load_sites
 from dashboard.core.timeline import Event, load_events
 from dashboard.core.toponyms import geoparse
 from dashboard.services.articles import article_geography, file_articles
@@ -29,7 +29,6 @@ class Library:
 
     articles: dict[str, Article]
     sites: tuple[Site, ...]
-    references: tuple[SiteReference, ...]
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,8 +53,8 @@ def geocoding_chain() -> GeocodingChain:
 
 @st.cache_data(show_spinner=False)
 def library() -> Library:
-    """Articles (bundled and DASHBOARD_ARTICLES_DIR), curated sites and site phrases."""
-    return Library(articles=file_articles(settings()), sites=load_sites(), references=load_site_references())
+    """Articles (bundled and DASHBOARD_ARTICLES_DIR) and the curated sites."""
+    return Library(articles=file_articles(settings()), sites=load_sites())
 
 
 @st.cache_resource(show_spinner=False)

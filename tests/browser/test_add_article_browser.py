@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from helpers import open_dashboard, wait_idle
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

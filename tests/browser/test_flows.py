@@ -7,9 +7,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from helpers import MAP_FRAME, open_dashboard, wait_idle
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

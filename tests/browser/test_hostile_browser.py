@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import AppServer, _start_server
 from helpers import MAP_FRAME, open_dashboard, wait_idle
+from playwright.sync_api import Page, expect
+
 from tests.hostile_payloads import PAYLOADS
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,12 @@ from dashboard.core.analysis import (
     tehran_lines,
 )
 from dashboard.core.geometry import distance_km
-from dashboard.core.mapview import STATUS_LOOKS, build_base_map, build_feature_groups, site_marker
+from dashboard.core.mapview import (
+    STATUS_LOOKS,
+    build_base_map,
+    build_feature_groups,
+    site_marker,
+)
 from dashboard.core.ranges import RangeFact, load_ranges
 from dashboard.core.sites import load_sites
 from dashboard.core.timeline import STATUSES, load_events

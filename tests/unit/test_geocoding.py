@@ -34,7 +34,12 @@ from dashboard.services.geocoding import (
 )
 from dashboard.services.nominatim import feature_of, parse_place
 from dashboard.services.ratelimit import ServiceLimiter
-from tests.nominatim_server import NominatimServer, RecordedRequest, Reply, nominatim_place
+from tests.nominatim_server import (
+    NominatimServer,
+    RecordedRequest,
+    Reply,
+    nominatim_place,
+)
 
 USER_AGENT = "missile-defense-dashboard-tests/0.1 (+local tests)"
 TIMEOUT_S = 0.25
