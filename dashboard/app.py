@@ -63,10 +63,11 @@ byline = " · ".join(part for part in (article.outlet, article.author, article.d
 st.caption(for_markdown(byline))
 if article.url.startswith(("http://", "https://")):
     st.link_button("Read the original article", article.url)
+# both quote outside text (a link's values, a geocoder's error message): shown as text, never Markdown
 if notice := state.link_notice():
-    st.warning(notice)
+    st.warning(for_markdown(notice))
 for message in geo.notices:
-    st.info(message)
+    st.info(for_markdown(message))
 
 with st.sidebar:
     render_article_choice(articles, article.id)

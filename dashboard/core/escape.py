@@ -9,6 +9,7 @@ LaTeX and ``:red[...]`` as a colour directive.
 from __future__ import annotations
 
 import html
+import re
 
 # Folium writes tooltip text into JS template literals (` $ \\), and branca compiles every
 # rendered script again as a Jinja template: "{{ ... }}" in text would run on the server.
@@ -16,6 +17,11 @@ _JS_TEMPLATE_ENTITIES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;
 _JINJA_OPENERS = ("{{", "{%", "{#")
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|$:~^=&\"'")
 _INVISIBLE_CONTROLS = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+# Streamlit turns ":material/name:" (or ":material_name:") into an icon and ":streamlit:" into its
+# logo *after* parsing the Markdown, where backslash escapes no longer count; an invisible word
+# joiner (U+2060) after the colon stops that and the reader sees the same characters.
+_STREAMLIT_SHORTCODE_RE = re.compile(r"\\:(?=material(?:/|\\_)|streamlit\\:)")  # on escaped text
+WORD_JOINER = "\u2060"
 
 
 def for_html(text: str) -> str:
@@ -45,11 +51,12 @@ def for_markdown(text: str) -> str:
 
     Every Markdown, HTML, LaTeX (``$``) and directive (``:``, ``[``) character is
     escaped; bidirectional override characters are dropped so they cannot reorder
-    the surrounding interface text.
+    the surrounding interface text; a word joiner keeps Streamlit's icon and logo short
+    codes (``:material/...:``, ``:streamlit:``) as text.
     """
     out = []
     for char in text:
         if ord(char) in _INVISIBLE_CONTROLS:
             continue
         out.append("\\" + char if char in _MARKDOWN_SPECIAL else char)
-    return "".join(out)
+    return _STREAMLIT_SHORTCODE_RE.sub(lambda match: match.group() + WORD_JOINER, "".join(out))

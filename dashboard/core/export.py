@@ -194,10 +194,11 @@ def sites_csv(geo: ArticleGeography, statuses: Mapping[str, str | None] | None =
 
     Sites first, then places; empty cells for values a row does not have. Text cells that
     start with ``= + - @`` (or a tab or carriage return) are prefixed with ``'`` so that a
-    spreadsheet shows them instead of evaluating them.
+    spreadsheet shows them instead of evaluating them. Rows end with CRLF (RFC 4180): the csv
+    module then quotes any cell holding a CR or LF, so no text can start a row of its own.
     """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for record in _site_records(geo, statuses) + _place_records(geo):
         writer.writerow({column: _csv_cell(record.get(column)) for column in CSV_COLUMNS})

@@ -51,7 +51,7 @@ def _store(library: ArticleLibrary, make) -> None:
         article = make()
         created = library.save(article)
     except (IntakeError, LibraryError) as err:
-        st.error(str(err))
+        st.error(for_markdown(str(err)))  # quotes outside text: a field, a file name, a content type
         return
     if created:
         st.toast(f"Added “{for_markdown(article.title)}”.")
@@ -100,7 +100,7 @@ def render_remove(library: ArticleLibrary, article: Article, stored: bool) -> No
         try:
             library.remove(article.id)
         except LibraryError as err:
-            st.error(str(err))
+            st.error(for_markdown(str(err)))
             return
         state.show_article_next(None)
         st.rerun()
