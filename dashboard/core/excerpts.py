@@ -56,16 +56,23 @@ def excerpts_for_site(
 
 
 def split_highlight(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
-    """Cut ``text`` into (piece, highlighted) runs for the given spans (overlaps merged)."""
+    """Cut ``text`` into (piece, highlighted) runs for the given spans.
+
+    Overlapping and touching spans give one highlighted run; spans are clipped to the
+    text, so no run is empty.
+    """
     runs: list[tuple[str, bool]] = []
     cursor = 0
     for start, end in sorted(spans):
-        start = max(start, cursor)
+        start, end = max(start, cursor), min(end, len(text))
         if end <= start:
             continue
-        if start > cursor:
-            runs.append((text[cursor:start], False))
-        runs.append((text[start:end], True))
+        if runs and runs[-1][1] and start == cursor:
+            runs[-1] = (runs[-1][0] + text[start:end], True)
+        else:
+            if start > cursor:
+                runs.append((text[cursor:start], False))
+            runs.append((text[start:end], True))
         cursor = end
     if cursor < len(text):
         runs.append((text[cursor:], False))

@@ -21,7 +21,8 @@ _TITLED_NAME_RE = re.compile(rf"\b{_TITLES}\s+(?P<name>{_NAME})")
 _QUOTE_CHARS = "\"\u201c\u201d"
 # '...," Putin said.'  /  '...," he said.'  /  '..." said Putin.'
 _AFTER_QUOTE_RE = re.compile(
-    rf"[\"\u201d]\s*,?\s*(?:(?P<who>{_NAME}|he|she|they)\s+{_SPEECH_VERBS}|{_SPEECH_VERBS}\s+(?P<who2>{_NAME}))"
+    rf"[\"\u201d]\s*,?\s*(?:(?P<who>(?:{_TITLES}\s+)?{_NAME}|he|she|they)\s+{_SPEECH_VERBS}"
+    rf"|{_SPEECH_VERBS}\s+(?P<who2>(?:{_TITLES}\s+)?{_NAME}))"
 )
 # 'Steve Hadley says ...' / 'President Bush said ...' / 'The Russian leader says ...'
 _REPORTED_RE = re.compile(
@@ -65,7 +66,8 @@ def _is_name(text: str) -> bool:
 def attribute(sentences: tuple[Sentence, ...], index: int) -> Attribution | None:
     """Return who speaks in ``sentences[index]``, or None when no speaker is found.
 
-    A quote's attribution may sit in a later sentence of the same paragraph.
+    A quote's attribution may sit after the quote, before it in the same sentence, or in a
+    later sentence of the same paragraph.
     """
     sentence = sentences[index]
     if is_quote(sentence):
@@ -78,6 +80,10 @@ def attribute(sentences: tuple[Sentence, ...], index: int) -> Attribution | None
                     resolved = _last_person_before(sentences, index)
                     return Attribution(resolved, "quote") if resolved else None
                 return Attribution(_surname(who), "quote")
+            if candidate is sentence:  # 'Putin said: "..."'
+                subject = _REPORTED_RE.match(sentence.text)
+                if subject and _is_name(subject.group("subject")):
+                    return Attribution(_surname(subject.group("subject")), "quote")
         return None
     match = _REPORTED_RE.match(sentence.text)
     if not match:
