@@ -72,7 +72,7 @@ for message in geo.notices:
 with st.sidebar:
     render_article_choice(articles, article.id)
     for message in data.article_library().notices:
-        st.warning(message)
+        st.warning(for_markdown(message))
     reading = st.container()  # filled below, once the filters are known: sites and excerpts first
     with st.expander("Filters", expanded=True):
         view = render_filters(view)

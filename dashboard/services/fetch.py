@@ -12,7 +12,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from dashboard.config import Settings
-from dashboard.core.intake import MAX_TEXT_BYTES, IntakeError
+from dashboard.core.intake import MAX_TEXT_BYTES, IntakeError, size_limit_text
 
 ACCEPTED_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "text/markdown")
 MAX_REDIRECTS = 5
@@ -71,5 +71,5 @@ def fetch_page(url: str, settings: Settings, *, allow_private: bool = False) -> 
     except (urllib.error.URLError, TimeoutError, OSError) as err:
         raise IntakeError(f"the page could not be fetched: {getattr(err, 'reason', err)}") from err
     if len(body) > MAX_TEXT_BYTES:
-        raise IntakeError(f"the page is over {MAX_TEXT_BYTES / 1e6:.0f} MB")
+        raise IntakeError(f"the page is over the limit of {size_limit_text()}")
     return body, kind

@@ -1,5 +1,7 @@
-"""Sidebar panel: choose an article, add one (paste, upload, URL), remove a stored one."""
+"""Sidebar panels: choose an article, add one (paste, upload, URL), remove stored ones."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -9,14 +11,17 @@ from dashboard.core.escape import for_markdown
 from dashboard.core.intake import (
     ArticleFields,
     IntakeError,
+    article_from_text,
     article_from_upload,
-    build_article,
+    size_limit_text,
 )
 from dashboard.services.fetch import fetch_page
 from dashboard.services.library import ArticleLibrary, LibraryError
 from dashboard.ui import state
 
 ARTICLE_WIDGET = "article_choice"
+FLASH_KEY = "library_flash"
+UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 
 
 def _on_article_choice() -> None:
@@ -36,41 +41,26 @@ def render_article_choice(articles: dict[str, Article], current: str) -> None:
     )
 
 
-def _fields(prefix: str) -> ArticleFields:
-    columns = st.columns(2)
-    return ArticleFields(
-        title=columns[0].text_input("Title", key=f"{prefix}_title", max_chars=200),
-        outlet=columns[1].text_input("Outlet", key=f"{prefix}_outlet", max_chars=120),
-        date=columns[0].text_input("Date (YYYY-MM-DD)", key=f"{prefix}_date", max_chars=10),
-        url=columns[1].text_input("Original URL", key=f"{prefix}_url", max_chars=500),
-    )
+def render_add_article(settings: Settings, library: ArticleLibrary) -> str | None:
+    """Paste, upload or fetch an article; it is stored, selected and mapped.
 
-
-def _store(library: ArticleLibrary, make) -> None:
-    try:
-        article = make()
-        created = library.save(article)
-    except (IntakeError, LibraryError) as err:
-        st.error(for_markdown(str(err)))  # quotes outside text: a field, a file name, a content type
-        return
-    if created:
-        st.toast(f"Added “{for_markdown(article.title)}”.")
-    else:
-        st.toast("This article is already in the library; it was not added again.")
-    state.show_article_next(article.id)
-    st.rerun()
-
-
-def render_add_article(settings: Settings, library: ArticleLibrary) -> None:
-    """Paste, upload or fetch an article; it is stored, selected and mapped."""
+    Returns the id of an article that the previous run added (once, on the run that shows
+    it), else None. Errors are shown in the panel; what the reader typed stays in the form.
+    """
+    added = _show_flash()
+    if not library.writable:
+        why = "is read-only" if library.available else "is unavailable"
+        st.info(f"Articles cannot be added now: the article library {why} (see the notice above).")
+        return added
+    st.caption(f"Text, Markdown or HTML up to {size_limit_text()}. The same text is stored only once.")
     paste, upload, fetch = st.tabs(["Paste", "Upload", "From a URL"])
     with paste, st.form("add_paste", clear_on_submit=False):
         text = st.text_area("Article text", height=180, max_chars=5_000_000)
         fields = _fields("paste")
         if st.form_submit_button("Add and map"):
-            _store(library, lambda: build_article(text, fields))
+            _store(library, lambda: article_from_text(text, fields))
     with upload, st.form("add_upload"):
-        file = st.file_uploader("A .txt, .md or .html file", type=["txt", "md", "html", "htm"])
+        file = st.file_uploader("A .txt, .md or .html file", type=UPLOAD_TYPES)
         fields = _fields("upload")
         if st.form_submit_button("Add and map"):
             if file is None:
@@ -79,28 +69,99 @@ def render_add_article(settings: Settings, library: ArticleLibrary) -> None:
                 _store(library, lambda: article_from_upload(file.name, file.getvalue(), fields))
     with fetch:
         if settings.offline:
-            st.info("Fetching from a URL is disabled: the dashboard runs offline (DASHBOARD_OFFLINE=1).")
+            st.info("Fetching from a URL is disabled: the dashboard runs offline (DASHBOARD_OFFLINE=1). "
+                    "Save the page and upload it instead.")
         else:
             with st.form("add_url"):
-                url = st.text_input("Address of the article", max_chars=500)
+                url = st.text_input("Address of the article", max_chars=2000)
                 fields = _fields("url")
                 if st.form_submit_button("Fetch, add and map"):
-                    def make() -> Article:
-                        body, kind = fetch_page(url.strip(), settings)
-                        name = "page.html" if "html" in kind else "page.txt"
-                        return article_from_upload(name, body, ArticleFields(fields.title, fields.outlet, fields.date, fields.url or url.strip()))
-                    _store(library, make)
+                    _store(library, lambda: _fetched(url.strip(), fields, settings))
+    return added
 
 
 def render_remove(library: ArticleLibrary, article: Article, stored: bool) -> None:
-    """A remove button for a stored article (bundled and folder articles are read-only)."""
-    if not stored:
+    """A remove button, with a confirmation, for a stored article (bundled and folder articles
+    are read-only and get none)."""
+    if stored and library.writable:
+        _remove_button(library, article.id, article.title, current=article.id, key="remove_current",
+                       label="Remove this article…")
+
+
+def render_library_manager(library: ArticleLibrary, current: str | None = None) -> None:
+    """Every stored article with its size and a remove button (with a confirmation)."""
+    entries = library.entries()
+    if not entries:
+        st.caption("No articles added yet. Bundled articles cannot be removed.")
         return
-    if st.button("Remove this article from the library", type="secondary"):
-        try:
-            library.remove(article.id)
-        except LibraryError as err:
-            st.error(for_markdown(str(err)))
-            return
-        state.show_article_next(None)
-        st.rerun()
+    for entry in entries:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        size = f"{entry.chars / 1000:,.0f}k characters" if entry.chars >= 1000 else f"{entry.chars} characters"
+        left.caption(for_markdown(f"{entry.title} · {entry.outlet + ' · ' if entry.outlet else ''}{size}"))
+        with right:
+            if library.writable:
+                _remove_button(library, entry.id, entry.title, current=current, key=f"remove_{entry.id}")
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _fields(prefix: str) -> ArticleFields:
+    columns = st.columns(2)
+    return ArticleFields(
+        title=columns[0].text_input("Title", key=f"{prefix}_title", max_chars=200),
+        outlet=columns[1].text_input("Outlet", key=f"{prefix}_outlet", max_chars=200),
+        date=columns[0].text_input("Date (YYYY-MM-DD)", key=f"{prefix}_date", max_chars=10),
+        url=columns[1].text_input("Original URL", key=f"{prefix}_url", max_chars=2000),
+    )
+
+
+def _fetched(url: str, fields: ArticleFields, settings: Settings) -> Article:
+    body, kind = fetch_page(url, settings)
+    name = "page.html" if "html" in kind else "page.md" if kind == "text/markdown" else "page.txt"
+    typed = ArticleFields(fields.title, fields.outlet, fields.date, fields.url or url)
+    return article_from_upload(name, body, typed, url=url)
+
+
+def _store(library: ArticleLibrary, make: Callable[[], Article]) -> None:
+    try:
+        article = make()
+        stored, created = library.add(article)
+    except (IntakeError, LibraryError) as err:
+        st.error(for_markdown(str(err)))  # quotes outside text: a field, a file name, a content type
+        return
+    title = for_markdown(stored.title)
+    if created:
+        st.session_state[FLASH_KEY] = ("added", f"Added “{title}” to the library.", stored.id)
+    else:
+        message = f"This text is already in the library as “{title}”; no copy was added."
+        st.session_state[FLASH_KEY] = ("known", message, None)
+    state.show_article_next(stored.id)
+    st.rerun()
+
+
+def _show_flash() -> str | None:
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash is None:
+        return None
+    kind, message, article_id = flash
+    st.toast(message)
+    (st.info if kind == "known" else st.success)(message)
+    return article_id
+
+
+def _remove_button(
+    library: ArticleLibrary, article_id: str, title: str, current: str | None, key: str, label: str = "Remove…"
+) -> None:
+    with st.popover(label, help="Remove this article from the library"):
+        st.caption(for_markdown(f"Remove “{title}” from the library? Links to it will stop working."))
+        if st.button("Yes, remove it", type="primary", key=key):
+            try:
+                library.remove(article_id)
+            except LibraryError as err:
+                st.error(for_markdown(str(err)))
+                return
+            st.session_state[FLASH_KEY] = ("removed", f"Removed “{for_markdown(title)}” from the library.", None)
+            if article_id == current:
+                state.show_article_next(None)
+            st.rerun()

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from dashboard.config import Settings
-from dashboard.core.intake import IntakeError
+from dashboard.core.intake import MAX_TEXT_BYTES, IntakeError
 from dashboard.services.fetch import check_public, fetch_page
 
 
@@ -20,8 +20,13 @@ def local_site():
                 self.send_header("Location", "http://10.0.0.1/inside")
                 self.end_headers()
                 return
+            if self.path == "/missing":
+                self.send_error(404)
+                return
             kind = "application/pdf" if self.path == "/pdf" else "text/html; charset=utf-8"
             body = "<html><body><p>Talks in Prague.</p></body></html>".encode()
+            if self.path == "/huge":
+                body = b"<p>" + b"Prague. " * (MAX_TEXT_BYTES // 8 + 10) + b"</p>"
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -62,3 +67,20 @@ def test_a_redirect_to_a_private_address_is_refused(local_site: str, monkeypatch
     monkeypatch.setattr(fetch, "check_public", lambda url: None if "127.0.0.1" in url else check_public(url))
     with pytest.raises(IntakeError, match="not a public address"):
         fetch_page(local_site + "/redirect", Settings(timeout_s=2.0))
+
+
+def test_error_answers_and_oversized_pages_are_refused_with_the_reason(local_site: str) -> None:
+    with pytest.raises(IntakeError, match="HTTP 404"):
+        fetch_page(local_site + "/missing", Settings(timeout_s=2.0), allow_private=True)
+    with pytest.raises(IntakeError, match="over"):
+        fetch_page(local_site + "/huge", Settings(timeout_s=2.0), allow_private=True)
+
+
+def test_an_unreachable_address_gives_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(IntakeError, match="could not be fetched"):
+        fetch_page(f"http://127.0.0.1:{port}/", Settings(timeout_s=1.0), allow_private=True)

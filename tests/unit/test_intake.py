@@ -7,10 +7,12 @@ from dashboard.core.intake import (
     MAX_TEXT_BYTES,
     ArticleFields,
     IntakeError,
+    article_from_text,
     article_from_upload,
     build_article,
     content_id,
     decode_bytes,
+    split_header,
 )
 
 TEXT = "Officials met in Prague on Monday. Talks continue in Warsaw."
@@ -85,3 +87,97 @@ def test_unsupported_file_types_are_refused() -> None:
 def test_control_characters_are_dropped_and_line_ends_normalised() -> None:
     article = build_article("Line one\r\nLine\x07 two\rend", ArticleFields(title="t"))
     assert article.text == "Line one\nLine two\nend"
+
+
+# --- second pass: sizes, binary look-alikes, headers, metadata found in files -------------------
+
+
+def test_a_5_mb_text_is_accepted_and_a_larger_one_refused_with_its_size() -> None:
+    sentence = b"Officials met in Prague on Monday. "
+    big = (sentence * (5_000_000 // len(sentence) + 1))[:5_000_000]
+    article = article_from_upload("big.txt", big, ArticleFields(title="Big"))
+    assert len(article.text) == len(big.strip())
+    with pytest.raises(IntakeError, match=r"6\.0 MiB; the limit is 5 MiB"):
+        article_from_upload("huge.txt", b"a" * (6 * 2**20), ArticleFields())
+    # pasted text is measured in UTF-8 bytes: 3 million Cyrillic letters are 6 MB
+    with pytest.raises(IntakeError, match="limit"):
+        article_from_text("Москва " * 450_000, ArticleFields())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"   \n\t", bytes(range(1, 32)) * 200, bytes(range(128, 256)) * 40],
+    ids=["empty", "blank", "control-characters", "high-bytes"],
+)
+def test_empty_and_binary_look_alikes_are_refused_with_a_reason(data: bytes) -> None:
+    with pytest.raises(IntakeError, match="empty|binary|encoding"):
+        article_from_upload("notes.txt", data, ArticleFields())
+
+
+def test_utf32_with_a_bom_is_read() -> None:
+    assert decode_bytes("Talks in Brno.".encode("utf-32")) == "Talks in Brno."
+
+
+def test_a_metadata_header_fills_the_empty_fields_and_leaves_the_body() -> None:
+    source = "---\ntitle: Radar talks\noutlet: Daily\ndate: 2007-06-07\nlayout: post\n---\nTalks in Prague."
+    article = article_from_text(source, ArticleFields(outlet="Typed outlet"))
+    assert (article.title, article.outlet, article.date.isoformat(), article.text) == (
+        "Radar talks", "Typed outlet", "2007-06-07", "Talks in Prague.")
+    uploaded = article_from_upload("a.md", source.encode(), ArticleFields())
+    assert uploaded.id == content_id("Radar talks", "Talks in Prague.") and uploaded.outlet == "Daily"
+
+
+def test_a_rule_and_a_colon_line_are_text_not_a_header() -> None:
+    source = "---\nNote: the talks resumed.\n---\nMore in Prague."
+    assert split_header(source) == (source, ArticleFields())
+    assert article_from_text(source, ArticleFields(title="t")).text == source
+
+
+def test_a_bad_date_or_url_found_in_a_file_is_dropped_but_a_typed_one_is_refused() -> None:
+    source = "---\ntitle: T\ndate: June 2007\nurl: /relative/link\n---\nTalks in Prague."
+    article = article_from_text(source, ArticleFields())
+    assert article.date is None and article.url == ""
+    with pytest.raises(IntakeError, match="YYYY-MM-DD"):
+        article_from_text(source, ArticleFields(date="June 2007"))
+
+
+def test_a_url_with_a_line_break_cannot_smuggle_fields() -> None:
+    with pytest.raises(IntakeError, match="URL"):
+        build_article(TEXT, ArticleFields(url="https://example.org/\nid: voa-2007"))
+
+
+HTML_PAGE = (
+    "<html><head><title>Radar talks | Daily</title><meta name='author' content='Jan Novak'>"
+    "<meta property='og:site_name' content='The Daily'>"
+    "<meta property='article:published_time' content='2007-06-07'>"
+    "<script>document.write('injected')</script></head><body onload='steal()'>"
+    "<nav>Home | World | Sport</nav><article><h1>Radar talks</h1>"
+    "<p>Officials met in Prague on Monday to discuss the radar base with Czech ministers.</p>"
+    "<p>The talks continued in Warsaw later in the week, Polish officials said on Friday.</p>"
+    "<p><a href='javascript:alert(1)' onclick='alert(2)'>Read more about Gabala</a></p>"
+    "</article><footer>Copyright The Daily</footer></body></html>"
+)
+
+
+def test_html_metadata_fills_empty_fields_and_typed_fields_win() -> None:
+    found = article_from_upload("page.htm", HTML_PAGE.encode(), ArticleFields())
+    assert found.author == "Jan Novak" and found.date.isoformat() == "2007-06-07"
+    assert "Radar talks" in found.title and found.outlet == "The Daily"
+    typed = article_from_upload("page.html", HTML_PAGE.encode(), ArticleFields(title="Mine", date="2007-06-08"))
+    assert typed.title == "Mine" and typed.date.isoformat() == "2007-06-08"
+    for leftover in ("injected", "steal", "javascript", "alert", "onclick", "Copyright"):
+        assert leftover not in found.text
+
+
+def test_html_in_a_legacy_encoding_is_converted() -> None:
+    page = ("<html><head><meta charset='windows-1251'><title>Москва</title></head><body><article>"
+            "<p>Переговоры в Москве и Баку продолжились в понедельник, сообщили официальные лица.</p>"
+            "<p>Российская сторона предложила использовать радиолокационную станцию в Габале.</p>"
+            "</article></body></html>")
+    article = article_from_upload("page.html", page.encode("cp1251"), ArticleFields())
+    assert "Габале" in article.text and article.id.startswith("article-")
+
+
+def test_an_html_page_without_text_is_refused() -> None:
+    with pytest.raises(IntakeError, match="no article text"):
+        article_from_upload("page.html", b"<html><body><script>x()</script></body></html>", ArticleFields())
