@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashboard.services.sqlite_files import set_aside
+
 log = logging.getLogger(__name__)
 
 CACHE_FILENAME = "geocode-cache.sqlite"
@@ -241,19 +243,8 @@ class GeocodeCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(self._clock()))
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
         try:
-            if self.path.exists():
-                self.path.rename(target)
-            for suffix in ("-wal", "-shm", "-journal"):
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    side.rename(target.with_name(target.name + suffix))
+            target = set_aside(self.path, self._clock())
         except OSError as err:
             self._disable(f"{self.path} is damaged ({why}) and cannot be moved aside ({err})")
             return

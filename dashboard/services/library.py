@@ -24,6 +24,7 @@ from typing import Any
 
 from dashboard.core.article import Article
 from dashboard.core.intake import text_digest
+from dashboard.services.sqlite_files import set_aside
 
 log = logging.getLogger(__name__)
 
@@ -270,19 +271,8 @@ class ArticleLibrary:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-            n += 1
         try:
-            if self.path.exists():
-                self.path.replace(target)
-            for suffix in ("-journal", "-wal", "-shm"):
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    side.replace(target.with_name(target.name + suffix))
+            target = set_aside(self.path)
         except OSError as err:
             self._disable(f"{self.path.name} is damaged ({why}) and cannot be set aside ({err.strerror or err})")
             return
