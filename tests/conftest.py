@@ -3,25 +3,10 @@ test that needs a real browser. Under CI (CI=true) a missing browser is a failur
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, if installed (Playwright's own browser download does not work here)."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.harness import CHROMIUM_ARGS, chromium_path
 
 
 @pytest.fixture(scope="session")

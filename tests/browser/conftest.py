@@ -3,21 +3,15 @@ Chromium of tests/conftest.py) with every non-loopback request blocked and conso
 collected."""
 from __future__ import annotations
 
-import os
-import socket
 import struct
-import subprocess
-import sys
-import time
-import urllib.request
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.harness import AppServer, start_server
+
 LOOPBACK_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
 TILE_HOST = "tile.openstreetmap.org"
 
@@ -35,64 +29,20 @@ def _blank_png() -> bytes:
 BLANK_PNG = _blank_png()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class AppServer:
-    """A running dashboard server."""
-
-    url: str
-    process: subprocess.Popen
-    log_path: Path
-
-
-def _start_server(tmp_path: Path, extra_env: dict[str, str]) -> AppServer:
-    port = _free_port()
-    log_path = tmp_path / f"streamlit-{port}.log"
-    env = dict(os.environ)
-    env.update({"DASHBOARD_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
-    env.update(extra_env)
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return AppServer(url, process, log_path)
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """The dashboard with default settings (online basemap allowed, but requests are blocked)."""
-    server = _start_server(tmp_path_factory.mktemp("app"), {})
+    server = start_server(tmp_path_factory.mktemp("app"), {})
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
 def offline_server(tmp_path_factory) -> Iterator[AppServer]:
     """The dashboard with DASHBOARD_OFFLINE=1."""
-    server = _start_server(tmp_path_factory.mktemp("offline"), {"DASHBOARD_OFFLINE": "1"})
+    server = start_server(tmp_path_factory.mktemp("offline"), {"DASHBOARD_OFFLINE": "1"})
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import AppServer, PageWatch, _start_server
+from conftest import PageWatch
 from helpers import MAP_FRAME, open_dashboard, wait_idle
 from playwright.sync_api import Frame, Page, expect
 
@@ -22,6 +22,7 @@ from dashboard.core.geography import ArticleGeography
 from dashboard.core.places import Place
 from dashboard.core.viewstate import ViewState
 from dashboard.services.static_assets import ensure_static_assets, inline_assets
+from tests.harness import AppServer, start_server
 from tests.hostile_payloads import (
     ALL_PAYLOADS,
     ARTICLE_ID,
@@ -45,10 +46,9 @@ def hostile_server(tmp_path_factory) -> Iterator[AppServer]:
     """One dashboard for the module, with the hostile article in DASHBOARD_ARTICLES_DIR."""
     folder = tmp_path_factory.mktemp("hostile-articles")
     (folder / "hostile.md").write_text(hostile_article_source(), encoding="utf-8")
-    server = _start_server(tmp_path_factory.mktemp("hostile"), {"DASHBOARD_ARTICLES_DIR": str(folder)})
+    server = start_server(tmp_path_factory.mktemp("hostile"), {"DASHBOARD_ARTICLES_DIR": str(folder)})
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 def _record_dialogs(page: Page) -> list[str]:

@@ -1,0 +1,111 @@
+"""Processes and browsers shared by the browser tests and the benchmarks in ``bench/``: a
+Streamlit server on a free loopback port, Debian's Chromium with the flags this machine needs,
+and the resident memory of a process."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD_SCRIPT = REPO_ROOT / "dashboard" / "app.py"
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, if installed (Playwright's own browser download does not work here)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class AppServer:
+    """A running Streamlit server."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def stop(self) -> None:
+        """Terminate the server and wait for it (killed after 10 s)."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(
+    work_dir: Path,
+    extra_env: dict[str, str],
+    *,
+    script: Path = DASHBOARD_SCRIPT,
+    options: tuple[str, ...] = (),
+    timeout_s: float = 60.0,
+) -> AppServer:
+    """Start ``streamlit run script`` from the repository root; return once it answers
+    ``/_stcore/health``.
+
+    The dashboard's data folder is ``work_dir/data`` unless ``extra_env`` names another, and the
+    server's output goes to ``work_dir/streamlit-<port>.log``. ``options`` are extra
+    ``--server.*``-style command-line settings. Raises RuntimeError (with the log) when the
+    server exits or is not healthy within ``timeout_s``.
+    """
+    port = free_port()
+    log_path = work_dir / f"streamlit-{port}.log"
+    env = dict(os.environ)
+    env.update({"DASHBOARD_DATA_DIR": str(work_dir / "data"), "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return AppServer(url, process, log_path)
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()}")
+
+
+def resident_mb(pid: int) -> float:
+    """The resident memory (VmRSS) of process ``pid`` in MB, from /proc (Linux).
+
+    Raises OSError when the process is gone.
+    """
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise OSError(f"no VmRSS for process {pid}")
