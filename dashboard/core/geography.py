@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
-
 from dashboard.core.article import Article, Sentence, split_sentences
+from dashboard.core.geometry import distance_km
 from dashboard.core.places import Place
 from dashboard.core.sites import Site, SiteMention, SiteReference, find_site_mentions
 from dashboard.core.viewstate import ViewState
@@ -63,12 +62,14 @@ def other_places(geo: ArticleGeography) -> tuple[tuple[Place, int], ...]:
     """
     grouped: dict[tuple[float, float], list[Place]] = {}
     for place in geo.places:
-        if place.lat is None or place.lon is None:
-            continue
-        if any(geodesic((place.lat, place.lon), (s.lat, s.lon)).km < SAME_POINT_KM for s in geo.sites):
-            continue
-        grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
-    return tuple((group[0], len(group)) for group in grouped.values())
+        if place.lat is not None and place.lon is not None:
+            grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
+    # one distance check per point, not per mention: this runs on every rerun
+    return tuple(
+        (group[0], len(group))
+        for point, group in grouped.items()
+        if all(distance_km(point, (s.lat, s.lon)) >= SAME_POINT_KM for s in geo.sites)
+    )
 
 
 def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[tuple[Place, int], ...]:

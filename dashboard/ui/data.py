@@ -81,11 +81,13 @@ def gazetteer_chain() -> GeocodingChain:
     )
 
 
-@st.cache_data(show_spinner="Finding and placing the article's places…")
+@st.cache_resource(show_spinner="Finding and placing the article's places…")
 def gazetteer_geography(article_id: str) -> ArticleGeography:
     """The article's places from the embedded gazetteer, joined with the curated sites.
 
-    Article ids are derived from their text, so an id always means the same text.
+    Article ids are derived from their text, so an id always means the same text. The value
+    is immutable, so every session shares the one object (``cache_data`` would unpickle a copy
+    of every place on every rerun).
     """
     return article_geography(articles()[0][article_id], gazetteer_chain())
 
