@@ -118,19 +118,19 @@ st.caption(
     "Map data © OpenStreetMap contributors (online basemap) · country outlines: Natural Earth (public domain) · "
     "place names: GeoNames (CC BY 4.0)."
 )
-table_tab, distance_tab, timeline_tab, compare_tab, export_tab = st.tabs(
-    ["Sites (table)", "Distances", "Timeline", "US plan vs Russian proposal", "Export"]
-)
-with table_tab:
-    render_sites_table(sites, view)
-with distance_tab:
-    render_distances(geo.sites)
-with timeline_tab:
-    render_timeline(geo, day)
-with compare_tab:
-    render_comparison(geo, day)
-with export_tab:
-    render_exports(geo, view)
+analysis_panels = {
+    "Sites (table)": lambda: render_sites_table(sites, view),
+    "Distances": lambda: render_distances(geo.sites),
+    "Timeline": lambda: render_timeline(geo, day),
+    "US plan vs Russian proposal": lambda: render_comparison(geo, day),
+    "Export": lambda: render_exports(geo, view),
+}
+# only the open tab is computed and sent: a filter change does not redraw a chart nobody sees
+tabs = st.tabs(list(analysis_panels), key=state.ANALYSIS_TAB_WIDGET, on_change="rerun")
+for tab, render_panel in zip(tabs, analysis_panels.values()):
+    if tab.open:
+        with tab:
+            render_panel()
 st.caption("To share this view, use **Copy link** on the map or copy the address bar: it always holds the filters, the selected site and the map position.")
 state.write_url(view)
 if online_work:

@@ -26,6 +26,7 @@ BASEMAP_WIDGET = "basemap_choice"
 DATE_WIDGET = "date_choice"
 RINGS_WIDGET = "show_rings"
 LINES_WIDGET = "show_lines"
+ANALYSIS_TAB_WIDGET = "analysis_tab"
 NO_SITE = ""
 MAP_VIEW_KEYS = ("lat", "lon", "zoom")
 

@@ -104,3 +104,15 @@ def test_offline_mode_forces_the_offline_basemap(monkeypatch) -> None:
     flat = app.query_params["basemap"]
     assert (flat[-1] if isinstance(flat, list) else flat) == "offline"
     assert not any(r.label == "Basemap" for r in app.radio)
+
+
+def test_only_the_open_analysis_tab_is_computed() -> None:
+    app = run()
+    assert [t.label for t in app.tabs][:2] == ["Sites (table)", "Distances"]
+    assert len(app.dataframe) == 1  # the sites table; no distances, no comparison
+    assert not app.get("vega_lite_chart")
+    app.session_state["analysis_tab"] = "Timeline"
+    app.run()
+    assert len(app.get("vega_lite_chart")) == 1
+    assert any(c.value.startswith("Events up to") for c in app.caption)
+    assert not app.dataframe  # the sites table is not sent while the timeline is open
