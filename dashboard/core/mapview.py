@@ -10,6 +10,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from dashboard.core.basemap import ServedBasemapLayer, basemap_layer
 from dashboard.core.escape import for_html, for_js_string
 from dashboard.core.geography import PlaceCluster
 from dashboard.core.mapcontrols import FullscreenButton, MeasureDistance, ViewInPageUrl
@@ -284,15 +285,16 @@ _MAP_CSS = f"""
 
 def build_base_map(
     view: ViewState,
-    outlines: dict | None,
+    outlines: dict | str | None,
     assets: MapAssets = LOCAL_ASSETS,
     sync_url: bool = True,
     measure: bool = True,
 ) -> folium.Map:
     """The part of the map that does not change with filters or selection.
 
-    ``outlines`` is the offline basemap GeoJSON, drawn when ``view.basemap`` is
-    ``offline``; otherwise OpenStreetMap tiles are used, with their attribution.
+    ``outlines`` is the offline basemap, drawn when ``view.basemap`` is ``offline``: its
+    GeoJSON (written into the page, for standalone files) or the URL the browser fetches it
+    from; otherwise OpenStreetMap tiles are used, with their attribution.
     ``measure`` adds the "measure a distance" control.
     """
     centre = (view.lat, view.lon) if view.lat is not None and view.lon is not None else DEFAULT_CENTER
@@ -307,9 +309,7 @@ def build_base_map(
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
     if view.basemap == "offline" and outlines is not None:
-        from dashboard.core.basemap import basemap_layer
-
-        basemap_layer(outlines).add_to(fmap)
+        (ServedBasemapLayer(outlines) if isinstance(outlines, str) else basemap_layer(outlines)).add_to(fmap)
     else:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(fmap)
     fmap.get_root().header.add_child(Element(_MAP_CSS), name="dashboard_css")

@@ -1,9 +1,11 @@
-"""Copy Leaflet and jQuery from their XStatic packages into ``dashboard/static/``, which
-Streamlit serves at ``/app/static/`` (server.enableStaticServing). Nothing is fetched:
-the files come from installed PyPI packages, so the map never asks a CDN."""
+"""Copy Leaflet and jQuery from their XStatic packages, and the offline basemap, into
+``dashboard/static/``, which Streamlit serves at ``/app/static/`` (server.enableStaticServing).
+Nothing is fetched: the files come from installed PyPI packages and the repository, so the map
+never asks a CDN."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
+from dashboard.core.basemap import DEFAULT_BASEMAP_PATH
 from dashboard.core.export import InlineAssets
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -20,11 +23,13 @@ def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
     return {
         "leaflet": (Path(xleaflet.BASE_DIR), ("leaflet.js", "leaflet.css", "images")),
         "jquery": (Path(xjquery.BASE_DIR), ("jquery.min.js",)),
+        "basemap": (DEFAULT_BASEMAP_PATH.parent, (DEFAULT_BASEMAP_PATH.name,)),  # SERVED_BASEMAP_URL
     }
 
 
 def _version_stamp() -> str:
-    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}\n"
+    basemap = hashlib.sha256(DEFAULT_BASEMAP_PATH.read_bytes()).hexdigest()[:16]
+    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}\n"
 
 
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.core.analysis import range_layers, status_map, tehran_lines
+from dashboard.core.basemap import SERVED_BASEMAP_URL
 from dashboard.core.geography import ArticleGeography, PlaceMarkers, visible_sites
 from dashboard.core.mapview import build_base_map, build_feature_groups
 from dashboard.core.viewstate import ViewState
@@ -39,10 +40,7 @@ def render_map(geo: ArticleGeography, view: ViewState, day: dt.date, places: Pla
     Markers take their status on ``day``; rings and lines follow ``view.layers``.
     """
     start = state.initial_view()
-    base = build_base_map(
-        start.with_changes(basemap=view.basemap),
-        data.outlines() if view.basemap == "offline" else None,
-    )
+    base = build_base_map(start.with_changes(basemap=view.basemap), SERVED_BASEMAP_URL)
     sites = visible_sites(geo, view)
     statuses = status_map(data.events(), [site.id for site in sites], day)
     groups = build_feature_groups(sites, places.singles, view, statuses, places.clusters)

@@ -15,10 +15,13 @@ import pytest
 from dashboard.core.basemap import (
     BASEMAP_LAYER_NAME,
     DEFAULT_BASEMAP_PATH,
+    SERVED_BASEMAP_URL,
     BasemapError,
+    ServedBasemapLayer,
     basemap_layer,
     load_basemap,
 )
+from dashboard.services.static_assets import ensure_static_assets
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,6 +178,26 @@ def test_layer_does_not_change_the_shared_geojson(basemap: dict) -> None:
     html = fmap.get_root().render()
     assert json.dumps(basemap, sort_keys=True) == before
     assert BASEMAP_LAYER_NAME in html
+
+
+def test_the_served_layer_fetches_the_file_instead_of_embedding_it(basemap: dict) -> None:
+    fmap = folium.Map(tiles=None)
+    layer = ServedBasemapLayer(SERVED_BASEMAP_URL)
+    layer.add_to(fmap)
+    folium.LayerControl().add_to(fmap)
+    html = fmap.get_root().render()
+    assert f'fetch("{SERVED_BASEMAP_URL}")' in html and f"{layer.get_name()}.addData(data)" in html
+    assert f"{layer.get_name()}.addTo(" in html
+    assert '"Azerbaijan"' not in html and len(html) < 20_000
+    for option in ('"interactive": false', '"pane": "tilePane"', '"fillColor": "#f2efe9"'):
+        assert option in html
+    assert BASEMAP_LAYER_NAME in html  # listed in the layer control
+
+
+def test_the_served_url_is_a_copy_of_the_committed_basemap(tmp_path: Path) -> None:
+    static = ensure_static_assets(tmp_path / "static")
+    served = static / SERVED_BASEMAP_URL.removeprefix("/app/static/")
+    assert served.read_bytes() == DEFAULT_BASEMAP_PATH.read_bytes()
 
 
 # --- TopoJSON decoder -----------------------------------------------------------------------------
