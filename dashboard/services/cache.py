@@ -5,6 +5,12 @@ The cache never crashes its caller. A corrupt or foreign file is moved aside
 no cached answers. Each such event becomes a human-readable notice (:meth:`take_notices`) and a
 log warning. Writes are single statements in transactions (SQLite's rollback journal),
 so a crash never leaves a half-written row.
+
+On a full disk the cache keeps answering from what it holds and simply stops remembering; it
+resumes by itself once space is free (a cache that could not even be created then, or that
+another process held locked, is opened again on the next write). Several servers may share the
+file: the schema is created inside one ``BEGIN IMMEDIATE`` transaction that checks it again, so
+two processes starting on a fresh folder never take each other's new file for a foreign one.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.services.sqlite_files import set_aside
+from dashboard.services.sqlite_files import full_disk_advice, is_disk_full, is_transient, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +118,7 @@ class GeocodeCache:
         self._writable = False
         self._notices: list[str] = []
         self._condition: str | None = None  # a lasting state, repeated by every take_notices()
+        self._reopen = False  # the last open met a full disk or a lock: try again on the next write
         with self._lock:
             self._open()
 
@@ -164,6 +171,9 @@ class GeocodeCache:
             log.warning("not caching an out-of-range point for %r: %r", query, result)
             return
         with self._lock:
+            if self._conn is None and self._reopen:
+                self._reopen = False
+                self._open()
             if self._conn is None or not self._writable or not key:
                 return
             values = (
@@ -206,6 +216,7 @@ class GeocodeCache:
     def close(self) -> None:
         """Close the database connection; later calls behave as a disabled cache."""
         with self._lock:
+            self._reopen = False
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -225,6 +236,10 @@ class GeocodeCache:
         except sqlite3.DatabaseError as err:
             if _is_corrupt(err):
                 self._set_aside_and_rebuild(str(err))
+            elif is_transient(err):
+                why = full_disk_advice(self.path.parent) if is_disk_full(err) else f"cannot open {self.path} ({err})"
+                self._disable(f"{why} (it is opened again on the next write)")
+                self._reopen = True
             else:
                 self._disable(f"cannot open {self.path} ({err})")
 
@@ -235,6 +250,7 @@ class GeocodeCache:
         except BaseException:
             conn.close()
             raise
+        self._condition = None  # opened: whatever kept it closed has passed
         if not writable:
             self._mark_read_only()
         return conn, writable
@@ -265,6 +281,11 @@ class GeocodeCache:
             err.sqlite_errorcode & 0xFF == _SQLITE_READONLY
         ):
             self._mark_read_only()
+        elif is_disk_full(err):  # this answer only: the next write tries again
+            self._notice(
+                f"Geocode cache: {full_disk_advice(self.path.parent)}. New answers are not "
+                "remembered until then; cached ones are still used."
+            )
         else:  # locked, busy, I/O error: skip this operation only
             self._notice(f"Geocode cache: {doing} failed ({err}); continuing without it.")
 
@@ -279,12 +300,16 @@ class GeocodeCache:
     def _disable(self, why: str) -> None:
         self._conn = None
         self._writable = False
-        self._condition = f"Geocode cache disabled: {why}. Answers are not remembered."
-        log.warning("%s", self._condition)
+        condition = f"Geocode cache disabled: {why}. Answers are not remembered."
+        if condition != self._condition:  # logged once, not at every retry
+            log.warning("%s", condition)
+        self._condition = condition
 
     def _notice(self, text: str) -> None:
+        if text in self._notices:  # already waiting to be shown (and logged)
+            return
         log.warning("%s", text)
-        if text not in self._notices and len(self._notices) < _MAX_NOTICES:
+        if len(self._notices) < _MAX_NOTICES:
             self._notices.append(text)
 
 
@@ -298,18 +323,33 @@ def _prepare(conn: sqlite3.Connection) -> bool:
     check = conn.execute("PRAGMA quick_check").fetchone()
     if check is None or check[0] != "ok":
         raise _CorruptCacheError(f"integrity check failed: {check[0] if check else 'no answer'}")
+    if _has_schema(conn):
+        return _can_write(conn)
+    # Another server may be creating the file right now: check again inside a write
+    # transaction, and create the table and its version in that same transaction.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not _has_schema(conn):
+            conn.execute(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return True
+
+
+def _has_schema(conn: sqlite3.Connection) -> bool:
+    """True for a geocode cache, False for an empty file; raises ``_CorruptCacheError`` otherwise."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if version == SCHEMA_VERSION and "geocode" in tables:
-        return _can_write(conn)
+        return True
     if version != 0 or tables:
         raise _CorruptCacheError(
             f"not a geocode cache (schema version {version}, tables {sorted(tables)})"
         )
-    with conn:
-        conn.execute(_SCHEMA)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    return True
+    return False
 
 
 def _can_write(conn: sqlite3.Connection) -> bool:

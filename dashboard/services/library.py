@@ -9,6 +9,12 @@ aside (``library.sqlite.corrupt-<UTC time>``, with its journal) and a new librar
 read-only file is listed but not written; a folder where no file can be made leaves the library
 unavailable. Each such state is a readable notice (:attr:`ArticleLibrary.notices`). Saving or
 removing when that cannot be done raises :class:`LibraryError` with the reason.
+
+A full disk or another process's lock only fails the save at hand (rolled back whole, the file
+unharmed); the next save tries again, and a library that could not even be opened for one of
+these reasons is opened again on the next use. Several servers may share one library file:
+each save is one ``BEGIN IMMEDIATE`` transaction, so the duplicate check and the insert cannot
+interleave with another process's.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from typing import Any
 
 from dashboard.core.article import Article
 from dashboard.core.intake import text_digest
-from dashboard.services.sqlite_files import set_aside
+from dashboard.services.sqlite_files import full_disk_advice, is_transient, result_code, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,7 @@ class ArticleLibrary:
         self._writable = False
         self._events: list[str] = []
         self._condition: str | None = None  # a lasting state (unavailable, read-only)
+        self._reopen = False  # the last open met a full disk or a lock: try again on the next use
         with self._lock:
             self._open()
 
@@ -186,12 +193,14 @@ class ArticleLibrary:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            self._reopen = False
             self._condition = "The article library is closed."
 
     # -- internals -------------------------------------------------------------------------
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
+            self._reopen_after_a_transient_failure()
             if self._conn is None:
                 return []
             try:
@@ -199,13 +208,20 @@ class ArticleLibrary:
             except sqlite3.DatabaseError as err:
                 if str(err).startswith("no such table"):  # an empty, read-only file
                     return []
-                if _code(err) in (_CORRUPT, _NOTADB):
+                if result_code(err) in (_CORRUPT, _NOTADB):
                     self._set_aside(str(err))
                 else:
                     self._event(f"The article library could not be read ({err}); stored articles are not listed.")
                 return []
 
+    def _reopen_after_a_transient_failure(self) -> None:
+        """Open the file again when the last attempt met a full disk or another process's lock."""
+        if self._conn is None and self._reopen:
+            self._reopen = False
+            self._open()
+
     def _writable_connection(self) -> sqlite3.Connection:
+        self._reopen_after_a_transient_failure()
         if self._conn is None:
             raise LibraryError(self._condition or "the article library is unavailable")
         if not self._writable:
@@ -216,14 +232,14 @@ class ArticleLibrary:
         return self._conn
 
     def _write_error(self, err: sqlite3.DatabaseError, done: str) -> LibraryError:
-        code = _code(err)
+        code = result_code(err)
         if code in (_BUSY, _LOCKED):
             why = "another program is holding the library file locked; try again in a moment"
         elif code == _READONLY:
             self._writable = False
             why = f"the library file {self.path} is read-only"
         elif code == _FULL:
-            why = "the disk is full"
+            why = f"{full_disk_advice(self.path.parent)}, then try again (the stored articles are unharmed)"
         elif code in (_IOERR, _CANTOPEN):
             why = f"the disk could not be written ({err})"
         elif code in (_CORRUPT, _NOTADB):
@@ -245,8 +261,13 @@ class ArticleLibrary:
         except _Damaged as err:
             self._set_aside(str(err))
         except sqlite3.DatabaseError as err:
-            if _code(err) in (_CORRUPT, _NOTADB) or _says_corrupt(err):
+            if result_code(err) in (_CORRUPT, _NOTADB) or _says_corrupt(err):
                 self._set_aside(str(err))
+            elif is_transient(err):
+                full = result_code(err) == _FULL
+                why = full_disk_advice(self.path.parent) if full else f"{self.path.name} is locked ({err})"
+                self._disable(f"{why} (it is opened again on the next use)")
+                self._reopen = True
             else:
                 self._disable(f"{self.path} cannot be opened ({err})")
 
@@ -259,6 +280,7 @@ class ArticleLibrary:
         except BaseException:
             conn.close()
             raise
+        self._condition = None  # opened: whatever kept it closed has passed
         if not writable:
             self._condition = (
                 f"The article library {self.path.name} is read-only: stored articles are listed, "
@@ -289,8 +311,10 @@ class ArticleLibrary:
     def _disable(self, why: str) -> None:
         self._conn = None
         self._writable = False
-        self._condition = f"The article library is unavailable: {why}. Articles cannot be added."
-        log.warning("%s", self._condition)
+        condition = f"The article library is unavailable: {why}. Articles cannot be added."
+        if condition != self._condition:  # logged once, not at every retry
+            log.warning("%s", condition)
+        self._condition = condition
 
     def _event(self, text: str) -> None:
         log.warning("%s", text)
@@ -299,7 +323,11 @@ class ArticleLibrary:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (a return inside commits)."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (a return inside commits).
+
+    A COMMIT that fails (another process still reading when the busy timeout ends, a full disk)
+    is rolled back too, so no transaction, and no lock, outlives the call.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -309,7 +337,12 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         if kind is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         elif self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
@@ -334,7 +367,7 @@ def _prepare(conn: sqlite3.Connection) -> bool:
     try:
         conn.execute(_SCHEMA)
     except sqlite3.OperationalError as err:
-        if _code(err) == _READONLY:
+        if result_code(err) == _READONLY:
             return False  # an empty read-only file: nothing to list, nothing can be added
         raise
     return True
@@ -347,7 +380,7 @@ def _can_write(conn: sqlite3.Connection) -> bool:
     try:
         conn.execute("DELETE FROM articles WHERE 0")
     except sqlite3.OperationalError as err:
-        return _code(err) != _READONLY  # busy or locked: writable, just not right now
+        return result_code(err) != _READONLY  # busy or locked: writable, just not right now
     return True
 
 
@@ -373,11 +406,6 @@ def _date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
     except ValueError:
         return None
-
-
-def _code(err: sqlite3.Error) -> int | None:
-    code = getattr(err, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
 
 
 def _says_corrupt(err: sqlite3.DatabaseError) -> bool:

@@ -1,4 +1,5 @@
-"""The persistent geocode cache: hits, misses, negative entries, damage and degraded modes."""
+"""The persistent geocode cache: hits, misses, negative entries, damage and degraded modes
+(a full disk and two writer processes: test_storage_faults.py)."""
 
 from __future__ import annotations
 
@@ -230,6 +231,31 @@ def test_a_locked_cache_skips_the_write(tmp_path: Path) -> None:
     cache.put(SERVICE, "Gabala", GABALA)
     assert cache.get(SERVICE, "Gabala") is not None
     assert cache.writable
+    cache.close()
+
+
+def test_two_caches_creating_one_new_file_at_once_share_it(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILENAME
+    others: list[GeocodeCache] = []
+
+    def connect_while_another_creates(name: str, **kwargs: Any) -> sqlite3.Connection:
+        """A connection that lets another server create the cache just before it writes."""
+        conn = sqlite3.connect(name, **kwargs)
+
+        def before_statement(sql: str) -> None:
+            if not others and sql.lstrip().upper().startswith(("BEGIN", "CREATE")):
+                others.append(GeocodeCache(path))
+
+        conn.set_trace_callback(before_statement)
+        return conn
+
+    cache = GeocodeCache(path, connect=connect_while_another_creates)
+    assert others, "the other server never ran: the test proved nothing"
+    assert cache.writable and cache.take_notices() == () and others[0].take_notices() == ()
+    assert not _corrupt_copies(path), "the other server's new file was taken for a foreign one"
+    others[0].put(SERVICE, "Gabala", GABALA)
+    assert cache.get(SERVICE, "Gabala") is not None, "both use the one file"
+    others[0].close()
     cache.close()
 
 

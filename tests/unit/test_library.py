@@ -1,5 +1,6 @@
 """The article library: duplicates, removal, a damaged or foreign file, read-only and unusable
-folders, a locked file, and a process killed in the middle of saving."""
+folders, a locked file (while saving, committing and opening), and a process killed in the
+middle of saving. A full disk and two servers sharing the file: test_storage_faults.py."""
 from __future__ import annotations
 
 import hashlib
@@ -134,6 +135,39 @@ def test_a_locked_library_gives_a_clear_error(tmp_path: Path) -> None:
         other.execute("ROLLBACK")
         other.close()
     assert library.save(_article("Talks in Riga."))  # once the lock is gone, saving works
+
+
+def test_a_save_whose_commit_outwaits_another_reader_is_rolled_back(tmp_path: Path) -> None:
+    library = ArticleLibrary.in_dir(tmp_path, busy_timeout_s=0.1)
+    reader = sqlite3.connect(tmp_path / "library.sqlite", isolation_level=None)  # another server
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM articles").fetchone()  # ...in the middle of a read
+    riga, oslo = _article("Talks in Riga."), _article("Talks in Oslo.")
+    try:
+        with pytest.raises(LibraryError, match="locked"):
+            library.save(riga)  # the insert is done, the commit waits for the reader and gives up
+        assert riga.id not in library, "reported as not saved, so not listed either"
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    other = ArticleLibrary.in_dir(tmp_path, busy_timeout_s=0.1)
+    assert other.available and other.save(oslo), "no lock outlived the failed save"
+    assert library.save(riga), "and the next save works"
+    assert set(library.articles()) == set(other.articles()) == {riga.id, oslo.id}
+
+
+def test_a_library_locked_while_it_opens_is_opened_on_the_next_use(tmp_path: Path) -> None:
+    ArticleLibrary.in_dir(tmp_path).close()
+    other = sqlite3.connect(tmp_path / "library.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        library = ArticleLibrary.in_dir(tmp_path, busy_timeout_s=0.1)
+        assert not library.available and "locked" in library.notices[0]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert library.save(_article("Talks in Riga.")), "opened on the next save, without a restart"
+    assert library.available and library.notices == ()
 
 
 # --- a process killed while saving ---------------------------------------------------------------
