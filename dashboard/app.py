@@ -107,8 +107,11 @@ with st.sidebar:
         st.subheader("What the article says")
         render_excerpts(geo, view)
 
-    with st.expander("Add an article"):
-        render_add_article(settings, data.article_library())
+    # built only while open: its upload and text widgets would hold back the map's first paint
+    adding = st.expander("Add an article", key=state.ADD_ARTICLE_WIDGET, on_change="rerun")
+    if adding.open:
+        with adding:
+            render_add_article(settings, data.article_library())
     render_remove(data.article_library(), article, article.id in stored_ids)
 
 state.set_view(view)

@@ -27,6 +27,7 @@ DATE_WIDGET = "date_choice"
 RINGS_WIDGET = "show_rings"
 LINES_WIDGET = "show_lines"
 ANALYSIS_TAB_WIDGET = "analysis_tab"
+ADD_ARTICLE_WIDGET = "add_article_open"
 NO_SITE = ""
 MAP_VIEW_KEYS = ("lat", "lon", "zoom")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.core.escape import for_markdown
 from dashboard.core.sites import PROPOSAL_LABELS, ROLE_LABELS, Site
 from dashboard.core.viewstate import ViewState
 
@@ -28,6 +29,25 @@ def sites_frame(sites: tuple[Site, ...], view: ViewState) -> pd.DataFrame:
     )
 
 
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table, every cell escaped and on one line (it renders as a plain
+    HTML table)."""
+    def row(cells: list[object]) -> str:
+        return "| " + " | ".join(for_markdown(" ".join(str(cell).split())) for cell in cells) + " |"
+
+    lines = [row(list(frame.columns)), "|" + " --- |" * len(frame.columns)]
+    lines.extend(row(list(values)) for values in frame.itertuples(index=False))
+    return "\n".join(lines)
+
+
 def render_sites_table(sites: tuple[Site, ...], view: ViewState) -> None:
-    """Show the visible sites as a table (keyboard-navigable grid)."""
-    st.dataframe(sites_frame(sites, view), hide_index=True, width="stretch")
+    """Show the visible sites as a plain table.
+
+    A Markdown table rather than ``st.dataframe``: this tab is open when the page loads, and
+    the browser draws the map only once the JavaScript of every element on the page has
+    arrived (the data grid's is ~1.5 MB).
+    """
+    if sites:
+        st.markdown(markdown_table(sites_frame(sites, view)))
+    else:
+        st.caption("No site matches these filters.")

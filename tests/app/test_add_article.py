@@ -8,6 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui.state import ADD_ARTICLE_WIDGET
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TEXT = "Officials from Poland and the Czech Republic met in Prague on Monday. Talks continue in Warsaw."
 
@@ -25,6 +27,7 @@ def data_dir(monkeypatch, tmp_path):
 
 def start(**params: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[ADD_ARTICLE_WIDGET] = True  # the panel is built only while open
     for key, value in params.items():
         app.query_params[key] = value
     app.run()

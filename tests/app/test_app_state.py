@@ -109,10 +109,19 @@ def test_offline_mode_forces_the_offline_basemap(monkeypatch) -> None:
 def test_only_the_open_analysis_tab_is_computed() -> None:
     app = run()
     assert [t.label for t in app.tabs][:2] == ["Sites (table)", "Distances"]
-    assert len(app.dataframe) == 1  # the sites table; no distances, no comparison
-    assert not app.get("vega_lite_chart")
+    (table,) = [m.value for m in app.markdown if m.value.startswith("| Selected | Site |")]
+    assert table.count("\n") == 1 + 6  # header rule and one row per site
+    assert not app.dataframe and not app.get("vega_lite_chart")  # no distances, comparison, chart
     app.session_state["analysis_tab"] = "Timeline"
     app.run()
     assert len(app.get("vega_lite_chart")) == 1
     assert any(c.value.startswith("Events up to") for c in app.caption)
-    assert not app.dataframe  # the sites table is not sent while the timeline is open
+    assert not any(m.value.startswith("| Selected |") for m in app.markdown)  # the table tab is closed
+
+
+def test_the_add_article_panel_is_built_only_when_opened() -> None:
+    app = run()
+    assert not app.text_area and not app.get("file_uploader")
+    app.session_state["add_article_open"] = True
+    app.run()
+    assert len(app.text_area) == 1 and len(app.get("file_uploader")) == 1

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core.gazetteer import default_gazetteer_path
 from dashboard.core.geography import MAX_PLACE_MARKERS
 from dashboard.services.library import ArticleLibrary
+from dashboard.ui.state import ADD_ARTICLE_WIDGET
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TEXT = "Officials from Poland met in Prague on Monday. Talks continue in Warsaw and Brno."
@@ -42,6 +43,7 @@ def data_dir(monkeypatch, tmp_path):
 
 def start(**params: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=90)
+    app.session_state[ADD_ARTICLE_WIDGET] = True  # the panel is built only while open
     for key, value in params.items():
         app.query_params[key] = value
     return run(app)

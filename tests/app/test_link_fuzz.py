@@ -21,6 +21,7 @@ from dashboard.core.escape import for_markdown
 from dashboard.core.sites import load_sites
 from dashboard.core.viewstate import PARAM_NAMES, Choices, parse_query, summarize_problems
 from dashboard.services.articles import file_articles
+from dashboard.ui.state import ADD_ARTICLE_WIDGET
 from tests.hostile_payloads import (
     ARTICLE_ID,
     AUTHOR,
@@ -193,6 +194,8 @@ def test_an_intake_error_quotes_the_reader_input_as_text(data_dir) -> None:
     """Intake errors quote outside text (a date field, an uploaded file's name, a fetched page's
     content type); the error box shows it as text."""
     app = _run({})
+    app.session_state[ADD_ARTICLE_WIDGET] = True  # open the panel
+    app.run()
     app.text_area[0].input("Officials met in Prague on Monday.")
     app.text_input(key="paste_title").input("Talks")
     app.text_input(key="paste_date").input(":red[x]$x$")

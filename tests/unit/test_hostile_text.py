@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from dashboard.core.toponyms import geoparse
 from dashboard.core.viewstate import PARAM_NAMES, Choices, ViewState, parse_query, summarize_problems
 from dashboard.services.cache import GeocodeCache, GeocodeResult
 from dashboard.services.library import ArticleLibrary
+from dashboard.ui.tables import markdown_table
 from tests.hostile_payloads import (
     ALL_PAYLOADS,
     ARTICLE_ID,
@@ -92,6 +94,16 @@ def test_for_js_string_leaves_no_jinja_opener(payload: str) -> None:
     escaped = for_js_string(payload)
     assert not any(opener in escaped for opener in ("{{", "{%", "{#"))
     assert escaped.replace("\u200b", "") == payload.replace("\u200b", "")
+
+
+@pytest.mark.parametrize("payload", TEXTS, ids=IDS)
+def test_a_markdown_table_keeps_its_shape_with_payloads_in_its_cells(payload: str) -> None:
+    frame = pd.DataFrame([{"Site": payload, "Country": "Poland"}, {"Site": "Gabala", "Country": payload}])
+    lines = markdown_table(frame).split("\n")
+    assert len(lines) == 4 and lines[1] == "| --- | --- |"
+    for line in (lines[0], *lines[2:]):
+        assert line.replace("\\|", "").count("|") == 3  # two cells: no pipe of the text is a column
+        assert _unescaped_active(line.replace(" | ", "").strip("| ")) == []
 
 
 @pytest.mark.parametrize("code", [":material/home:", ":material_lock:", ":streamlit:"])
