@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from dashboard.core.article import Article, Sentence, split_sentences
 from dashboard.core.geometry import distance_km
@@ -27,6 +28,23 @@ class ArticleGeography:
     def site(self, site_id: str) -> Site | None:
         """Return the referred site with that id, or None."""
         return next((s for s in self.sites if s.id == site_id), None)
+
+    @cached_property
+    def other_places(self) -> tuple[tuple[Place, int], ...]:
+        """Placed article mentions that are not curated sites: one (place, count) per point.
+
+        Mentions placed at (nearly) the same point as a referred site are left out: the
+        site's own marker stands for them. Computed once per geography (the app shares one).
+        """
+        grouped: dict[tuple[float, float], list[Place]] = {}
+        for place in self.places:
+            if place.lat is not None and place.lon is not None:
+                grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
+        return tuple(
+            (group[0], len(group))
+            for point, group in grouped.items()
+            if all(distance_km(point, (s.lat, s.lon)) >= SAME_POINT_KM for s in self.sites)
+        )
 
 
 def build_geography(
@@ -54,29 +72,11 @@ def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
     return tuple(s for s in geo.sites if s.proposal in view.proposals and s.role in view.roles)
 
 
-def other_places(geo: ArticleGeography) -> tuple[tuple[Place, int], ...]:
-    """Placed article mentions that are not curated sites: one (place, count) per point.
-
-    Mentions placed at (nearly) the same point as a referred site are left out: the
-    site's own marker stands for them.
-    """
-    grouped: dict[tuple[float, float], list[Place]] = {}
-    for place in geo.places:
-        if place.lat is not None and place.lon is not None:
-            grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
-    # one distance check per point, not per mention: this runs on every rerun
-    return tuple(
-        (group[0], len(group))
-        for point, group in grouped.items()
-        if all(distance_km(point, (s.lat, s.lon)) >= SAME_POINT_KM for s in geo.sites)
-    )
-
-
 def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[tuple[Place, int], ...]:
     """Other places, when the ``place`` role and the ``places`` layer are both on."""
     if "place" not in view.roles or "places" not in view.layers:
         return ()
-    return other_places(geo)
+    return geo.other_places
 
 
 #: Above this many other places, nearby places are drawn as one cluster marker.

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.core.article import Article, load_article
-from dashboard.core.geography import build_geography, other_places, visible_places, visible_sites
+from dashboard.core.geography import build_geography, visible_places, visible_sites
 from dashboard.core.places import Place
 from dashboard.core.sites import load_site_references, load_sites
 from dashboard.core.viewstate import ViewState
@@ -70,14 +70,14 @@ def test_other_places_drop_places_at_a_site_and_group_duplicates() -> None:
         place("Atlantis", None, None, 80),  # not placed: nothing to draw
     ]
     geo = build_geography(article("A radar base in the Czech Republic."), places, SITES, REFERENCES)
-    result = other_places(geo)
+    result = geo.other_places
     assert [(p.name, p.start, count) for p, count in result] == [("Prague", 10, 2), ("Plzen", 60, 1)]
 
 
 def test_places_near_a_site_the_article_does_not_name_are_kept() -> None:
     brdy = BY_ID["czech-radar"]
     geo = build_geography(article("Missiles from Iran."), [place("Brdy", brdy.lat, brdy.lon)], SITES, REFERENCES)
-    assert [(p.name, count) for p, count in other_places(geo)] == [("Brdy", 1)]
+    assert [(p.name, count) for p, count in geo.other_places] == [("Brdy", 1)]
 
 
 def test_visible_places_need_the_place_role_and_the_places_layer() -> None:

@@ -21,7 +21,7 @@ from dashboard.core.article import Article, parse_article
 from dashboard.core.escape import WORD_JOINER, for_html, for_js_string, for_markdown
 from dashboard.core.export import InlineAssets, render_export
 from dashboard.core.gazetteer import ensure_gazetteer
-from dashboard.core.geography import ArticleGeography, PlaceCluster, build_geography, other_places
+from dashboard.core.geography import ArticleGeography, PlaceCluster, build_geography
 from dashboard.core.mapview import build_base_map, build_feature_groups, build_map
 from dashboard.core.places import Place
 from dashboard.core.sites import Site, load_site_references, load_sites
@@ -231,7 +231,7 @@ def test_place_names_from_a_hostile_article_are_words_and_reach_the_tooltips_as_
         assert re.fullmatch(r"[^\W\d_]+(?:['\u2019\- ][^\W\d_]+)*", name), name
     geo = build_geography(article, places, load_sites(), load_site_references())
     view = ViewState(article=ARTICLE_ID)
-    groups = build_feature_groups(geo.sites, other_places(geo), view)
+    groups = build_feature_groups(geo.sites, geo.other_places, view)
     fmap = build_base_map(view, None)
     for group in groups:
         group.add_to(fmap)
