@@ -1,16 +1,19 @@
 """Processes and browsers shared by the browser tests and the benchmarks in ``bench/``: a
 Streamlit server on a free loopback port, Debian's Chromium with the flags this machine needs,
-and the resident memory of a process."""
+what counts as leaving the machine, and the resident memory of a process."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +29,34 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+LOOPBACK_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
+#: URLs that leave the machine; a compiled pattern, so Playwright matches routes itself and the
+#: page's own (loopback) requests never wait for the Python side.
+NON_LOOPBACK = re.compile("^(?!" + "|".join(re.escape(prefix) for prefix in LOOPBACK_PREFIXES) + ")")
+TILE_HOST = "tile.openstreetmap.org"
+
+
+def _blank_png() -> bytes:
+    """A 1x1 transparent PNG, built here (no binary fixture)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+BLANK_PNG = _blank_png()
+
+
+@dataclass
+class PageWatch:
+    """What a page did: requests that tried to leave loopback, and console errors."""
+
+    external_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
 
 def chromium_path() -> str | None:

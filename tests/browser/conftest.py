@@ -3,30 +3,11 @@ Chromium of tests/conftest.py) with every non-loopback request blocked and conso
 collected."""
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
-from tests.harness import AppServer, start_server
-
-LOOPBACK_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
-TILE_HOST = "tile.openstreetmap.org"
-
-
-def _blank_png() -> bytes:
-    """A 1x1 transparent PNG, built here (no binary fixture)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x00\x00\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-BLANK_PNG = _blank_png()
+from tests.harness import BLANK_PNG, LOOPBACK_PREFIXES, TILE_HOST, AppServer, PageWatch, start_server
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +24,6 @@ def offline_server(tmp_path_factory) -> Iterator[AppServer]:
     server = start_server(tmp_path_factory.mktemp("offline"), {"DASHBOARD_OFFLINE": "1"})
     yield server
     server.stop()
-
-
-@dataclass
-class PageWatch:
-    """What a page did: requests that tried to leave loopback, and console errors."""
-
-    external_requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import PageWatch
 from helpers import MAP_FRAME, open_dashboard, wait_idle
 from playwright.sync_api import Frame, Page, expect
 
@@ -22,7 +21,7 @@ from dashboard.core.geography import ArticleGeography
 from dashboard.core.places import Place
 from dashboard.core.viewstate import ViewState
 from dashboard.services.static_assets import ensure_static_assets, inline_assets
-from tests.harness import AppServer, start_server
+from tests.harness import AppServer, PageWatch, start_server
 from tests.hostile_payloads import (
     ALL_PAYLOADS,
     ARTICLE_ID,
