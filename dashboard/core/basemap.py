@@ -69,7 +69,7 @@ def _layer_options() -> dict[str, Any]:
 
 class ServedBasemapLayer(Layer):
     """The outlines layer of :func:`basemap_layer`, but fetched by the browser from ``url`` (a
-    file the app serves) instead of written into the map's script: the script stays ~15 KB
+    file the app serves) instead of written into the map's script: the script stays ~12 KB
     instead of ~230 KB, it is cheaper to build on every rerun, and the browser can cache the file."""
 
     _template = Template(
