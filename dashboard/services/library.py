@@ -30,7 +30,7 @@ from typing import Any
 
 from dashboard.core.article import Article
 from dashboard.core.intake import text_digest
-from dashboard.services.sqlite_files import full_disk_advice, is_transient, result_code, set_aside
+from dashboard.services.sqlite_files import full_disk_advice, is_disk_full, is_transient, result_code, set_aside
 
 log = logging.getLogger(__name__)
 
@@ -264,8 +264,7 @@ class ArticleLibrary:
             if result_code(err) in (_CORRUPT, _NOTADB) or _says_corrupt(err):
                 self._set_aside(str(err))
             elif is_transient(err):
-                full = result_code(err) == _FULL
-                why = full_disk_advice(self.path.parent) if full else f"{self.path.name} is locked ({err})"
+                why = full_disk_advice(self.path.parent) if is_disk_full(err) else f"{self.path.name} is locked ({err})"
                 self._disable(f"{why} (it is opened again on the next use)")
                 self._reopen = True
             else:

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 import xstatic.pkg.jquery as xjquery
@@ -27,6 +28,7 @@ def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
     }
 
 
+@cache  # ensure_static_assets runs on every rerun: hash the basemap once per process
 def _version_stamp() -> str:
     basemap = hashlib.sha256(DEFAULT_BASEMAP_PATH.read_bytes()).hexdigest()[:16]
     return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}\n"
