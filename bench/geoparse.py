@@ -1,7 +1,7 @@
 """Geoparsing quality and speed benchmark over a gold JSONL (TR-News dev set by default).
 
 Runs the batch CLI ``python -m dashboard geoparse --offline`` on the gold texts (or, with
-``--in-process``, calls :func:`dashboard.core.toponyms.geoparse` directly), scores the
+``--in-process``, calls :func:`dashboard.core.geoparse.toponyms.geoparse` directly), scores the
 predictions with ``../shared/eval/score.py`` (run as a subprocess) and prints a Markdown
 block for docs/BENCHMARKS.md: the command, precision/recall/F1, acc@161, the end-to-end share
 and articles per second. Speed is always measured in-process, on one core, over the
@@ -54,7 +54,7 @@ def predict_cli(rows: list[dict]) -> tuple[list[str], float]:
 
 def predict_in_process(rows: list[dict], gazetteer) -> list[str]:
     """Call ``geoparse`` on every row; return CLI-shaped JSON lines."""
-    from dashboard.core.toponyms import geoparse
+    from dashboard.core.geoparse.toponyms import geoparse
 
     return [json.dumps({"id": r["id"], "places": [p.to_json() for p in geoparse(r["text"], gazetteer)]})
             for r in rows]
@@ -62,7 +62,7 @@ def predict_in_process(rows: list[dict], gazetteer) -> list[str]:
 
 def time_geoparse(rows: list[dict], gazetteer, repeat: int) -> float:
     """Return articles per second of in-process ``geoparse`` (best of ``repeat`` passes)."""
-    from dashboard.core.toponyms import geoparse
+    from dashboard.core.geoparse.toponyms import geoparse
 
     texts = [r["text"] for r in rows]
     for t in texts:  # warm-up: caches, lazy imports
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except (AttributeError, OSError):
         pass
 
-    from dashboard.core.gazetteer import ensure_gazetteer
+    from dashboard.services.gazetteer_file import ensure_gazetteer
 
     rows = read_gold(args.gold)
     gazetteer = ensure_gazetteer(args.gazetteer)

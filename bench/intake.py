@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.config import Settings  # noqa: E402
-from dashboard.core.gazetteer import ensure_gazetteer  # noqa: E402
-from dashboard.core.intake import ArticleFields, article_from_text  # noqa: E402
-from dashboard.core.toponyms import geoparse  # noqa: E402
+from dashboard.core.geoparse.intake import ArticleFields, article_from_text  # noqa: E402
+from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
 from dashboard.services.articles import article_geography  # noqa: E402
+from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402
 from dashboard.services.geocoding import build_chain  # noqa: E402
 from dashboard.services.library import ArticleLibrary  # noqa: E402
 
@@ -62,8 +62,8 @@ COLD = """
 import sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
-from dashboard.core.gazetteer import ensure_gazetteer
-from dashboard.core.toponyms import geoparse
+from dashboard.services.gazetteer_file import ensure_gazetteer
+from dashboard.core.geoparse.toponyms import geoparse
 from bench.intake import words_text
 text = words_text(3000)
 t1 = time.perf_counter()

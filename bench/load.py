@@ -60,7 +60,14 @@ sys.path.insert(0, str(ROOT))
 
 import websockets  # noqa: E402
 from google.protobuf.message import DecodeError  # noqa: E402
-from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright, expect  # noqa: E402
+from playwright.async_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Page,
+    Route,
+    async_playwright,
+    expect,
+)
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402

@@ -55,7 +55,7 @@ def base_map(spec: dict[str, Any], served_outlines: bool = False) -> folium.Map:
     fmap.default_js = [tuple(pair) for pair in spec["assets"]["js"]]
     fmap.default_css = [tuple(pair) for pair in spec["assets"]["css"]]
     if served_outlines:
-        from dashboard.core.basemap import SERVED_BASEMAP_URL, ServedBasemapLayer
+        from dashboard.core.render.basemap import SERVED_BASEMAP_URL, ServedBasemapLayer
 
         ServedBasemapLayer(SERVED_BASEMAP_URL).add_to(fmap)
     else:

@@ -66,19 +66,31 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from bench.minimal_app import OUTLINES_ENV, SPEC_ENV, floor_map, read_spec  # noqa: E402
 from dashboard.config import Settings  # noqa: E402
-from dashboard.core.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
-from dashboard.core.gazetteer import ensure_gazetteer  # noqa: E402
 from dashboard.core.geography import place_markers, visible_places, visible_sites  # noqa: E402
-from dashboard.core.mapview import DEFAULT_CENTER, DEFAULT_ZOOM, LOCAL_ASSETS, ROLE_STYLES  # noqa: E402
-from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS  # noqa: E402
-from dashboard.core.toponyms import geoparse  # noqa: E402
-from dashboard.core.viewstate import ViewState  # noqa: E402
+from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
+from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
+from dashboard.core.render.mapview import (  # noqa: E402
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    LOCAL_ASSETS,
+    ROLE_STYLES,
+)
+from dashboard.core.topics.sites import PROPOSAL_LABELS, PROPOSALS  # noqa: E402
+from dashboard.core.view.state import ViewState  # noqa: E402
 from dashboard.services.articles import article_geography, file_articles  # noqa: E402
+from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402
 from dashboard.services.geocoding import build_chain  # noqa: E402
 from dashboard.services.static_assets import ensure_static_assets  # noqa: E402
 from dashboard.ui.mappanel import MAP_HEIGHT  # noqa: E402
 from tests.browser.helpers import MAP_FRAME, wait_idle  # noqa: E402
-from tests.harness import CHROMIUM_ARGS, NON_LOOPBACK, AppServer, PageWatch, chromium_path, start_server  # noqa: E402
+from tests.harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    NON_LOOPBACK,
+    AppServer,
+    PageWatch,
+    chromium_path,
+    start_server,
+)
 
 ARTICLE_ID = "voa-2007-06-07-putin-gabala-offer"
 DASHBOARD_QUERY = "/?basemap=offline"

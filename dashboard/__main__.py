@@ -10,21 +10,21 @@ from pathlib import Path
 from typing import TextIO
 
 from dashboard.config import ConfigError, Settings, load_settings
-from dashboard.core.article import (
+from dashboard.core.geoparse.article import (
     ArticleError,
     load_article,
     sentence_at,
     split_sentences,
 )
-from dashboard.core.basemap import load_basemap
-from dashboard.core.export import EXPORT_FORMATS, render_export
-from dashboard.core.gazetteer import ensure_gazetteer
-from dashboard.core.places import Place
-from dashboard.core.ranges import load_ranges
-from dashboard.core.timeline import load_events
-from dashboard.core.toponyms import geoparse
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.places import Place
+from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.render.basemap import load_basemap
+from dashboard.core.render.export import EXPORT_FORMATS, render_export
+from dashboard.core.topics.ranges import load_ranges
+from dashboard.core.topics.timeline import load_events
+from dashboard.core.view.state import ViewState
 from dashboard.services.articles import article_geography, file_articles
+from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.static_assets import inline_assets
 

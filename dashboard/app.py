@@ -12,7 +12,7 @@ from dashboard.core.geography import (
     visible_places,
     visible_sites,
 )
-from dashboard.core.viewstate import Choices
+from dashboard.core.view.state import Choices
 from dashboard.services.static_assets import ensure_static_assets
 from dashboard.ui import data, state
 from dashboard.ui.analysis_panel import (

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dashboard.paths import REPO_ROOT
+
 GEOCODERS = ("gazetteer", "nominatim")
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DEFAULT_USER_AGENT = (
@@ -35,7 +37,6 @@ DEFAULT_USER_AGENT = (
 )
 DEFAULT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 60.0
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
 
 # User agents that Nominatim's policy (and geopy) reject: library defaults and doc samples.

@@ -20,7 +20,6 @@ import argparse
 import csv
 import hashlib
 import io
-import json
 import math
 import os
 import sqlite3
@@ -39,15 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.core.gazetteer import (  # noqa: E402
+from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     ABBREV,
     DEMONYM,
     FEATURE_BITS,
     GAZETTEER_VERSION,
-    default_gazetteer_path,
     fold,
     name_key,
 )
+from dashboard.services.gazetteer_file import default_gazetteer_path  # noqa: E402
 
 SDIST_URL = (
     "https://files.pythonhosted.org/packages/0b/0f/b7d5d4b36553731f11983e19e1813a1059ad0732c5162c01b3220c927d31/"

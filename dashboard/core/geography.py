@@ -5,11 +5,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from dashboard.core.article import Article, Sentence, split_sentences
 from dashboard.core.geometry import distance_km
-from dashboard.core.places import Place
-from dashboard.core.sites import Site, SiteMention, SiteReference, find_site_mentions
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.article import Article, Sentence, split_sentences
+from dashboard.core.geoparse.places import Place
+from dashboard.core.topics.sites import (
+    Site,
+    SiteMention,
+    SiteReference,
+    find_site_mentions,
+)
+from dashboard.core.view.state import ViewState
 
 SAME_POINT_KM = 1.0
 

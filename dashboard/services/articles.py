@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dashboard.config import Settings
-from dashboard.core.article import Article, load_articles
 from dashboard.core.geography import ArticleGeography, build_geography
-from dashboard.core.sites import DATA_DIR, load_site_references, load_sites
+from dashboard.core.geoparse.article import Article, load_articles
+from dashboard.core.topics.sites import DATA_DIR, load_site_references, load_sites
 from dashboard.services.geocoding import GeocodingChain
 
 BUNDLED_ARTICLES_DIR = DATA_DIR / "articles"

@@ -26,7 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.services.sqlite_files import full_disk_advice, is_disk_full, is_transient, set_aside
+from dashboard.services.sqlite_files import (
+    full_disk_advice,
+    is_disk_full,
+    is_transient,
+    set_aside,
+)
 
 log = logging.getLogger(__name__)
 

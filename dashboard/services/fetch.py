@@ -12,7 +12,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from dashboard.config import Settings
-from dashboard.core.intake import MAX_TEXT_BYTES, IntakeError, size_limit_text
+from dashboard.core.geoparse.intake import MAX_TEXT_BYTES, IntakeError, size_limit_text
 
 ACCEPTED_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "text/markdown")
 MAX_REDIRECTS = 5

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.config import Settings, normalise_service_url
-from dashboard.core.places import Place
+from dashboard.core.geoparse.places import Place
 from dashboard.services.cache import GeocodeCache, GeocodeResult, normalise_query
 from dashboard.services.nominatim import (
     AdapterFactory,

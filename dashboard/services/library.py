@@ -28,9 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.core.article import Article
-from dashboard.core.intake import text_digest
-from dashboard.services.sqlite_files import full_disk_advice, is_disk_full, is_transient, result_code, set_aside
+from dashboard.core.geoparse.article import Article
+from dashboard.core.geoparse.intake import text_digest
+from dashboard.services.sqlite_files import (
+    full_disk_advice,
+    is_disk_full,
+    is_transient,
+    result_code,
+    set_aside,
+)
 
 log = logging.getLogger(__name__)
 

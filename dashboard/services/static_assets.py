@@ -14,8 +14,8 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
-from dashboard.core.basemap import DEFAULT_BASEMAP_PATH
-from dashboard.core.export import InlineAssets
+from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH
+from dashboard.core.render.export import InlineAssets
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 

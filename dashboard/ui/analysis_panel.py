@@ -7,14 +7,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.core.analysis import TEHRAN, distance_rows
-from dashboard.core.compare import compare_proposals, comparison_frame
 from dashboard.core.escape import for_markdown
-from dashboard.core.export import render_export
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.sites import Site
-from dashboard.core.timeline import events_until, status_spans
-from dashboard.core.viewstate import ViewState
+from dashboard.core.render.export import render_export
+from dashboard.core.render.overlays import TEHRAN, distance_rows
+from dashboard.core.topics.compare import compare_proposals, comparison_frame
+from dashboard.core.topics.sites import Site
+from dashboard.core.topics.timeline import events_until, status_spans
+from dashboard.core.view.state import ViewState
 from dashboard.services.static_assets import inline_assets
 from dashboard.ui import data
 

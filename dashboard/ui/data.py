@@ -9,15 +9,16 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from dashboard.config import Settings, load_settings
-from dashboard.core.article import Article
-from dashboard.core.basemap import load_basemap
-from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.ranges import RangeFact, load_ranges
-from dashboard.core.sites import Site, load_sites
-from dashboard.core.timeline import Event, load_events
-from dashboard.core.toponyms import geoparse
+from dashboard.core.geoparse.article import Article
+from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.render.basemap import load_basemap
+from dashboard.core.topics.ranges import RangeFact, load_ranges
+from dashboard.core.topics.sites import Site, load_sites
+from dashboard.core.topics.timeline import Event, load_events
 from dashboard.services.articles import article_geography, file_articles
+from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.library import ArticleLibrary
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.config import Settings
-from dashboard.core.article import Article
 from dashboard.core.escape import for_markdown
-from dashboard.core.intake import (
+from dashboard.core.geoparse.article import Article
+from dashboard.core.geoparse.intake import (
     ArticleFields,
     IntakeError,
     article_from_text,

@@ -7,11 +7,11 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.core.analysis import range_layers, status_map, tehran_lines
-from dashboard.core.basemap import SERVED_BASEMAP_URL
 from dashboard.core.geography import ArticleGeography, PlaceMarkers, visible_sites
-from dashboard.core.mapview import build_base_map, build_feature_groups
-from dashboard.core.viewstate import ViewState
+from dashboard.core.render.basemap import SERVED_BASEMAP_URL
+from dashboard.core.render.mapview import build_base_map, build_feature_groups
+from dashboard.core.render.overlays import range_layers, status_map, tehran_lines
+from dashboard.core.view.state import ViewState
 from dashboard.ui import data, state
 
 MAP_KEY = "site_map"

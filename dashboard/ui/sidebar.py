@@ -6,10 +6,16 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
-from dashboard.core.excerpts import Excerpt, excerpts_for_site, split_highlight
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, ROLES, Site
-from dashboard.core.viewstate import LAYERS, ViewState
+from dashboard.core.geoparse.excerpts import Excerpt, excerpts_for_site, split_highlight
+from dashboard.core.topics.sites import (
+    PROPOSAL_LABELS,
+    PROPOSALS,
+    ROLE_LABELS,
+    ROLES,
+    Site,
+)
+from dashboard.core.view.state import LAYERS, ViewState
 from dashboard.ui import state
 
 TIMELINE_START = dt.date(1977, 1, 1)

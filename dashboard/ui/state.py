@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.core.viewstate import (
+from dashboard.core.view.state import (
     Choices,
     ViewState,
     parse_query,

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.escape import for_markdown
-from dashboard.core.sites import PROPOSAL_LABELS, ROLE_LABELS, Site
-from dashboard.core.viewstate import ViewState
+from dashboard.core.topics.sites import PROPOSAL_LABELS, ROLE_LABELS, Site
+from dashboard.core.view.state import ViewState
 
 
 def sites_frame(sites: tuple[Site, ...], view: ViewState) -> pd.DataFrame:

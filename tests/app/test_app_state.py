@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core.viewstate import Choices, parse_query
+from dashboard.core.view.state import Choices, parse_query
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 ARTICLE = "voa-2007-06-07-putin-gabala-offer"

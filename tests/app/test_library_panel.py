@@ -12,8 +12,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.core.gazetteer import default_gazetteer_path
 from dashboard.core.geography import MAX_PLACE_MARKERS
+from dashboard.services.gazetteer_file import default_gazetteer_path
 from dashboard.services.library import ArticleLibrary
 from dashboard.ui.state import ADD_ARTICLE_WIDGET
 

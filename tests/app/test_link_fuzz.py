@@ -12,14 +12,18 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from hypothesis import given, settings
-from hypothesis import strategies
+from hypothesis import given, settings, strategies
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import Settings
 from dashboard.core.escape import for_markdown
-from dashboard.core.sites import load_sites
-from dashboard.core.viewstate import PARAM_NAMES, Choices, parse_query, summarize_problems
+from dashboard.core.topics.sites import load_sites
+from dashboard.core.view.state import (
+    PARAM_NAMES,
+    Choices,
+    parse_query,
+    summarize_problems,
+)
 from dashboard.services.articles import file_articles
 from dashboard.ui.state import ADD_ARTICLE_WIDGET
 from tests.hostile_payloads import (

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.harness import BLANK_PNG, LOOPBACK_PREFIXES, TILE_HOST, AppServer, PageWatch, start_server
+from tests.harness import (
+    BLANK_PNG,
+    LOOPBACK_PREFIXES,
+    TILE_HOST,
+    AppServer,
+    PageWatch,
+    start_server,
+)
 
 
 @pytest.fixture(scope="module")

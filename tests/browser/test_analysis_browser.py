@@ -3,9 +3,8 @@ published) and the date slider restyles the markers by their status on that date
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from helpers import open_dashboard, wait_idle
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

@@ -14,12 +14,12 @@ import pytest
 from helpers import MAP_FRAME, open_dashboard, wait_idle
 from playwright.sync_api import Frame, Page, expect
 
-from dashboard.core.article import Article
 from dashboard.core.escape import WORD_JOINER
-from dashboard.core.export import render_export
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.places import Place
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.article import Article
+from dashboard.core.geoparse.places import Place
+from dashboard.core.render.export import render_export
+from dashboard.core.view.state import ViewState
 from dashboard.services.static_assets import ensure_static_assets, inline_assets
 from tests.harness import AppServer, PageWatch, start_server
 from tests.hostile_payloads import (

@@ -1,4 +1,4 @@
-"""Analysis layers (dashboard.core.analysis) and the status look of site markers (mapview)."""
+"""Analysis layers (dashboard.core.render.overlays) and the status look of site markers (mapview)."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +7,14 @@ import datetime as dt
 import folium
 import pytest
 
-from dashboard.core.analysis import (
+from dashboard.core.geometry import distance_km
+from dashboard.core.render.mapview import (
+    STATUS_LOOKS,
+    build_base_map,
+    build_feature_groups,
+    site_marker,
+)
+from dashboard.core.render.overlays import (
     LINES_LAYER_NAME,
     NOT_YET,
     RANGES_LAYER_NAME,
@@ -18,17 +25,10 @@ from dashboard.core.analysis import (
     status_map,
     tehran_lines,
 )
-from dashboard.core.geometry import distance_km
-from dashboard.core.mapview import (
-    STATUS_LOOKS,
-    build_base_map,
-    build_feature_groups,
-    site_marker,
-)
-from dashboard.core.ranges import RangeFact, load_ranges
-from dashboard.core.sites import load_sites
-from dashboard.core.timeline import STATUSES, load_events
-from dashboard.core.viewstate import ViewState
+from dashboard.core.topics.ranges import RangeFact, load_ranges
+from dashboard.core.topics.sites import load_sites
+from dashboard.core.topics.timeline import STATUSES, load_events
+from dashboard.core.view.state import ViewState
 
 OFFER_DAY = dt.date(2007, 6, 7)
 AFTER_CANCELLATION = dt.date(2010, 1, 1)

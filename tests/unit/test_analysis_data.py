@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.ranges import RANGES_CSV, AnalysisDataError, RangeFact, load_ranges
-from dashboard.core.timeline import EVENTS_CSV, STATUSES, load_events
+from dashboard.core.topics.ranges import (
+    RANGES_CSV,
+    AnalysisDataError,
+    RangeFact,
+    load_ranges,
+)
+from dashboard.core.topics.timeline import EVENTS_CSV, STATUSES, load_events
 
 # The fixed site ids (DESIGN.md) plus the later ones this data introduces.
 KNOWN_SITES = {

@@ -1,4 +1,4 @@
-"""Articles: header parsing, loading, and sentences with exact offsets (dashboard.core.article)."""
+"""Articles: header parsing, loading, and sentences with exact offsets (dashboard.core.geoparse.article)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.article import (
+from dashboard.core.geoparse.article import (
     ArticleError,
     load_article,
     load_articles,

@@ -12,7 +12,7 @@ from types import ModuleType
 import folium
 import pytest
 
-from dashboard.core.basemap import (
+from dashboard.core.render.basemap import (
     BASEMAP_LAYER_NAME,
     DEFAULT_BASEMAP_PATH,
     SERVED_BASEMAP_URL,

@@ -1,4 +1,4 @@
-"""The proposals side by side (dashboard.core.compare) and the speaker list."""
+"""The proposals side by side (dashboard.core.topics.compare) and the speaker list."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,19 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.analysis import NOT_YET
-from dashboard.core.article import load_article
-from dashboard.core.compare import (
+from dashboard.core.geography import build_geography
+from dashboard.core.geoparse.article import load_article
+from dashboard.core.render.overlays import NOT_YET
+from dashboard.core.topics.compare import (
     NOT_IN_ARTICLE,
     SpeakerDataError,
     compare_proposals,
     comparison_frame,
     load_speakers,
 )
-from dashboard.core.geography import build_geography
-from dashboard.core.ranges import load_ranges
-from dashboard.core.sites import DATA_DIR, load_site_references, load_sites
-from dashboard.core.timeline import load_events
+from dashboard.core.topics.ranges import load_ranges
+from dashboard.core.topics.sites import DATA_DIR, load_site_references, load_sites
+from dashboard.core.topics.timeline import load_events
 
 SEED = DATA_DIR / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
 

@@ -1,4 +1,4 @@
-"""What the article says about a site (dashboard.core.excerpts)."""
+"""What the article says about a site (dashboard.core.geoparse.excerpts)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.article import load_article, split_sentences
-from dashboard.core.excerpts import excerpts_for_site, split_highlight
-from dashboard.core.quotes import Attribution
-from dashboard.core.sites import SiteMention, find_site_mentions, load_site_references
+from dashboard.core.geoparse.article import load_article, split_sentences
+from dashboard.core.geoparse.excerpts import excerpts_for_site, split_highlight
+from dashboard.core.geoparse.quotes import Attribution
+from dashboard.core.topics.sites import (
+    SiteMention,
+    find_site_mentions,
+    load_site_references,
+)
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
 

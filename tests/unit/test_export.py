@@ -1,4 +1,4 @@
-"""Exports (dashboard.core.export): GeoJSON, CSV and the standalone offline HTML map."""
+"""Exports (dashboard.core.render.export): GeoJSON, CSV and the standalone offline HTML map."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +9,11 @@ import re
 
 import pytest
 
-from dashboard.core.article import Article, load_article
-from dashboard.core.basemap import load_basemap
-from dashboard.core.export import (
+from dashboard.core.geography import build_geography
+from dashboard.core.geoparse.article import Article, load_article
+from dashboard.core.geoparse.places import Place
+from dashboard.core.render.basemap import load_basemap
+from dashboard.core.render.export import (
     CSV_COLUMNS,
     EXPORT_FORMATS,
     InlineAssets,
@@ -20,12 +22,10 @@ from dashboard.core.export import (
     sites_geojson,
     standalone_html,
 )
-from dashboard.core.geography import build_geography
-from dashboard.core.places import Place
-from dashboard.core.ranges import load_ranges
-from dashboard.core.sites import DATA_DIR, load_site_references, load_sites
-from dashboard.core.timeline import load_events
-from dashboard.core.viewstate import ViewState
+from dashboard.core.topics.ranges import load_ranges
+from dashboard.core.topics.sites import DATA_DIR, load_site_references, load_sites
+from dashboard.core.topics.timeline import load_events
+from dashboard.core.view.state import ViewState
 
 SEED = DATA_DIR / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
 HOSTILE = "<script>alert(1)</script> ${alert(1)} `tick` \\1 <img src=x onerror=alert(2)>"

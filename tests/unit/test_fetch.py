@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from dashboard.config import Settings
-from dashboard.core.intake import MAX_TEXT_BYTES, IntakeError
+from dashboard.core.geoparse.intake import MAX_TEXT_BYTES, IntakeError
 from dashboard.services.fetch import check_public, fetch_page
 
 

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.gazetteer import (
+from dashboard.core.geoparse.gazetteer import (
     GAZETTEER_VERSION,
     Gazetteer,
     GazetteerError,
-    ensure_gazetteer,
-    file_version,
     fold,
     name_key,
 )
+from dashboard.services.gazetteer_file import ensure_gazetteer, file_version
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ import geopy.exc
 import pytest
 
 from dashboard.config import ConfigError, Settings
-from dashboard.core.places import Place
+from dashboard.core.geoparse.places import Place
 from dashboard.services.cache import GeocodeCache
 from dashboard.services.geocoding import (
     GeocodeOutcome,

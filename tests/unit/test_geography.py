@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.article import Article, load_article
 from dashboard.core.geography import build_geography, visible_places, visible_sites
-from dashboard.core.places import Place
-from dashboard.core.sites import load_site_references, load_sites
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.article import Article, load_article
+from dashboard.core.geoparse.places import Place
+from dashboard.core.topics.sites import load_site_references, load_sites
+from dashboard.core.view.state import ViewState
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
 SITES = load_sites()

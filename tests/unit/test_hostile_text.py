@@ -17,17 +17,27 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.article import Article, parse_article
 from dashboard.core.escape import WORD_JOINER, for_html, for_js_string, for_markdown
-from dashboard.core.export import InlineAssets, render_export
-from dashboard.core.gazetteer import ensure_gazetteer
 from dashboard.core.geography import ArticleGeography, PlaceCluster, build_geography
-from dashboard.core.mapview import build_base_map, build_feature_groups, build_map
-from dashboard.core.places import Place
-from dashboard.core.sites import Site, load_site_references, load_sites
-from dashboard.core.toponyms import geoparse
-from dashboard.core.viewstate import PARAM_NAMES, Choices, ViewState, parse_query, summarize_problems
+from dashboard.core.geoparse.article import Article, parse_article
+from dashboard.core.geoparse.places import Place
+from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.render.export import InlineAssets, render_export
+from dashboard.core.render.mapview import (
+    build_base_map,
+    build_feature_groups,
+    build_map,
+)
+from dashboard.core.topics.sites import Site, load_site_references, load_sites
+from dashboard.core.view.state import (
+    PARAM_NAMES,
+    Choices,
+    ViewState,
+    parse_query,
+    summarize_problems,
+)
 from dashboard.services.cache import GeocodeCache, GeocodeResult
+from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.library import ArticleLibrary
 from dashboard.ui.tables import markdown_table
 from tests.hostile_payloads import (
@@ -407,7 +417,7 @@ def test_fetching_an_article_never_reaches_a_loopback_address() -> None:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from dashboard.config import Settings
-    from dashboard.core.intake import IntakeError
+    from dashboard.core.geoparse.intake import IntakeError
     from dashboard.services.fetch import fetch_page
 
     hits: list[str] = []

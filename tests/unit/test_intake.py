@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core.intake import (
+from dashboard.core.geoparse.intake import (
     MAX_TEXT_BYTES,
     ArticleFields,
     IntakeError,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.intake import ArticleFields, build_article
+from dashboard.core.geoparse.intake import ArticleFields, build_article
 from dashboard.services.library import ArticleLibrary, LibraryError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,7 +175,7 @@ def test_a_library_locked_while_it_opens_is_opened_on_the_next_use(tmp_path: Pat
 WRITER = """
 import sys
 from pathlib import Path
-from dashboard.core.intake import ArticleFields, build_article
+from dashboard.core.geoparse.intake import ArticleFields, build_article
 from dashboard.services.library import ArticleLibrary
 library = ArticleLibrary.in_dir(Path(sys.argv[1]))
 run = sys.argv[2]

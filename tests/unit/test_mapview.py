@@ -1,4 +1,4 @@
-"""The rendered Folium map: local assets, marker classes, escaped labels, legend (dashboard.core.mapview)."""
+"""The rendered Folium map: local assets, marker classes, escaped labels, legend (dashboard.core.render.mapview)."""
 from __future__ import annotations
 
 import json
@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dashboard.core.mapview import build_map
-from dashboard.core.places import Place
-from dashboard.core.sites import ROLE_LABELS, Site, load_sites
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.places import Place
+from dashboard.core.render.mapview import build_map
+from dashboard.core.topics.sites import ROLE_LABELS, Site, load_sites
+from dashboard.core.view.state import ViewState
 
 SITES = load_sites()
 EVIL_NAME = "Evil ${alert(1)} `x` <img src=x onerror=alert(1)> \\1"

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.core.article import load_article
-from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
-from dashboard.core.mentions import Mention, explain_mentions, extract_mentions
+from dashboard.core.geoparse.article import load_article
+from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.mentions import Mention, explain_mentions, extract_mentions
+from dashboard.services.gazetteer_file import ensure_gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
 

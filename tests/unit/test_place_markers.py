@@ -4,9 +4,9 @@ from __future__ import annotations
 import folium
 
 from dashboard.core.geography import place_markers
-from dashboard.core.mapview import build_feature_groups
-from dashboard.core.places import Place
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.places import Place
+from dashboard.core.render.mapview import build_feature_groups
+from dashboard.core.view.state import ViewState
 
 
 def _place(i: int, lat: float, lon: float) -> Place:

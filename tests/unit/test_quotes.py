@@ -1,12 +1,12 @@
-"""Who speaks in a sentence (dashboard.core.quotes)."""
+"""Who speaks in a sentence (dashboard.core.geoparse.quotes)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from dashboard.core.article import load_article, split_sentences
-from dashboard.core.quotes import Attribution, attribute, is_quote
+from dashboard.core.geoparse.article import load_article, split_sentences
+from dashboard.core.geoparse.quotes import Attribution, attribute, is_quote
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
 

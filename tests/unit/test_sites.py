@@ -1,4 +1,4 @@
-"""Curated sites, their sourced coordinates and the phrases that refer to them (dashboard.core.sites)."""
+"""Curated sites, their sourced coordinates and the phrases that refer to them (dashboard.core.topics.sites)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from geopy.distance import geodesic
 
-from dashboard.core.article import load_article
-from dashboard.core.sites import (
+from dashboard.core.geoparse.article import load_article
+from dashboard.core.topics.sites import (
     PROPOSAL_LABELS,
     PROPOSALS,
     ROLE_LABELS,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_library import _article
 
-from dashboard.core.article import Article
+from dashboard.core.geoparse.article import Article
 from dashboard.services.cache import CACHE_FILENAME, GeocodeCache, GeocodeResult
 from dashboard.services.library import FILE_NAME, ArticleLibrary, LibraryError
 
@@ -252,7 +252,7 @@ def test_a_real_full_disk_leaves_the_cache_answering(tiny_disk: Path) -> None:
 WORKER = """
 import json, sys
 from pathlib import Path
-from dashboard.core.intake import ArticleFields, build_article
+from dashboard.core.geoparse.intake import ArticleFields, build_article
 from dashboard.services.cache import GeocodeCache, GeocodeResult
 from dashboard.services.library import ArticleLibrary, LibraryError
 kind, data_dir, worker, count = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])

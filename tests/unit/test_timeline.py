@@ -1,4 +1,4 @@
-"""Events, standing status on a day, and timeline spans (dashboard.core.timeline)."""
+"""Events, standing status on a day, and timeline spans (dashboard.core.topics.timeline)."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.core.timeline import (
+from dashboard.core.topics.timeline import (
     AnalysisDataError,
     Event,
     events_for,

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core.gazetteer import Gazetteer, ensure_gazetteer
-from dashboard.core.mentions import Mention
-from dashboard.core.places import Place
-from dashboard.core.toponyms import geoparse, resolve_mentions
+from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.mentions import Mention
+from dashboard.core.geoparse.places import Place
+from dashboard.core.geoparse.toponyms import geoparse, resolve_mentions
+from dashboard.services.gazetteer_file import ensure_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Query parameters <-> view state (dashboard.core.viewstate)."""
+"""Query parameters <-> view state (dashboard.core.view.state)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.sites import PROPOSALS, ROLES
-from dashboard.core.viewstate import (
+from dashboard.core.topics.sites import PROPOSALS, ROLES
+from dashboard.core.view.state import (
     BASEMAPS,
     DEFAULT_LAYERS,
     LAYERS,

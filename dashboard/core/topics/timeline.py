@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.ranges import (
+from dashboard.core.topics.ranges import (
     AnalysisDataError,
     RangeFact,
     check_site_id,
@@ -24,6 +24,7 @@ from dashboard.core.ranges import (
     read_rows,
     split_sources,
 )
+from dashboard.paths import data_dir
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -42,7 +43,7 @@ __all__ = [
     "status_spans",
 ]
 
-EVENTS_CSV = Path(__file__).resolve().parents[2] / "data" / "events.csv"
+EVENTS_CSV = data_dir() / "events.csv"
 EVENT_COLUMNS = ("site_id", "date", "date_precision", "status", "summary", "source_url", "note")
 STATUSES = (
     "proposed",

@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, fields, replace
 
-from dashboard.core.article import Article
+from dashboard.core.geoparse.article import Article
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_TITLE_CHARS = 200

@@ -17,10 +17,10 @@ from geopy.distance import geodesic
 
 from dashboard.core.escape import for_html
 from dashboard.core.geometry import LatLon, band, distance_table, ring
-from dashboard.core.mapview import NOT_YET, ROLE_STYLES
-from dashboard.core.ranges import RangeFact
-from dashboard.core.sites import Site
-from dashboard.core.timeline import Event, status_on
+from dashboard.core.render.mapview import NOT_YET, ROLE_STYLES
+from dashboard.core.topics.ranges import RangeFact
+from dashboard.core.topics.sites import Site
+from dashboard.core.topics.timeline import Event, status_on
 
 __all__ = [
     "DistanceRow",

@@ -6,7 +6,7 @@ article"), their geodesic distance and bearing to Tehran, their published ranges
 public figure"), their standing status on the chosen day, and the article's sentences whose
 speaker belongs to that side.
 
-Speakers are matched by surname (what :func:`dashboard.core.quotes.attribute` returns) against
+Speakers are matched by surname (what :func:`dashboard.core.geoparse.quotes.attribute` returns) against
 ``data/speakers.csv`` (``name,side,role``): a short list of the US and Russian officials who
 spoke about missile defence in 2007, with their office at the time. A speaker not in the list
 (the reporter, a third country) belongs to neither side.
@@ -21,26 +21,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.core.analysis import (
+from dashboard.core.geography import ArticleGeography
+from dashboard.core.geometry import distance_km, initial_bearing_deg
+from dashboard.core.geoparse.quotes import attribute
+from dashboard.core.render.mapview import status_text
+from dashboard.core.render.overlays import (
     NO_PUBLIC_FIGURE,
     TEHRAN,
     ReferencePoint,
     range_label,
     status_map,
 )
-from dashboard.core.geography import ArticleGeography
-from dashboard.core.geometry import distance_km, initial_bearing_deg
-from dashboard.core.mapview import status_text
-from dashboard.core.quotes import attribute
-from dashboard.core.ranges import RangeFact
-from dashboard.core.sites import (
+from dashboard.core.topics.ranges import RangeFact
+from dashboard.core.topics.sites import (
     DATA_DIR,
     PROPOSAL_LABELS,
     ROLE_LABELS,
     Site,
     load_sites,
 )
-from dashboard.core.timeline import Event, events_for, events_until, status_on
+from dashboard.core.topics.timeline import Event, events_for, events_until, status_on
 
 __all__ = [
     "COMPARED_PROPOSALS",

@@ -20,25 +20,25 @@ from typing import Any
 import folium
 from branca.element import Element
 
-from dashboard.core.analysis import (
+from dashboard.core.escape import for_html
+from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
+from dashboard.core.render.mapview import (
+    MapAssets,
+    build_base_map,
+    build_feature_groups,
+    status_text,
+)
+from dashboard.core.render.overlays import (
     TEHRAN,
     range_label,
     range_layers,
     status_map,
     tehran_lines,
 )
-from dashboard.core.escape import for_html
-from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
-from dashboard.core.mapview import (
-    MapAssets,
-    build_base_map,
-    build_feature_groups,
-    status_text,
-)
-from dashboard.core.ranges import RangeFact
-from dashboard.core.sites import PROPOSAL_LABELS, ROLE_LABELS
-from dashboard.core.timeline import Event, events_until
-from dashboard.core.viewstate import ViewState
+from dashboard.core.topics.ranges import RangeFact
+from dashboard.core.topics.sites import PROPOSAL_LABELS, ROLE_LABELS
+from dashboard.core.topics.timeline import Event, events_until
+from dashboard.core.view.state import ViewState
 
 __all__ = [
     "CSV_COLUMNS",

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-RANGES_CSV = Path(__file__).resolve().parents[2] / "data" / "ranges.csv"
+from dashboard.paths import data_dir
+
+RANGES_CSV = data_dir() / "ranges.csv"
 RANGE_COLUMNS = ("site_id", "what", "min_km", "max_km", "source_url", "note")
 SOURCE_SEPARATOR = " ; "
 _SITE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

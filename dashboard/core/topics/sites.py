@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.paths import data_dir
+
 PROPOSALS = ("us-plan", "russian-proposal", "threat", "diplomacy")
 ROLES = ("radar", "interceptors", "threat", "summit", "place")
 PROPOSAL_LABELS = {
@@ -24,7 +26,7 @@ ROLE_LABELS = {
 LINKS = ("named", "inferred")
 SITE_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = data_dir()
 
 
 class SiteDataError(ValueError):

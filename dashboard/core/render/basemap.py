@@ -11,7 +11,9 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
-DEFAULT_BASEMAP_PATH = Path(__file__).resolve().parents[2] / "data" / "basemap" / "countries.geojson"
+from dashboard.paths import data_dir
+
+DEFAULT_BASEMAP_PATH = data_dir() / "basemap" / "countries.geojson"
 #: Where the app serves a copy of the basemap (``dashboard/static/basemap/``, see static_assets).
 SERVED_BASEMAP_URL = "/app/static/basemap/countries.geojson"
 BASEMAP_LAYER_NAME = "Country outlines (offline)"

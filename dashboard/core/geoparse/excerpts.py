@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dashboard.core.article import Sentence, sentence_at
-from dashboard.core.quotes import Attribution, attribute
-from dashboard.core.sites import SiteMention
+from dashboard.core.geoparse.article import Sentence, sentence_at
+from dashboard.core.geoparse.quotes import Attribution, attribute
+from dashboard.core.topics.sites import SiteMention
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,17 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from dashboard.core.basemap import ServedBasemapLayer, basemap_layer
 from dashboard.core.escape import for_html, for_js_string
 from dashboard.core.geography import PlaceCluster
-from dashboard.core.mapcontrols import FullscreenButton, MeasureDistance, ViewInPageUrl
-from dashboard.core.places import Place
-from dashboard.core.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, Site
-from dashboard.core.viewstate import ViewState
+from dashboard.core.geoparse.places import Place
+from dashboard.core.render.basemap import ServedBasemapLayer, basemap_layer
+from dashboard.core.render.controls import (
+    FullscreenButton,
+    MeasureDistance,
+    ViewInPageUrl,
+)
+from dashboard.core.topics.sites import PROPOSAL_LABELS, PROPOSALS, ROLE_LABELS, Site
+from dashboard.core.view.state import ViewState
 
 DEFAULT_CENTER = (45.0, 25.0)
 DEFAULT_ZOOM = 3

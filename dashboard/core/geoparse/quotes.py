@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dashboard.core.article import Sentence
+from dashboard.core.geoparse.article import Sentence
 
 _SPEECH_VERBS = (
     r"(?:said|says|added|adds|told|tells|stressed|stresses|asked|asks|noted|notes|reported|reports)"

@@ -27,9 +27,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dashboard.core.gazetteer import Gazetteer, GazetteerEntry, name_key
-from dashboard.core.mentions import Mention, cued_unknown_names, extract_mentions
-from dashboard.core.places import Place
+from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
+from dashboard.core.geoparse.mentions import (
+    Mention,
+    cued_unknown_names,
+    extract_mentions,
+)
+from dashboard.core.geoparse.places import Place
 
 # Score weights (see the module docstring).
 #: Confidence of a name proposed only by its place preposition, before a geocoder confirms it.

@@ -7,11 +7,10 @@ normalised names, plus an in-memory index of every name key for the mention matc
 """
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -240,65 +239,3 @@ _COLUMNS = ("e.id, e.geonameid, e.name, e.lat, e.lon, e.feature, e.country_code,
 def _entry(row: tuple) -> GazetteerEntry:
     eid, gid, name, lat, lon, feature, cc, admin1, pop, prec, capital = row
     return GazetteerEntry(gid, name, lat, lon, feature, cc, admin1, pop or 0, prec, bool(capital), eid)
-
-
-def repo_root() -> Path:
-    """Return the repository root (two levels above this package's ``core`` folder)."""
-    return Path(__file__).resolve().parents[2]
-
-
-def default_gazetteer_path() -> Path:
-    """Return ``build/gazetteer.sqlite`` under the repository root."""
-    return repo_root() / "build" / "gazetteer.sqlite"
-
-
-def file_version(path: Path) -> str | None:
-    """Return the build version recorded in the file at ``path``, or ``None`` if unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'build_version'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
-
-
-def _default_builder() -> Callable[[Path], Path]:
-    script = repo_root() / "scripts" / "build_gazetteer.py"
-    if not script.is_file():
-        raise GazetteerError(f"gazetteer missing and no build script at {script}")
-    spec = importlib.util.spec_from_file_location("_build_gazetteer", script)
-    if spec is None or spec.loader is None:
-        raise GazetteerError(f"cannot load {script}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-
-    def build(out: Path) -> Path:
-        return module.build_gazetteer(out, download=False)
-
-    return build
-
-
-def ensure_gazetteer(
-    path: Path | str | None = None, *, builder: Callable[[Path], Path] | None = None
-) -> Gazetteer:
-    """Open the gazetteer at ``path`` (default :func:`default_gazetteer_path`), building it first
-    when it is missing or was built by another :data:`GAZETTEER_VERSION`.
-
-    The default builder runs ``scripts/build_gazetteer.py`` from installed packages and its
-    download cache only (no network). Raises :class:`GazetteerError` if it cannot be built.
-    """
-    target = Path(path) if path is not None else default_gazetteer_path()
-    if file_version(target) != GAZETTEER_VERSION:
-        build = builder or _default_builder()
-        try:
-            build(target)
-        except GazetteerError:
-            raise
-        except Exception as err:  # noqa: BLE001 - any build failure is reported the same way
-            raise GazetteerError(f"could not build the gazetteer at {target}: {err}") from err
-    return Gazetteer.open(target)

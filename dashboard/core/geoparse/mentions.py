@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dashboard.core.gazetteer import (
+from dashboard.core.geoparse.gazetteer import (
     ABBREV,
     ADMIN1,
     ADMIN2,

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.core.sites import PROPOSALS, ROLES
+from dashboard.core.topics.sites import PROPOSALS, ROLES
 
 LAYERS = ("places", "rings", "lines")
 DEFAULT_LAYERS = ("places",)

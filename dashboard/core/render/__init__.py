@@ -1,0 +1,1 @@
+"""Rendering with Folium: markers, overlays, controls, basemap, the composed map and exports."""

@@ -1,0 +1,1 @@
+"""Topics: curated stories as data (data/topics/<id>/), loaded, validated and queried."""
