@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -20,10 +21,9 @@ from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.export import EXPORT_FORMATS, render_export
-from dashboard.core.topics.ranges import load_ranges
-from dashboard.core.topics.timeline import load_events
+from dashboard.core.view.layers import MAP_LAYER_IDS
 from dashboard.core.view.state import ViewState
-from dashboard.services.articles import article_geography, file_articles
+from dashboard.services.articles import article_geography, catalogue, file_articles
 from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.static_assets import inline_assets
@@ -135,14 +135,17 @@ def run_export(settings: Settings, article_id: str, fmt: str, out: Path) -> int:
         known = ", ".join(sorted(articles)) or "none"
         print(f"error: unknown article {article_id!r}; known: {known}", file=sys.stderr)
         return 2
-    geo = article_geography(articles[article_id], _chain(settings))
+    topics = catalogue()
+    for failure in topics.failures:
+        print(f"warning: topic {failure.topic!r} left out: {failure.message}", file=sys.stderr)
+    geo = article_geography(articles[article_id], _chain(settings), topics)
+    view = ViewState(article=article_id, layers=MAP_LAYER_IDS)
     text = render_export(
         fmt,
         geo,
-        ViewState(article=article_id, layers=("places", "rings", "lines")),
+        view,
+        view.date or geo.article.date or dt.date.today(),
         outlines=load_basemap(),
-        ranges=load_ranges(),
-        events=load_events(),
         assets=inline_assets() if fmt == "html" else None,
     )
     out.write_text(text, encoding="utf-8")

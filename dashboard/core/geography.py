@@ -1,6 +1,8 @@
-"""An article's geography: its places joined with the curated sites, filtered by the view."""
+"""An article's geography: its places joined with the sites of the topics it refers to, filtered
+by the view."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -8,15 +10,47 @@ from functools import cached_property
 from dashboard.core.geometry import distance_km
 from dashboard.core.geoparse.article import Article, Sentence, split_sentences
 from dashboard.core.geoparse.places import Place
-from dashboard.core.topics.sites import (
-    Site,
-    SiteMention,
-    SiteReference,
-    find_site_mentions,
-)
+from dashboard.core.topics.catalogue import Catalogue, attach_topics
+from dashboard.core.topics.model import Event, RangeFact, Site, Speaker, Topic
+from dashboard.core.topics.sites import SiteMention
 from dashboard.core.view.state import ViewState
 
+#: A place this close to a referred site is drawn as the site.
 SAME_POINT_KM = 1.0
+PLACE_KEY_PREFIX = "place-"
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """One point of the article's other places: every mention placed there, in text order.
+
+    ``key`` (``place-<geonameid>`` or ``place-<lat>-<lon>``) selects it in a link (``site=``).
+    """
+
+    key: str
+    lat: float
+    lon: float
+    mentions: tuple[Place, ...]
+
+    @property
+    def place(self) -> Place:
+        """The first mention (its source, precision and confidence stand for the group)."""
+        return self.mentions[0]
+
+    @property
+    def name(self) -> str:
+        """The place's own name (``Russia``) where the gazetteer gave one, else the words used."""
+        return self.place.place_name or self.place.name
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The distinct words the text uses for it (``Russian``, ``Russia``)."""
+        return tuple(dict.fromkeys(m.name for m in self.mentions))
+
+    @property
+    def count(self) -> int:
+        """How many times the text names it."""
+        return len(self.mentions)
 
 
 @dataclass(frozen=True)
@@ -27,61 +61,106 @@ class ArticleGeography:
     sentences: tuple[Sentence, ...]
     places: tuple[Place, ...]
     site_mentions: tuple[SiteMention, ...]
-    sites: tuple[Site, ...]  # curated sites the article refers to
+    sites: tuple[Site, ...]  # the sites the article refers to, in topic and file order
+    topics: tuple[Topic, ...] = ()  # the topics those sites belong to
     notices: tuple[str, ...] = ()
 
     def site(self, site_id: str) -> Site | None:
         """Return the referred site with that id, or None."""
         return next((s for s in self.sites if s.id == site_id), None)
 
-    @cached_property
-    def other_places(self) -> tuple[tuple[Place, int], ...]:
-        """Placed article mentions that are not curated sites: one (place, count) per point.
+    def topic_of(self, site: Site) -> Topic | None:
+        """The topic a site of this article belongs to."""
+        return next((t for t in self.topics if t.id == site.topic), None)
 
-        Mentions placed at (nearly) the same point as a referred site are left out: the
-        site's own marker stands for them. Computed once per geography (the app shares one).
+    @cached_property
+    def ranges(self) -> tuple[RangeFact, ...]:
+        """Published ranges of the referred sites (from their topics)."""
+        ids = {s.id for s in self.sites}
+        return tuple(r for t in self.topics for r in t.ranges if r.site_id in ids)
+
+    @cached_property
+    def events(self) -> tuple[Event, ...]:
+        """Every event of the attached topics (a comparison also shows sites the text omits)."""
+        return tuple(sorted((e for t in self.topics for e in t.events), key=lambda e: e.date))
+
+    @cached_property
+    def speakers(self) -> tuple[Speaker, ...]:
+        """The attached topics' speakers."""
+        return tuple(s for t in self.topics for s in t.speakers)
+
+    def offers(self, layer_id: str) -> bool:
+        """True when an attached topic offers that layer kind (``rings``, ``lines``, ``timeline``)."""
+        return any(layer_id in t.layers for t in self.topics)
+
+    @cached_property
+    def other_places(self) -> tuple[PlaceGroup, ...]:
+        """Placed mentions that are not curated sites, one group per point, most named first.
+
+        A mention inside a phrase that refers to a site, or placed within ``SAME_POINT_KM`` of a
+        referred site, is the site: its marker stands for it.
         """
         grouped: dict[tuple[float, float], list[Place]] = {}
         for place in self.places:
-            if place.lat is not None and place.lon is not None:
-                grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
-        return tuple(
-            (group[0], len(group))
+            if place.lat is None or place.lon is None or self._inside_site_phrase(place):
+                continue
+            grouped.setdefault((round(place.lat, 4), round(place.lon, 4)), []).append(place)
+        groups = [
+            PlaceGroup(_place_key(group[0], point), point[0], point[1], tuple(group))
             for point, group in grouped.items()
             if all(distance_km(point, (s.lat, s.lon)) >= SAME_POINT_KM for s in self.sites)
-        )
+        ]
+        return tuple(sorted(groups, key=lambda g: -g.count))
+
+    def place_group(self, key: str) -> PlaceGroup | None:
+        """The other place with that key, or None."""
+        return next((g for g in self.other_places if g.key == key), None)
+
+    def _inside_site_phrase(self, place: Place) -> bool:
+        return any(m.start < place.end and place.start < m.end and m.link == "named" for m in self.site_mentions)
+
+
+def _place_key(place: Place, point: tuple[float, float]) -> str:
+    if place.geonameid:
+        return f"{PLACE_KEY_PREFIX}{place.geonameid}"
+    return f"{PLACE_KEY_PREFIX}{point[0]:.4f}-{point[1]:.4f}".replace(".", "d").replace("--", "-m")
 
 
 def build_geography(
     article: Article,
     places: Sequence[Place],
-    sites: Sequence[Site],
-    references: tuple[SiteReference, ...],
+    catalogue: Catalogue,
     notices: Sequence[str] = (),
 ) -> ArticleGeography:
-    """Join an article's geocoded places with the curated sites it refers to."""
-    mentions = find_site_mentions(article.text, references)
-    referred = {m.site_id for m in mentions}
+    """Join an article's geocoded places with the sites of the topics it refers to."""
+    attachment = attach_topics(article.text, catalogue, article.date)
+    referred = {m.site_id for m in attachment.mentions}
     return ArticleGeography(
         article=article,
         sentences=split_sentences(article.text),
         places=tuple(places),
-        site_mentions=mentions,
-        sites=tuple(s for s in sites if s.id in referred),
+        site_mentions=attachment.mentions,
+        sites=tuple(s for t in attachment.topics for s in t.sites if s.id in referred),
+        topics=attachment.topics,
         notices=tuple(notices),
     )
 
 
 def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
-    """The referred sites that pass the proposal and role filters."""
-    return tuple(s for s in geo.sites if s.proposal in view.proposals and s.role in view.roles)
+    """The referred sites that pass the category and role filters."""
+    return tuple(s for s in geo.sites if view.shows_category(s.category) and view.shows_role(s.role))
 
 
-def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[tuple[Place, int], ...]:
+def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[PlaceGroup, ...]:
     """Other places, when the ``place`` role and the ``places`` layer are both on."""
-    if "place" not in view.roles or "places" not in view.layers:
+    if not view.shows_role("place") or "places" not in view.layers:
         return ()
     return geo.other_places
+
+
+def day_of(view: ViewState, article: Article, today: dt.date) -> dt.date:
+    """The day the map shows: the link's date, else the article's, else ``today``."""
+    return view.date or article.date or today
 
 
 #: Above this many other places, nearby places are drawn as one cluster marker.
@@ -106,7 +185,7 @@ class PlaceCluster:
 class PlaceMarkers:
     """What the map draws for the other places, and what was left out."""
 
-    singles: tuple[tuple[Place, int], ...]
+    singles: tuple[PlaceGroup, ...]
     clusters: tuple[PlaceCluster, ...]
     total_places: int
     dropped_places: int
@@ -118,7 +197,7 @@ class PlaceMarkers:
 
 
 def place_markers(
-    places: Sequence[tuple[Place, int]],
+    places: Sequence[PlaceGroup],
     threshold: int = CLUSTER_THRESHOLD,
     limit: int = MAX_PLACE_MARKERS,
     cell_deg: float = CLUSTER_CELL_DEG,
@@ -127,26 +206,25 @@ def place_markers(
 
     Markers are kept in order of mentions (most first), so a cap drops the least mentioned.
     """
-    ranked = sorted(places, key=lambda item: -item[1])
+    ranked = sorted(places, key=lambda group: -group.count)
     if len(ranked) <= threshold:
         kept = tuple(ranked[:limit])
         return PlaceMarkers(kept, (), len(ranked), len(ranked) - len(kept))
-    cells: dict[tuple[int, int], list[tuple[Place, int]]] = {}
-    for place, count in ranked:
-        key = (int((place.lat or 0.0) // cell_deg), int((place.lon or 0.0) // cell_deg))
-        cells.setdefault(key, []).append((place, count))
-    groups = sorted(cells.values(), key=lambda group: -sum(count for _, count in group))[:limit]
-    singles = tuple(group[0] for group in groups if len(group) == 1)
+    cells: dict[tuple[int, int], list[PlaceGroup]] = {}
+    for group in ranked:
+        cells.setdefault((int(group.lat // cell_deg), int(group.lon // cell_deg)), []).append(group)
+    kept_cells = sorted(cells.values(), key=lambda cell: -sum(g.count for g in cell))[:limit]
+    singles = tuple(cell[0] for cell in kept_cells if len(cell) == 1)
     clusters = tuple(
         PlaceCluster(
-            lat=sum(p.lat or 0.0 for p, _ in group) / len(group),
-            lon=sum(p.lon or 0.0 for p, _ in group) / len(group),
-            places=len(group),
-            mentions=sum(count for _, count in group),
-            names=tuple(p.name for p, _ in group[:5]),
+            lat=sum(g.lat for g in cell) / len(cell),
+            lon=sum(g.lon for g in cell) / len(cell),
+            places=len(cell),
+            mentions=sum(g.count for g in cell),
+            names=tuple(g.name for g in cell[:5]),
         )
-        for group in groups
-        if len(group) > 1
+        for cell in kept_cells
+        if len(cell) > 1
     )
     shown = len(singles) + sum(c.places for c in clusters)
     return PlaceMarkers(singles, clusters, len(ranked), len(ranked) - shown)

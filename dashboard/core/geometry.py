@@ -193,3 +193,15 @@ def band(center: LatLon, min_km: float, max_km: float, n: int = 128) -> Polygon:
     if inner_hole is not None or outer_hole is not None:
         raise ValueError("bands wider than a hemisphere are not supported")
     return [outer, inner]
+
+
+def geodesic_path(a: LatLon, b: LatLon, n: int = 64) -> list[LatLon]:
+    """Points along the WGS-84 geodesic from a to b (``n`` segments), longitudes unwrapped so
+    Leaflet draws the line whole across the antimeridian. Raises ValueError for a bad point."""
+    (lat1, lon1), (lat2, lon2) = _check_point(a), _check_point(b)
+    line = _WGS84.InverseLine(lat1, lon1, lat2, lon2)
+    points = []
+    for i in range(n + 1):
+        position = line.Position(line.s13 * i / n)
+        points.append((float(position["lat2"]), float(position["lon2"])))
+    return [(lat, lon) for lat, lon in zip((p[0] for p in points), _unwrap([p[1] for p in points]))]

@@ -1,16 +1,26 @@
-"""Where articles come from (bundled, DASHBOARD_ARTICLES_DIR) and how one becomes its
-geography (places through the geocoding chain, joined with the curated sites)."""
+"""Where articles and topics come from (``data/``, DASHBOARD_ARTICLES_DIR) and how an article
+becomes its geography (places through the geocoding chain, joined with its topics' sites)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from dashboard.config import Settings
 from dashboard.core.geography import ArticleGeography, build_geography
 from dashboard.core.geoparse.article import Article, load_articles
-from dashboard.core.topics.sites import DATA_DIR, load_site_references, load_sites
+from dashboard.core.topics.catalogue import Catalogue, load_catalogue
+from dashboard.paths import data_dir
 from dashboard.services.geocoding import GeocodingChain
 
-BUNDLED_ARTICLES_DIR = DATA_DIR / "articles"
+
+def bundled_articles_dir() -> Path:
+    """``data/articles/``: the articles that ship with the dashboard."""
+    return data_dir() / "articles"
+
+
+def topics_dir() -> Path:
+    """``data/topics/``: one folder per topic (docs/TOPICS.md)."""
+    return data_dir() / "topics"
 
 
 def file_articles(settings: Settings) -> dict[str, Article]:
@@ -18,17 +28,23 @@ def file_articles(settings: Settings) -> dict[str, Article]:
 
     Raises ArticleError naming a file that cannot be read as an article.
     """
-    directories = [BUNDLED_ARTICLES_DIR]
+    directories = [bundled_articles_dir()]
     if settings.articles_dir is not None:
         directories.append(settings.articles_dir)
     return load_articles(*directories)
 
 
+def catalogue() -> Catalogue:
+    """Every topic in ``data/topics/`` (a topic that fails to load is kept as a failure)."""
+    return load_catalogue(topics_dir())
+
+
 def article_geography(
     article: Article,
     chain: GeocodingChain,
+    topics: Catalogue,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ArticleGeography:
-    """Geocode the article's places and join them with the curated sites it refers to."""
+    """Geocode the article's places and join them with the sites of the topics it refers to."""
     outcome = chain.place_text(article.text, on_progress=on_progress)
-    return build_geography(article, outcome.places, load_sites(), load_site_references(), outcome.notices)
+    return build_geography(article, outcome.places, topics, outcome.notices)

@@ -156,6 +156,7 @@ def _apply(place: Place, answer: tuple[GeocodeResult, str] | None) -> Place:
         precision_km=result.precision_km,
         feature=result.feature,
         country_code=result.country_code or place.country_code,
+        place_name=result.display_name.split(",")[0].strip(),
     )
 
 

@@ -1,36 +1,33 @@
 """Cached loaders: files are parsed and articles geocoded once per process, not per rerun."""
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import streamlit as st
 
 from dashboard.config import Settings, load_settings
+from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.gazetteer import Gazetteer
 from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
-from dashboard.core.topics.ranges import RangeFact, load_ranges
-from dashboard.core.topics.sites import Site, load_sites
-from dashboard.core.topics.timeline import Event, load_events
-from dashboard.services.articles import article_geography, file_articles
+from dashboard.core.render.compose import MapPlan, compose_map
+from dashboard.core.topics.catalogue import Catalogue
+from dashboard.core.view.state import ViewState
+from dashboard.services import articles as article_sources
 from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.library import ArticleLibrary
 
 ONLINE_RETRY_S = 600
-
-
-@dataclass(frozen=True)
-class Library:
-    """The curated data every session shares."""
-
-    articles: dict[str, Article]
-    sites: tuple[Site, ...]
+#: Composed maps kept for every reader (one per article, view and day): a link shared with a
+#: thousand readers is composed once.
+MAP_PLANS_KEPT = 256
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,10 +58,16 @@ def geocoding_chain() -> GeocodingChain:
     return build_chain(settings(), lambda text: geoparse(text, places_of, include_unknown=online))
 
 
-@st.cache_data(show_spinner=False)
-def library() -> Library:
-    """Articles (bundled and DASHBOARD_ARTICLES_DIR) and the curated sites."""
-    return Library(articles=file_articles(settings()), sites=load_sites())
+@st.cache_resource(show_spinner=False)
+def topics() -> Catalogue:
+    """Every topic in data/topics/ (loaded once per process; failures kept, not raised)."""
+    return article_sources.catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def file_articles() -> dict[str, Article]:
+    """The bundled articles and DASHBOARD_ARTICLES_DIR's (read once per process)."""
+    return article_sources.file_articles(settings())
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,8 +79,14 @@ def article_library() -> ArticleLibrary:
 def articles() -> tuple[dict[str, Article], frozenset[str]]:
     """Every article (bundled, folder, stored) and the ids of the stored, removable ones."""
     stored = article_library().articles()
-    files = library().articles
+    files = file_articles()
     return {**files, **{k: v for k, v in stored.items() if k not in files}}, frozenset(stored) - frozenset(files)
+
+
+def added_days() -> dict[str, str]:
+    """The day each stored article was added (``7 Jun 2007``), by id."""
+    return {entry.id: fmt.day(dt.datetime.fromtimestamp(entry.added_at, dt.timezone.utc).date())
+            for entry in article_library().entries()}
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,7 +108,7 @@ def gazetteer_geography(article_id: str) -> ArticleGeography:
     is immutable, so every session shares the one object (``cache_data`` would unpickle a copy
     of every place on every rerun).
     """
-    return article_geography(articles()[0][article_id], gazetteer_chain())
+    return article_sources.article_geography(articles()[0][article_id], gazetteer_chain(), topics())
 
 
 @st.cache_resource(show_spinner=False)
@@ -127,7 +136,7 @@ def complete_online(article_id: str, on_progress: Callable[[int, int], None]) ->
 
     A result that carries an outage notice is kept for ten minutes only, then retried.
     """
-    geo = article_geography(articles()[0][article_id], geocoding_chain(), on_progress=on_progress)
+    geo = article_sources.article_geography(articles()[0][article_id], geocoding_chain(), topics(), on_progress=on_progress)
     lifetime = ONLINE_RETRY_S if geo.notices else float("inf")
     _online_geographies()[article_id] = (time.time() + lifetime, geo)
 
@@ -137,13 +146,19 @@ def outlines() -> dict:
     return load_basemap()
 
 
-@st.cache_data(show_spinner=False)
-def ranges() -> tuple[RangeFact, ...]:
-    """Published ranges with their sources (data/ranges.csv)."""
-    return load_ranges()
+@st.cache_resource(show_spinner=False, max_entries=MAP_PLANS_KEPT)
+def _map_plan(_geo: ArticleGeography, article_id: str, places_version: tuple[int, int], view: ViewState,
+              day: dt.date, topics_version: str) -> MapPlan:
+    return compose_map(_geo, view, day)
 
 
-@st.cache_data(show_spinner=False)
-def events() -> tuple[Event, ...]:
-    """Dated events of each site with their sources (data/events.csv)."""
-    return load_events()
+def map_plan(geo: ArticleGeography, view: ViewState, day: dt.date) -> MapPlan:
+    """The composed map for this article, view and day, shared by every session (bounded).
+
+    The key leaves out where the map looks (lat, lon, zoom) and the basemap, which do not
+    change what is drawn; the geography is keyed by its article and by how many of its places
+    are placed (the online tier adds some) rather than hashed whole.
+    """
+    places_version = (len(geo.places), sum(1 for place in geo.places if place.placed))
+    key_view = view.with_changes(lat=None, lon=None, zoom=None, basemap="osm", article=geo.article.id)
+    return _map_plan(geo, geo.article.id, places_version, key_view, day, topics().version)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.config import Settings
+from dashboard.core import format as fmt
 from dashboard.core.escape import for_markdown
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.intake import (
@@ -28,14 +29,32 @@ def _on_article_choice() -> None:
     state.select_article(st.session_state[ARTICLE_WIDGET])
 
 
-def render_article_choice(articles: dict[str, Article], current: str) -> None:
+def article_labels(articles: dict[str, Article], stored: frozenset[str], added: dict[str, str]) -> dict[str, str]:
+    """What the selector shows per article: its title, and for titles that several articles
+    share, the outlet, date and (for stored ones) the day it was added, so they can be told apart."""
+    counts: dict[str, int] = {}
+    for article in articles.values():
+        counts[article.title] = counts.get(article.title, 0) + 1
+    labels = {}
+    for article_id, article in articles.items():
+        label = article.title
+        if counts[article.title] > 1:
+            extra = [article.outlet, fmt.day(article.date) if article.date else ""]
+            extra.append(f"added {added[article_id]}" if article_id in added else ("" if article_id in stored else "bundled"))
+            label += " (" + " · ".join(part for part in extra if part) + ")"
+        labels[article_id] = label
+    return labels
+
+
+def render_article_choice(articles: dict[str, Article], current: str, stored: frozenset[str] = frozenset(),
+                          added: dict[str, str] | None = None) -> None:
     """A selector of every article (bundled, folder, stored)."""
-    if st.session_state.get(ARTICLE_WIDGET) not in articles or st.session_state[ARTICLE_WIDGET] != current:
-        st.session_state[ARTICLE_WIDGET] = current
+    labels = article_labels(articles, stored, added or {})
+    state.seed_widget(ARTICLE_WIDGET, current)
     st.selectbox(
         "Article",
         options=list(articles),
-        format_func=lambda article_id: articles[article_id].title,
+        format_func=labels.__getitem__,
         key=ARTICLE_WIDGET,
         on_change=_on_article_choice,
     )
@@ -145,7 +164,6 @@ def _show_flash() -> str | None:
     if flash is None:
         return None
     kind, message, article_id = flash
-    st.toast(message)
     (st.info if kind == "known" else st.success)(message)
     return article_id
 

@@ -1,128 +1,102 @@
-"""Sidebar: filters, the site list and what the article says about the selected site."""
+"""Sidebar filters: categories and roles of the article's topics, layers from the registry, the
+date and the basemap. Each widget shows the view and changes it through ``state.change_view``."""
 from __future__ import annotations
 
 import datetime as dt
 
 import streamlit as st
 
-from dashboard.core.escape import for_markdown
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.geoparse.excerpts import Excerpt, excerpts_for_site, split_highlight
-from dashboard.core.topics.sites import (
-    PROPOSAL_LABELS,
-    PROPOSALS,
-    ROLE_LABELS,
-    ROLES,
-    Site,
-)
-from dashboard.core.view.state import LAYERS, ViewState
+from dashboard.core.topics.catalogue import PLACE_ROLE
+from dashboard.core.view.layers import LAYER_KINDS, MAP_LAYER_IDS
+from dashboard.core.view.state import ViewState
 from dashboard.ui import state
 
-TIMELINE_START = dt.date(1977, 1, 1)
+EARLIEST_DAY = dt.date(1977, 1, 1)
 
 
-def render_filters(view: ViewState) -> ViewState:
-    """Proposal and role multiselects and the places toggle; return the updated view."""
-    proposals = st.multiselect(
-        "Proposals",
-        options=list(PROPOSALS),
-        format_func=PROPOSAL_LABELS.__getitem__,
-        key=state.PROPOSALS_WIDGET,
-        help="Which side's sites to show",
+def _chosen(key: str, offered: list[str], current: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """What a multiselect now says, as a filter: None (all) when everything offered is chosen."""
+    chosen = st.session_state[key]
+    if set(chosen) >= set(offered):
+        return None
+    hidden = set(offered) - set(chosen)
+    kept = [item for item in (current or []) if item not in offered]  # other topics' choices stay
+    return tuple(dict.fromkeys(kept + [item for item in offered if item not in hidden]))
+
+
+def render_filters(geo: ArticleGeography, view: ViewState) -> None:
+    """Category and role filters (of the article's topics) and the layer toggles it offers."""
+    categories = [c for t in geo.topics for c in t.categories]
+    if categories:
+        offered = [c.id for c in categories]
+        labels = {c.id: c.label for c in categories}
+        state.seed_widget(state.CATEGORIES_WIDGET, [c for c in offered if view.shows_category(c)])
+        st.multiselect(
+            "Proposals", options=offered, format_func=labels.__getitem__, key=state.CATEGORIES_WIDGET,
+            help="Which side's (or phase's) sites to show",
+            on_change=lambda: state.change_view(categories=_chosen(state.CATEGORIES_WIDGET, offered, view.categories)),
+        )
+    roles = {r.id: r for t in geo.topics for r in t.roles} | {PLACE_ROLE.id: PLACE_ROLE}
+    offered_roles = list(roles)
+    state.seed_widget(state.ROLES_WIDGET, [r for r in offered_roles if view.shows_role(r)])
+    st.multiselect(
+        "Roles", options=offered_roles, format_func=lambda rid: roles[rid].label, key=state.ROLES_WIDGET,
+        on_change=lambda: state.change_view(roles=_chosen(state.ROLES_WIDGET, offered_roles, view.roles)),
     )
-    roles = st.multiselect(
-        "Roles",
-        options=list(ROLES),
-        format_func=ROLE_LABELS.__getitem__,
-        key=state.ROLES_WIDGET,
-    )
-    wanted = {
-        "places": st.toggle("Other places named in the article", key=state.PLACES_WIDGET),
-        "rings": st.toggle("Range rings (approximate, public sources)", key=state.RINGS_WIDGET),
-        "lines": st.toggle("Lines from each radar to Tehran", key=state.LINES_WIDGET),
-    }
-    return view.with_changes(
-        proposals=tuple(p for p in PROPOSALS if p in proposals),
-        roles=tuple(r for r in ROLES if r in roles),
-        layers=tuple(layer for layer in LAYERS if wanted[layer]),
-    )
+    for kind in LAYER_KINDS:
+        if not kind.on_map or (kind.from_topic and not geo.offers(kind.id)):
+            continue
+        key = state.LAYERS_WIDGET + kind.id
+        state.seed_widget(key, kind.id in view.layers)
+        st.toggle(kind.label, key=key, on_change=_toggle_layer, args=(kind.id, key))
 
 
-def render_date(view: ViewState, article_date: dt.date | None) -> ViewState:
+def _toggle_layer(layer_id: str, key: str) -> None:
+    layers = set(state.current_view().layers)
+    (layers.add if st.session_state[key] else layers.discard)(layer_id)
+    state.change_view(layers=tuple(layer for layer in MAP_LAYER_IDS if layer in layers))
+
+
+def render_date(geo: ArticleGeography, view: ViewState, day: dt.date) -> None:
     """The date slider (default: the article's date); markers take their status on it."""
-    default = article_date or dt.date.today()
-    if state.DATE_WIDGET not in st.session_state:
-        st.session_state[state.DATE_WIDGET] = view.date or default
-    day = st.slider(
-        "Status of the sites on",
-        min_value=TIMELINE_START,
-        max_value=max(dt.date.today(), default),
-        key=state.DATE_WIDGET,
-        format="D MMM YYYY",
+    if not geo.offers("timeline"):
+        return
+    starts = [t.timeline_start for t in geo.topics if t.timeline_start]
+    earliest = min(starts) if starts else EARLIEST_DAY
+    latest = max(dt.date.today(), day)
+    state.seed_widget(state.DATE_WIDGET, min(max(day, earliest), latest))
+    article_date = geo.article.date
+
+    def changed() -> None:
+        chosen = st.session_state[state.DATE_WIDGET]
+        state.change_view(date=None if chosen == article_date else chosen)
+
+    st.slider(
+        "Status of the sites on", min_value=earliest, max_value=latest, key=state.DATE_WIDGET, format="D MMM YYYY",
         help="Markers are restyled by each site's status on this date (see the timeline below the map).",
+        on_change=changed,
     )
-    return view.with_changes(date=None if day == article_date else day)
 
 
-def _on_site_choice() -> None:
-    choice = st.session_state[state.SITE_WIDGET]
-    state.select_site(choice or None)
+def render_basemap(view: ViewState) -> None:
+    """OpenStreetMap (online) or the offline country outlines."""
+    state.seed_widget(state.BASEMAP_WIDGET, view.basemap)
+    st.radio(
+        "Basemap", options=["osm", "offline"],
+        format_func={"osm": "OpenStreetMap (online)", "offline": "Country outlines (offline)"}.__getitem__,
+        key=state.BASEMAP_WIDGET, horizontal=True,
+        on_change=lambda: state.change_view(basemap=st.session_state[state.BASEMAP_WIDGET]),
+    )
 
 
-def render_site_list(sites: tuple[Site, ...], view: ViewState) -> None:
-    """A keyboard-usable list of the visible sites; choosing one selects it."""
-    options = [state.NO_SITE] + [site.id for site in sites]
-    if st.session_state.get(state.SITE_WIDGET) not in options:
-        st.session_state[state.SITE_WIDGET] = state.NO_SITE
+def render_site_list(sites: tuple, view: ViewState) -> None:
+    """A keyboard-usable list of the visible sites; choosing one selects it (and pans to it)."""
+    options = [state.NO_SELECTION] + [site.id for site in sites]
+    state.seed_widget(state.SELECTION_WIDGET, view.site if view.site in options else state.NO_SELECTION)
     names = {site.id: site.name for site in sites}
     st.radio(
-        "Sites",
-        options=options,
-        format_func=lambda site_id: names.get(site_id, "None selected"),
-        key=state.SITE_WIDGET,
-        on_change=_on_site_choice,
+        "Sites", options=options, format_func=lambda site_id: names.get(site_id, "None selected"),
+        key=state.SELECTION_WIDGET,
+        on_change=lambda: state.select(st.session_state[state.SELECTION_WIDGET] or None),
     )
-
-
-def render_excerpt(excerpt: Excerpt) -> None:
-    """One sentence with its referring phrases highlighted (escaped Markdown, no HTML)."""
-    pieces = []
-    for text, highlighted in split_highlight(excerpt.sentence.text, excerpt.spans):
-        escaped = for_markdown(text)
-        pieces.append(f":orange-background[**{escaped}**]" if highlighted else escaped)
-    label = f"Mention {excerpt.ordinal} of {excerpt.total}"
-    if excerpt.attribution:
-        kind = "quote" if excerpt.attribution.kind == "quote" else "reported speech"
-        label += f" · {kind}: {for_markdown(excerpt.attribution.speaker)}"
-    if excerpt.link == "inferred":
-        label += " · refers to the site indirectly"
-    with st.container(border=True):
-        st.caption(label)
-        st.markdown("".join(pieces))
-
-
-def render_site_details(site: Site) -> None:
-    """Role, proposal, coordinates with their precision, and the coordinates' source."""
-    ns = "N" if site.lat >= 0 else "S"
-    ew = "E" if site.lon >= 0 else "W"
-    st.markdown(
-        f"**{for_markdown(site.name)}**  \n"
-        f"{ROLE_LABELS[site.role]} · {PROPOSAL_LABELS[site.proposal]} · {for_markdown(site.country)}  \n"
-        f"{abs(site.lat):.4f}° {ns}, {abs(site.lon):.4f}° {ew} (± {site.precision_km:g} km)"
-    )
-    st.caption(for_markdown(site.note))
-    st.link_button("Source of the coordinates", site.source_url)
-
-
-def render_excerpts(geo: ArticleGeography, view: ViewState) -> None:
-    """What the article says about the selected site."""
-    site = geo.site(view.site) if view.site else None
-    if site is None:
-        st.info("Click a site on the map, or choose one above, to read what the article says about it.")
-        return
-    render_site_details(site)
-    excerpts = excerpts_for_site(site.id, geo.sentences, geo.site_mentions)
-    if not excerpts:
-        st.write("The article does not refer to this site.")
-    for excerpt in excerpts:
-        render_excerpt(excerpt)

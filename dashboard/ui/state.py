@@ -1,10 +1,15 @@
-"""View state in the session: read from the URL once, changed by widgets and map clicks,
-written back to the URL after every run. Only ids and filters are kept in the session."""
+"""The session's view: parsed from the URL once (:func:`init_view`), changed by widgets and map
+events through one function (:func:`change_view`), written back to the URL by one function
+(:func:`write_url`). Widgets only show the view: their keys are seeded from it on every run, and
+their callbacks turn what the reader chose back into a change of the view."""
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
 from dashboard.core.view.state import (
+    COORDINATE_DECIMALS,
     Choices,
     ViewState,
     parse_query,
@@ -15,21 +20,18 @@ from dashboard.core.view.state import (
 VIEW_KEY = "view"
 INITIAL_VIEW_KEY = "initial_view"
 NOTICE_KEY = "link_notice"
-PAN_TO_KEY = "pan_to_site"
+PAN_TO_KEY = "pan_to"
 PENDING_ARTICLE_KEY = "pending_article"
 NO_ARTICLE = "-"
-PROPOSALS_WIDGET = "filter_proposals"
+CATEGORIES_WIDGET = "filter_categories"
 ROLES_WIDGET = "filter_roles"
-SITE_WIDGET = "site_choice"
-PLACES_WIDGET = "show_places"
+LAYERS_WIDGET = "layer_"  # one toggle per layer kind: layer_places, layer_rings ...
 BASEMAP_WIDGET = "basemap_choice"
 DATE_WIDGET = "date_choice"
-RINGS_WIDGET = "show_rings"
-LINES_WIDGET = "show_lines"
+SELECTION_WIDGET = "selection_choice"
 ANALYSIS_TAB_WIDGET = "analysis_tab"
 ADD_ARTICLE_WIDGET = "add_article_open"
-NO_SITE = ""
-MAP_VIEW_KEYS = ("lat", "lon", "zoom")
+NO_SELECTION = ""
 
 
 def init_view(choices: Choices, forced_basemap: str | None) -> ViewState:
@@ -43,20 +45,7 @@ def init_view(choices: Choices, forced_basemap: str | None) -> ViewState:
         st.session_state[VIEW_KEY] = view
         st.session_state[INITIAL_VIEW_KEY] = view
         st.session_state[NOTICE_KEY] = summarize_problems(result.problems)
-        _seed_widgets(view)
     return st.session_state[VIEW_KEY]
-
-
-def _seed_widgets(view: ViewState) -> None:
-    st.session_state[PROPOSALS_WIDGET] = list(view.proposals)
-    st.session_state[ROLES_WIDGET] = list(view.roles)
-    st.session_state[SITE_WIDGET] = view.site or NO_SITE
-    st.session_state[PLACES_WIDGET] = "places" in view.layers
-    st.session_state[BASEMAP_WIDGET] = view.basemap
-    st.session_state[RINGS_WIDGET] = "rings" in view.layers
-    st.session_state[LINES_WIDGET] = "lines" in view.layers
-    if view.date is not None:
-        st.session_state[DATE_WIDGET] = view.date
 
 
 def current_view() -> ViewState:
@@ -65,7 +54,7 @@ def current_view() -> ViewState:
 
 
 def initial_view() -> ViewState:
-    """The view the session started with (the map is built around it, so it never remounts)."""
+    """The view the session started with (the base map is built around it, so it never remounts)."""
     return st.session_state[INITIAL_VIEW_KEY]
 
 
@@ -74,38 +63,39 @@ def link_notice() -> str | None:
     return st.session_state.get(NOTICE_KEY)
 
 
-def set_view(view: ViewState) -> None:
-    """Store the view for this session."""
+def change_view(**changes: object) -> ViewState:
+    """The one way the view changes (widget callbacks, map clicks, map moves, links in the page)."""
+    view = current_view().with_changes(**changes)
     st.session_state[VIEW_KEY] = view
+    return view
+
+
+def seed_widget(key: str, value: object) -> None:
+    """Show ``value`` in the widget ``key`` on this run (call before the widget is drawn)."""
+    st.session_state[key] = value
+
+
+def select(key: str | None, *, pan: bool = True) -> None:
+    """Select a site or an article place (``None``: nothing); the map pans to a selection made
+    in this session, never away from a link's own view."""
+    change_view(site=key or None)
+    st.session_state[PAN_TO_KEY] = key if pan else None
+
+
+def selection_to_pan_to() -> str | None:
+    """What the reader selected in this session (the map centres on it), if any."""
+    return st.session_state.get(PAN_TO_KEY)
 
 
 def reset_filters() -> None:
-    """Widget callback: show every proposal and role again."""
-    view: ViewState = st.session_state[VIEW_KEY]
-    fresh = ViewState()
-    view = view.with_changes(proposals=fresh.proposals, roles=fresh.roles)
-    st.session_state[VIEW_KEY] = view
-    st.session_state[PROPOSALS_WIDGET] = list(view.proposals)
-    st.session_state[ROLES_WIDGET] = list(view.roles)
-
-
-def select_site(site_id: str | None) -> None:
-    """Select a site (or none) from a callback, keeping the site list in step.
-
-    The map pans to a site chosen in this session; a site named by the opening link does
-    not move the map away from the link's own view.
-    """
-    view: ViewState = st.session_state[VIEW_KEY]
-    st.session_state[VIEW_KEY] = view.with_changes(site=site_id)
-    st.session_state[SITE_WIDGET] = site_id or NO_SITE
-    st.session_state[PAN_TO_KEY] = site_id
+    """Widget callback: show every category and role again."""
+    change_view(categories=None, roles=None)
 
 
 def select_article(article_id: str | None) -> None:
-    """Show another article (None: the default one); its selection starts empty."""
-    view: ViewState = st.session_state[VIEW_KEY]
-    st.session_state[VIEW_KEY] = view.with_changes(article=article_id, site=None)
-    st.session_state[SITE_WIDGET] = NO_SITE
+    """Show another article (None: the default one): its own date, no selection, every category,
+    and the map framed on it."""
+    change_view(article=article_id, site=None, date=None, categories=None, lat=None, lon=None, zoom=None)
     st.session_state[PAN_TO_KEY] = None
 
 
@@ -121,25 +111,26 @@ def apply_pending_article() -> None:
         select_article(pending if pending != NO_ARTICLE else None)
 
 
-def site_to_pan_to() -> str | None:
-    """The site the reader chose in this session (the map centres on it), if any."""
-    return st.session_state.get(PAN_TO_KEY)
+def moved_map(centre: tuple[float, float], zoom: int) -> None:
+    """The reader panned or zoomed the map: keep where it looks in the view (and the link)."""
+    lat, lon = (round(value, COORDINATE_DECIMALS) for value in centre)
+    lon = ((lon + 180.0) % 360.0) - 180.0
+    change_view(lat=lat, lon=round(lon, COORDINATE_DECIMALS), zoom=int(zoom))
 
 
 def write_url(view: ViewState) -> None:
-    """Make the page's URL reproduce ``view``; only changed keys are written.
-
-    The map view (lat, lon, zoom) is left alone: the map itself keeps it in the URL as
-    the reader pans and zooms, without a rerun.
-    """
-    wanted = {k: v for k, v in to_query(view).items() if k not in MAP_VIEW_KEYS}
+    """Make the page's URL reproduce ``view`` (the only code that writes it); only changed keys
+    are written, so an unchanged view causes no browser history churn."""
+    wanted = to_query(view)
     current = {key: st.query_params.get(key) for key in st.query_params.keys()}
-    invalid_view = {"lat": view.lat is None, "lon": view.lon is None, "zoom": view.zoom is None}
     for key in current:
-        if key in MAP_VIEW_KEYS and not invalid_view[key]:
-            continue  # a valid map view from the link: the map keeps it current
         if key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if current.get(key) != value:
             st.query_params[key] = value
+
+
+def day_for(view: ViewState, article_date: dt.date | None) -> dt.date:
+    """The day the page shows: the link's, else the article's, else today."""
+    return view.date or article_date or dt.date.today()

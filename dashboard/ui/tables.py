@@ -4,28 +4,33 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.core import format as fmt
 from dashboard.core.escape import for_markdown
-from dashboard.core.topics.sites import PROPOSAL_LABELS, ROLE_LABELS, Site
+from dashboard.core.geography import ArticleGeography
+from dashboard.core.render.compose import roles_of
+from dashboard.core.topics.model import Site
 from dashboard.core.view.state import ViewState
 
 
-def sites_frame(sites: tuple[Site, ...], view: ViewState) -> pd.DataFrame:
-    """One row per visible site, in the order of the site list."""
+def sites_frame(geo: ArticleGeography, sites: tuple[Site, ...], view: ViewState) -> pd.DataFrame:
+    """One row per visible site, in the order of the site list (numbers formatted as on the map)."""
+    roles = roles_of(geo)
+    labels = {c.id: c.label for t in geo.topics for c in t.categories}
     return pd.DataFrame(
         [
             {
                 "Selected": "●" if site.id == view.site else "",
                 "Site": site.name,
-                "Role": ROLE_LABELS[site.role],
-                "Proposal": PROPOSAL_LABELS[site.proposal],
+                "Role": roles[site.role].label,
+                "Proposal": labels.get(site.category, site.category),
                 "Country": site.country,
-                "Latitude": round(site.lat, 4),
-                "Longitude": round(site.lon, 4),
-                "± km": site.precision_km,
+                "Position": fmt.degrees(site.lat, site.lon),
+                "±": fmt.km(site.precision_km),
+                "Sources": ", ".join(f"{s.publisher} [{s.tier}]" for s in site.sources),
             }
             for site in sites
         ],
-        columns=["Selected", "Site", "Role", "Proposal", "Country", "Latitude", "Longitude", "± km"],
+        columns=["Selected", "Site", "Role", "Proposal", "Country", "Position", "±", "Sources"],
     )
 
 
@@ -40,7 +45,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def render_sites_table(sites: tuple[Site, ...], view: ViewState) -> None:
+def render_sites_table(geo: ArticleGeography, sites: tuple[Site, ...], view: ViewState) -> None:
     """Show the visible sites as a plain table.
 
     A Markdown table rather than ``st.dataframe``: this tab is open when the page loads, and
@@ -48,6 +53,6 @@ def render_sites_table(sites: tuple[Site, ...], view: ViewState) -> None:
     arrived (the data grid's is ~1.5 MB).
     """
     if sites:
-        st.markdown(markdown_table(sites_frame(sites, view)))
+        st.markdown(markdown_table(sites_frame(geo, sites, view)))
     else:
         st.caption("No site matches these filters.")

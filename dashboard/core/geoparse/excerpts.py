@@ -1,18 +1,19 @@
-"""What the article says about a site: its sentences, the mention highlighted, and who
-is speaking."""
+"""What the article says about a site or a place: its sentences, the mentions highlighted, and
+who is speaking."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dashboard.core.geoparse.article import Sentence, sentence_at
+from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.quotes import Attribution, attribute
 from dashboard.core.topics.sites import SiteMention
 
 
 @dataclass(frozen=True)
 class Excerpt:
-    """One sentence that refers to a site.
+    """One sentence that refers to a site (or names a place; ``site_id`` is then its key).
 
     ``spans`` are the referring phrases as offsets into ``sentence.text``; ``ordinal``
     counts from 1 to ``total`` over the site's excerpts.
@@ -53,6 +54,12 @@ def excerpts_for_site(
             Excerpt(site_id, sentence, spans, link, ordinal, total, attribute(sentences, index))
         )
     return tuple(excerpts)
+
+
+def excerpts_for_place(key: str, sentences: tuple[Sentence, ...], mentions: Sequence[Place]) -> tuple[Excerpt, ...]:
+    """Return one excerpt per sentence that names the place (its ``mentions``), in article order."""
+    spans = [SiteMention(key, place.start, place.end, "named") for place in mentions]
+    return excerpts_for_site(key, sentences, spans)
 
 
 def split_highlight(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:

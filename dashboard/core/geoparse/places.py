@@ -15,6 +15,7 @@ class Place:
     ``"none"``. ``precision_km`` is the radius within which the point is believed to lie
     (a country's reference point is coarse, a town is fine). ``feature`` is one of
     ``country``, ``admin1``, ``admin2``, ``city``, ``continent``, ``region``, ``site`` or ``unknown``.
+    ``place_name`` is the gazetteer's or geocoder's own name for the place, when it gave one.
     """
 
     name: str
@@ -28,6 +29,7 @@ class Place:
     feature: str = "unknown"
     country_code: str | None = None
     geonameid: int | None = None
+    place_name: str = ""  # the place's own name ("Russia" for the mention "Russian"), if known
 
     @property
     def placed(self) -> bool:

@@ -132,6 +132,7 @@ def _place(mention: Mention, choice: _Choice | None) -> Place:
         feature=e.feature,
         country_code=e.country_code,
         geonameid=e.geonameid,
+        place_name=e.name,
     )
 
 

@@ -65,7 +65,8 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _layer_options() -> dict[str, Any]:
+def layer_options() -> dict[str, Any]:
+    """Leaflet options of the outlines layer: style, click-through, drawn where tiles would be."""
     return {"style": dict(BASEMAP_STYLE), "interactive": False, "pane": "tilePane", "attribution": BASEMAP_ATTRIBUTION}
 
 
@@ -89,7 +90,7 @@ class ServedBasemapLayer(Layer):
         super().__init__(name=BASEMAP_LAYER_NAME, overlay=True, control=control)
         self._name = "ServedBasemap"
         self.url = url
-        self.options = _layer_options()
+        self.options = layer_options()
 
 
 def basemap_layer(geojson: dict[str, Any], *, control: bool = True) -> folium.GeoJson:
@@ -101,4 +102,4 @@ def basemap_layer(geojson: dict[str, Any], *, control: bool = True) -> folium.Ge
     as Leaflet options rather than a ``style_function``, so Folium neither copies a style per
     feature into the page nor writes ids into the shared dict.
     """
-    return folium.GeoJson(geojson, name=BASEMAP_LAYER_NAME, control=control, overlay=True, **_layer_options())
+    return folium.GeoJson(geojson, name=BASEMAP_LAYER_NAME, control=control, overlay=True, **layer_options())

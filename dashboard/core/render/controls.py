@@ -1,6 +1,5 @@
 """Leaflet controls written for this project (no third-party plugin, so nothing loads from a
-CDN): full screen, measuring a distance, and keeping the map view in the page's URL with a
-"Copy link" button. Each is a Folium ``MacroElement`` whose script adds itself to the map."""
+CDN): full screen, measuring a distance, and a "Copy link" button. Each is a Folium ``MacroElement`` whose script adds itself to the map."""
 from __future__ import annotations
 
 from branca.element import MacroElement
@@ -152,14 +151,9 @@ class MeasureDistance(MacroElement):
         )
 
 
-class ViewInPageUrl(MacroElement):
-    """Keep the page's URL (lat, lon, zoom) in step with the map view without a rerun,
-    and offer a "Copy link" button that copies that URL.
-
-    Streamlit rewrites the URL from the server's copy of the query string after a rerun,
-    and the server never sees the map view (reading it back would rerun the script on
-    every pan), so the view is written again whenever it is missing or stale.
-    """
+class CopyLinkButton(MacroElement):
+    """A "Copy link" button that copies the page's address: the server keeps the whole view in
+    it (``dashboard.ui.state.write_url``), so the link reopens the dashboard as the reader sees it."""
 
     _template = Template(
         """
@@ -169,23 +163,10 @@ class ViewInPageUrl(MacroElement):
             function pageUrl() {
                 try {
                     var page = window.parent;
-                    if (!page || page === window) { return null; }
-                    return new URL(page.location.href);
-                } catch (err) { return null; }  // not inside a page of the same origin
+                    if (!page || page === window) { return window.location.href; }
+                    return page.location.href;
+                } catch (err) { return window.location.href; }  // not inside a page of the same origin
             }
-            function writeView() {
-                var url = pageUrl();
-                if (!url) { return; }
-                var centre = map.getCenter().wrap();
-                var wanted = {lat: centre.lat.toFixed(4), lon: centre.lng.toFixed(4), zoom: String(map.getZoom())};
-                var stale = false;
-                for (var key in wanted) {
-                    if (url.searchParams.get(key) !== wanted[key]) { url.searchParams.set(key, wanted[key]); stale = true; }
-                }
-                if (stale) { window.parent.history.replaceState(window.parent.history.state, "", url.toString()); }
-            }
-            map.on("moveend", writeView);
-            setInterval(writeView, 500);
             var control = L.control({position: "topleft"});
             control.onAdd = function () {
                 var button = L.DomUtil.create("button", "map-copy-link-button");
@@ -194,9 +175,7 @@ class ViewInPageUrl(MacroElement):
                 button.setAttribute("aria-label", "Copy a link to this view");
                 L.DomEvent.disableClickPropagation(button);
                 L.DomEvent.on(button, "click", function () {
-                    writeView();
-                    var url = pageUrl();
-                    var text = url ? url.toString() : window.location.href;
+                    var text = pageUrl();
                     var done = function () { button.textContent = "Link copied"; setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
                     if (navigator.clipboard && navigator.clipboard.writeText) {
                         navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this link:", text); });
@@ -212,4 +191,4 @@ class ViewInPageUrl(MacroElement):
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "ViewInPageUrl"
+        self._name = "CopyLinkButton"

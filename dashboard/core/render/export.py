@@ -13,31 +13,22 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
 from branca.element import Element
 
+from dashboard.core import format as fmt
 from dashboard.core.escape import for_html
-from dashboard.core.geography import ArticleGeography, visible_places, visible_sites
-from dashboard.core.render.mapview import (
-    MapAssets,
-    build_base_map,
-    build_feature_groups,
-    status_text,
-)
-from dashboard.core.render.overlays import (
-    TEHRAN,
-    range_label,
-    range_layers,
-    status_map,
-    tehran_lines,
-)
-from dashboard.core.topics.ranges import RangeFact
-from dashboard.core.topics.sites import PROPOSAL_LABELS, ROLE_LABELS
-from dashboard.core.topics.timeline import Event, events_until
+from dashboard.core.geography import ArticleGeography, visible_sites
+from dashboard.core.render.base import MapAssets, build_base_map
+from dashboard.core.render.compose import compose_map, draw_groups, roles_of
+from dashboard.core.topics.model import Source
+from dashboard.core.topics.ranges import range_label
+from dashboard.core.topics.timeline import events_until, status_map, status_text
+from dashboard.core.view.layers import layer_kind
 from dashboard.core.view.state import ViewState
 
 __all__ = [
@@ -69,7 +60,9 @@ CSV_COLUMNS = (
     "confidence",
     "feature",
     "geonameid",
+    "topic",
     "source_url",
+    "source_tier",
     "note",
 )
 GEONAMES_ATTRIBUTION = "Place names and points: GeoNames (CC BY 4.0), https://www.geonames.org/"
@@ -106,7 +99,8 @@ def _site_records(geo: ArticleGeography, statuses: Mapping[str, str | None] | No
                 "id": site.id,
                 "name": site.name,
                 "role": site.role,
-                "proposal": site.proposal,
+                "proposal": site.category,
+                "topic": site.topic,
                 "country": site.country,
                 "lat": site.lat,
                 "lon": site.lon,
@@ -114,7 +108,8 @@ def _site_records(geo: ArticleGeography, statuses: Mapping[str, str | None] | No
                 "status": statuses.get(site.id) if statuses is not None else None,
                 "mentions": counts.get(site.id, 0),
                 "source": "curated",
-                "source_url": site.source_url,
+                "source_url": " ; ".join(src.url for src in site.sources if src.url),
+                "source_tier": " ; ".join(src.tier for src in site.sources),
                 "note": site.note,
             }
         )
@@ -216,26 +211,18 @@ def _inline_style(text: str) -> str:
     return "<style>\n" + _STYLE_END_RE.sub(r"<\\/\1", text) + "\n</style>"
 
 
-def _link(url: str) -> str:
-    """An anchor for an http(s) URL (escaped); any other text is shown, not linked."""
+def _link(url: str, text: str | None = None) -> str:
+    """An anchor for an http(s) URL (escaped), showing ``text`` or the URL; any other URL is
+    shown as text, not linked."""
+    shown = for_html(text if text is not None else url)
     if _HTTP_URL_RE.match(url):
-        return f'<a href="{for_html(url)}" rel="noopener noreferrer">{for_html(url)}</a>'
-    return for_html(url)
+        return f'<a href="{for_html(url)}" rel="noopener noreferrer">{shown}</a>'
+    return shown
 
-
-def _when(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
-
-
-_LAYER_LABELS = {
-    "places": "other places in the article",
-    "rings": "published ranges",
-    "lines": "radars to Tehran",
-}
 
 _PAGE_CSS = """
   html, body { height: auto; min-height: 100%; }
-  body { font: 14px/1.45 sans-serif; color: #1a1a1a; display: flex; flex-direction: column; }
+  body { font: 14px/1.45 sans-serif; color: #1a1a1a; display: flex; flex-direction: column; margin: 0; }
   .export-header { order: 0; }
   .folium-map { order: 1; flex: none; }
   .export-notes { order: 2; }
@@ -246,14 +233,23 @@ _PAGE_CSS = """
   .export-notes h2 { font-size: 16px; margin: 12px 0 4px; }
   .export-notes ul { margin: 0; padding-left: 20px; }
   .export-notes li { margin: 2px 0; overflow-wrap: anywhere; }
+  a { color: #0b57a4; }
 """
+
+
+def _sources_html(sources: Sequence[Source]) -> str:
+    """Each source as a link (or its name when no URL is known), with its tier."""
+    return "; ".join(
+        (f"{_link(src.url, src.label)}" if src.url else for_html(src.label)) + f" [{for_html(src.tier)}]"
+        for src in sources
+    )
 
 
 def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, basemap: str) -> str:
     article = geo.article
-    facts = [part for part in (article.outlet, _when(article.date) if article.date else "", article.author) if part]
-    layers = [_LAYER_LABELS.get(name, name) for name in view.layers]
-    shown = [f"status of the sites on {_when(day)}" if day else "", f"layers: {', '.join(layers)}" if layers else ""]
+    facts = [part for part in (article.outlet, fmt.day(article.date) if article.date else "", article.author) if part]
+    layers = [layer_kind(name).label for name in view.layers]
+    shown = [f"status of the sites on {fmt.day(day)}" if day else "", f"layers: {', '.join(layers)}" if layers else ""]
     credits = [GEONAMES_ATTRIBUTION]
     credits.insert(0, "Country outlines: Natural Earth (public domain)" if basemap == "offline" else
                    "Map tiles: © OpenStreetMap contributors (they load only when online)")
@@ -262,6 +258,7 @@ def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, ba
         f"<h1>{for_html(article.title)}</h1>",
         f"<p class=\"export-article-meta\">{for_html(' · '.join(facts))}</p>" if facts else "",
         f"<p>Article: {_link(article.url)}</p>" if article.url else "",
+        *(f"<p class=\"export-topic\">{for_html(topic.title)}: {for_html(topic.summary)}</p>" for topic in geo.topics),
         f"<p class=\"export-view\">Shown: {for_html('; '.join(part for part in shown if part))}</p>",
         f"<p class=\"export-attribution\">{for_html('. '.join(credits))}.</p>",
         "</header>",
@@ -269,84 +266,69 @@ def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, ba
     return "\n".join(line for line in lines if line)
 
 
-def _notes_html(
-    geo: ArticleGeography,
-    view: ViewState,
-    ranges: Sequence[RangeFact],
-    events: Sequence[Event],
-    day: dt.date | None,
-    statuses: Mapping[str, str | None] | None,
-) -> str:
+def _notes_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
+                statuses: Mapping[str, str | None] | None, notes: Sequence[str]) -> str:
     sites = visible_sites(geo, view)
+    roles = roles_of(geo)
+    labels = {c.id: c.label for t in geo.topics for c in t.categories}
     items = []
     for site in sites:
         status = statuses.get(site.id) if statuses else None
         extra = f"; status: {status_text(status)}" if status else ""
         items.append(
-            f"<li>{for_html(site.name)} ({for_html(ROLE_LABELS[site.role])}, "
-            f"{for_html(PROPOSAL_LABELS[site.proposal])}{for_html(extra)}): {_link(site.source_url)}</li>"
+            f"<li>{for_html(site.name)} ({for_html(roles[site.role].label)}, "
+            f"{for_html(labels.get(site.category, site.category))}{for_html(extra)}): {_sources_html(site.sources)}</li>"
         )
-    parts = ['<section class="export-notes">', "<h2>Sites and their sources</h2>", f"<ul>{''.join(items)}</ul>"]
+    parts = ['<section class="export-notes">', *(f"<p>{for_html(note)}</p>" for note in notes),
+             "<h2>Sites and the sources of their coordinates</h2>", f"<ul>{''.join(items)}</ul>"]
     site_ids = {site.id for site in sites}
+    names = {site.id: site.name for site in geo.sites}
     if "rings" in view.layers:
         range_items = [
-            f"<li>{for_html(fact.site_id)} – {for_html(fact.what)}: {for_html(range_label(fact))} "
-            f"(approximate, public sources): {', '.join(_link(url) for url in fact.source_urls)}</li>"
-            for fact in ranges
+            f"<li>{for_html(names[fact.site_id])} – {for_html(fact.what)}: {for_html(range_label(fact))} "
+            f"(approximate, public sources): {_sources_html(fact.sources)}</li>"
+            for fact in geo.ranges
             if fact.site_id in site_ids
         ]
         if range_items:
             parts += ["<h2>Published ranges</h2>", f"<ul>{''.join(range_items)}</ul>"]
     if "lines" in view.layers:
-        parts += [
-            "<h2>Reference point</h2>",
-            f"<ul><li>{for_html(TEHRAN.name)} ({TEHRAN.lat}, {TEHRAN.lon}): {_link(TEHRAN.source_url)}</li></ul>",
-        ]
-    if day is not None and events:
+        points = {p.id: p for t in geo.topics if t.lines for p in t.reference_points if p.id == t.lines.to}
+        if points:
+            parts += ["<h2>Reference points</h2>", "<ul>" + "".join(
+                f"<li>{for_html(p.name)} ({p.lat}, {p.lon}): {_sources_html(p.sources)}</li>" for p in points.values()
+            ) + "</ul>"]
+    if day is not None and geo.events:
         event_items = [
-            f"<li>{for_html(event.when)} – {for_html(event.site_id)} ({for_html(event.status)}): "
-            f"{for_html(event.summary)} {', '.join(_link(url) for url in event.source_urls)}</li>"
-            for event in events_until(events, day)
+            f"<li>{for_html(fmt.day_with_precision(event.date, event.date_precision))} – "
+            f"{for_html(names.get(event.site_id, event.site_id))} ({for_html(event.status)}): "
+            f"{for_html(event.summary)} {_sources_html(event.sources)}</li>"
+            for event in events_until(geo.events, day)
             if event.site_id in site_ids
         ]
         if event_items:
-            parts += [f"<h2>Events up to {for_html(_when(day))}</h2>", f"<ul>{''.join(event_items)}</ul>"]
+            parts += [f"<h2>Events up to {for_html(fmt.day(day))}</h2>", f"<ul>{''.join(event_items)}</ul>"]
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def standalone_html(
-    geo: ArticleGeography,
-    view: ViewState,
-    outlines: dict | None,
-    ranges: Iterable[RangeFact],
-    events: Iterable[Event],
-    *,
-    assets: InlineAssets,
-) -> str:
-    """Return a complete HTML page: a header (title, outlet, date, attribution), the app's
-    map for ``view`` and a list of the sources; it loads nothing from the network.
+def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, outlines: dict | None,
+                    *, assets: InlineAssets) -> str:
+    """Return a complete HTML page: a header (title, outlet, date, topics, attribution), the
+    app's map for ``view`` on ``day`` (the same composer: groups, cap, legend, frame) and the
+    sources of what it shows (with their tiers); it loads nothing from the network.
 
     Leaflet and jQuery come inlined from ``assets``. With ``outlines`` the offline basemap is
-    drawn (whatever ``view.basemap`` says); without, OpenStreetMap tiles are used, and they
-    show only when online. Sites are styled by their status on ``view.date`` (or the
-    article's date) when ``events`` are given; ``view.layers`` turns on the article places,
-    range rings (``rings``) and radar-to-Tehran lines (``lines``). The map does not write
-    the page URL. Raises ValueError from the map builders (e.g. an unknown status).
+    drawn (whatever ``view.basemap`` says); without, OpenStreetMap tiles are used, and they show
+    only when online. Raises ValueError from the map builders (e.g. an unknown status).
     """
-    ranges, events = tuple(ranges), tuple(events)
-    day = view.date or geo.article.date
-    map_view = view.with_changes(basemap="offline") if outlines is not None else view.with_changes(basemap="osm")
-    fmap = build_base_map(map_view, outlines, assets=MapAssets(js=(), css=()), sync_url=False)
-    sites = visible_sites(geo, view)
-    statuses = status_map(events, [site.id for site in geo.sites], day) if (day and events) else None
-    if "rings" in view.layers:
-        range_layers(sites, ranges).add_to(fmap)
-    if "lines" in view.layers:
-        tehran_lines(sites).add_to(fmap)
-    for group in build_feature_groups(sites, visible_places(geo, view), view, statuses):
+    map_view = view.with_changes(basemap="offline" if outlines is not None else "osm", lat=None, lon=None, zoom=None)
+    plan = compose_map(geo, map_view, day)
+    fmap = build_base_map(map_view, outlines, assets=MapAssets(js=(), css=()), copy_link=False)
+    for group in draw_groups(plan):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
 
     root = fmap.get_root()
     root.title = for_html(f"{geo.article.title} – map")
@@ -359,36 +341,37 @@ def standalone_html(
         Element('<meta name="viewport" content="width=device-width, initial-scale=1.0">'), name="export_viewport"
     )
     root.html.add_child(Element(_header_html(geo, view, day, map_view.basemap)), name="export_header", index=0)
-    root.html.add_child(Element(_notes_html(geo, view, ranges, events, day, statuses)), name="export_notes")
-    return root.render()
+    root.html.add_child(Element(_notes_html(geo, view, day, statuses, plan.notes)), name="export_notes")
+    return _without_zoom_lock(root.render())
+
+
+def _without_zoom_lock(page: str) -> str:
+    """Folium's page template forbids pinch zoom (``maximum-scale=1.0, user-scalable=no``), which
+    fails WCAG 1.4.4: readers on phones must be able to zoom."""
+    return page.replace(", maximum-scale=1.0, minimum-scale=1.0, user-scalable=no", "")
 
 
 def render_export(
-    fmt: str,
+    fmt_name: str,
     geo: ArticleGeography,
     view: ViewState,
+    day: dt.date | None,
     *,
     outlines: dict | None = None,
-    ranges: Iterable[RangeFact] = (),
-    events: Iterable[Event] = (),
     assets: InlineAssets | None = None,
 ) -> str:
-    """Return the export of ``geo`` in ``fmt`` (one of ``EXPORT_FORMATS``) as text.
+    """Return the export of ``geo`` in ``fmt_name`` (one of ``EXPORT_FORMATS``) as text.
 
-    GeoJSON and CSV carry each site's status on ``view.date`` (or the article's date) when
-    ``events`` are given. Raises ValueError for an unknown format, or for ``html`` without
-    ``assets``.
+    GeoJSON and CSV carry each site's status on ``day`` (when its topic has events). Raises
+    ValueError for an unknown format, or for ``html`` without ``assets``.
     """
-    events = tuple(events)
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
-    if fmt == "html":
+    if fmt_name not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt_name!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+    if fmt_name == "html":
         if assets is None:
             raise ValueError("the html export needs the inlined assets (static_assets.inline_assets())")
-        return standalone_html(geo, view, outlines, ranges, events, assets=assets)
-    day = view.date or geo.article.date
-    statuses = status_map(events, [site.id for site in geo.sites], day) if (day and events) else None
-    if fmt == "geojson":
+        return standalone_html(geo, view, day, outlines, assets=assets)
+    statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
+    if fmt_name == "geojson":
         return json.dumps(sites_geojson(geo, statuses), ensure_ascii=False, indent=1) + "\n"
     return sites_csv(geo, statuses)
-

@@ -1,79 +1,44 @@
-"""The two 2007 proposals side by side: the US plan (a radar in the Czech Republic and
-interceptors in Poland) and the Russian proposal (Gabala, then a new radar near Armavir).
+"""Two categories of a topic side by side (its ``[comparison]``): for the 2007 story the US plan
+(a radar in the Czech Republic and interceptors in Poland) and the Russian proposal (Gabala, then
+a new radar near Armavir).
 
 For each side: its curated sites (also those the article does not name, marked "not in this
-article"), their geodesic distance and bearing to Tehran, their published ranges (or "no
-public figure"), their standing status on the chosen day, and the article's sentences whose
-speaker belongs to that side.
-
-Speakers are matched by surname (what :func:`dashboard.core.geoparse.quotes.attribute` returns) against
-``data/speakers.csv`` (``name,side,role``): a short list of the US and Russian officials who
-spoke about missile defence in 2007, with their office at the time. A speaker not in the list
-(the reporter, a third country) belongs to neither side.
+article"), their geodesic distance and bearing to the reference point, their published ranges
+(or "no public figure"), their standing status on the chosen day, and the article's sentences
+whose speaker belongs to that side. Speakers are matched by surname (what
+:func:`dashboard.core.geoparse.quotes.attribute` returns) against the topic's ``speakers.csv``.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
+from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.geometry import distance_km, initial_bearing_deg
 from dashboard.core.geoparse.quotes import attribute
-from dashboard.core.render.mapview import status_text
-from dashboard.core.render.overlays import (
-    NO_PUBLIC_FIGURE,
-    TEHRAN,
+from dashboard.core.topics.model import (
+    Event,
+    RangeFact,
     ReferencePoint,
-    range_label,
-    status_map,
-)
-from dashboard.core.topics.ranges import RangeFact
-from dashboard.core.topics.sites import (
-    DATA_DIR,
-    PROPOSAL_LABELS,
-    ROLE_LABELS,
     Site,
-    load_sites,
+    Source,
+    Speaker,
+    Topic,
 )
-from dashboard.core.topics.timeline import Event, events_for, events_until, status_on
+from dashboard.core.topics.ranges import NO_PUBLIC_FIGURE, range_label
+from dashboard.core.topics.timeline import (
+    events_for,
+    events_until,
+    standing_status,
+    status_on,
+    status_text,
+)
 
-__all__ = [
-    "COMPARED_PROPOSALS",
-    "ComparedSite",
-    "NOT_IN_ARTICLE",
-    "ProposalComparison",
-    "ProposalSide",
-    "RangeSummary",
-    "SPEAKERS_CSV",
-    "Speaker",
-    "SpeakerDataError",
-    "Statement",
-    "compare_proposals",
-    "comparison_frame",
-    "load_speakers",
-]
-
-COMPARED_PROPOSALS = ("us-plan", "russian-proposal")
-SPEAKERS_CSV = DATA_DIR / "speakers.csv"
 NOT_IN_ARTICLE = "not in this article"
-
-
-class SpeakerDataError(ValueError):
-    """A row of data/speakers.csv is invalid (the message names the file and line)."""
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A person quoted about the proposals: surname, the side they speak for, their office."""
-
-    name: str
-    side: str
-    role: str
 
 
 @dataclass(frozen=True)
@@ -85,16 +50,16 @@ class RangeSummary:
     label: str
     min_km: float | None
     max_km: float | None
-    source_urls: tuple[str, ...]
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True)
 class ComparedSite:
-    """One site of a proposal, measured and dated.
+    """One site of a side, measured and dated.
 
-    ``status`` is the standing status on the comparison's day, ``analysis.NOT_YET`` before
-    the site's record starts, or None for a site without events; ``status_event`` is the
-    event that set it, ``latest_event`` the site's last event on or before the day (an
+    ``status`` is the standing status on the comparison's day (see
+    :func:`timeline.standing_status`), or None for a site without events; ``status_event`` is
+    the event that set it, ``latest_event`` the site's last event on or before the day (an
     offer, say, that did not change an ``operational`` status).
     """
 
@@ -121,11 +86,13 @@ class ComparedSite:
 
     @property
     def status_label(self) -> str:
-        """The status as the reader sees it, with the event's date (``offered (7 Jun 2007)``)."""
+        """The status as the reader reads it, with the event's date (``offered (7 Jun 2007)``)."""
         if self.status is None:
             return "no recorded events"
         text = status_text(self.status)
-        return f"{text} ({self.status_event.when})" if self.status_event else text
+        if self.status_event is None:
+            return text
+        return f"{text} ({fmt.day_with_precision(self.status_event.date, self.status_event.date_precision)})"
 
 
 @dataclass(frozen=True)
@@ -140,69 +107,47 @@ class Statement:
 
 
 @dataclass(frozen=True)
-class ProposalSide:
-    """One proposal: its sites (curated order) and what the article has its side say."""
+class ComparisonSide:
+    """One side: its sites (curated order) and what the article has its side say."""
 
-    proposal: str
+    category: str
     label: str
     sites: tuple[ComparedSite, ...]
     statements: tuple[Statement, ...]
 
 
 @dataclass(frozen=True)
-class ProposalComparison:
-    """The proposals side by side on ``day``, measured to ``reference``."""
+class TopicComparison:
+    """A topic's two sides on ``day``, measured to ``reference``."""
 
+    title: str
     day: dt.date | None
     reference: ReferencePoint
-    sides: tuple[ProposalSide, ...]
+    sides: tuple[ComparisonSide, ...]
 
-    def side(self, proposal: str) -> ProposalSide:
-        """Return the side of that proposal id. Raises KeyError for another id."""
+    def side(self, category: str) -> ComparisonSide:
+        """Return the side of that category id. Raises KeyError for another id."""
         for side in self.sides:
-            if side.proposal == proposal:
+            if side.category == category:
                 return side
-        raise KeyError(proposal)
-
-
-def load_speakers(path: Path | str = SPEAKERS_CSV) -> tuple[Speaker, ...]:
-    """Read the speaker list. Raises SpeakerDataError naming the line for a missing column,
-    an empty name, a side other than ``us-plan``/``russian-proposal``, or a repeated name."""
-    path = Path(path)
-    speakers: list[Speaker] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("name", "side", "role") if c not in (reader.fieldnames or ())]
-        if missing:
-            raise SpeakerDataError(f"{path.name} line 1: missing columns {missing}")
-        for row in reader:
-            where = f"{path.name} line {reader.line_num}"
-            name, side, role = ((row.get(c) or "").strip() for c in ("name", "side", "role"))
-            if not name:
-                raise SpeakerDataError(f"{where}: empty name")
-            if side not in COMPARED_PROPOSALS:
-                raise SpeakerDataError(f"{where}: side must be one of {COMPARED_PROPOSALS}, got {side!r}")
-            if any(s.name == name for s in speakers):
-                raise SpeakerDataError(f"{where}: {name!r} is listed twice")
-            speakers.append(Speaker(name, side, role))
-    return tuple(speakers)
+        raise KeyError(category)
 
 
 def _summaries(site_id: str, ranges: Sequence[RangeFact]) -> tuple[RangeSummary, ...]:
     return tuple(
-        RangeSummary(fact.what, range_label(fact), fact.min_km, fact.max_km, fact.source_urls)
+        RangeSummary(fact.what, range_label(fact), fact.min_km, fact.max_km, fact.sources)
         for fact in ranges
         if fact.site_id == site_id
     )
 
 
-def _statements(geo: ArticleGeography, speakers: Sequence[Speaker]) -> dict[str, list[Statement]]:
+def _statements(geo: ArticleGeography, speakers: Sequence[Speaker], sides: Sequence[str]) -> dict[str, list[Statement]]:
     by_name = {speaker.name: speaker for speaker in speakers}
-    found: dict[str, list[Statement]] = {proposal: [] for proposal in COMPARED_PROPOSALS}
+    found: dict[str, list[Statement]] = {side: [] for side in sides}
     for index, sentence in enumerate(geo.sentences):
         attribution = attribute(geo.sentences, index)
         speaker = by_name.get(attribution.speaker) if attribution else None
-        if attribution is None or speaker is None:
+        if attribution is None or speaker is None or speaker.side not in found:
             continue
         found[speaker.side].append(
             Statement(sentence.index, sentence.text, speaker.name, speaker.role, attribution.kind)
@@ -217,73 +162,65 @@ def _latest(events: Sequence[Event], site_id: str, day: dt.date | None) -> Event
     return until[-1] if until else None
 
 
-def compare_proposals(
-    geo: ArticleGeography,
-    ranges: Iterable[RangeFact],
-    events: Iterable[Event],
-    day: dt.date | None = None,
-    *,
-    sites: Sequence[Site] | None = None,
-    speakers: Sequence[Speaker] | None = None,
-    reference: ReferencePoint = TEHRAN,
-) -> ProposalComparison:
-    """Return the US plan and the Russian proposal side by side.
+def compare(geo: ArticleGeography, topic: Topic, day: dt.date | None) -> TopicComparison | None:
+    """Return ``topic``'s comparison for the article on ``day`` (None when it declares none).
 
-    ``day`` defaults to the article's date (statuses are None when both are missing).
-    ``sites`` is the curated list (default: ``data/sites.csv``) and ``speakers`` the speaker
-    list (default: ``data/speakers.csv``); both are read from disk only when not given.
-    Raises SiteDataError / SpeakerDataError for bad data files, ValueError for a bad point.
+    Every site of both sides is listed, also those the article does not refer to. ``day``
+    defaults to the article's date (statuses are None when both are missing).
+    Raises ValueError for a site with coordinates out of range.
     """
-    ranges, events = tuple(ranges), tuple(events)
-    curated = tuple(sites) if sites is not None else load_sites()
-    people = tuple(speakers) if speakers is not None else load_speakers()
+    if topic.comparison is None:
+        return None
+    reference = topic.reference_point(topic.comparison.reference)
+    if reference is None:  # the loader checks this; a hand-built topic may not
+        return None
     day = day or geo.article.date
     referred = {site.id for site in geo.sites}
-    statuses = status_map(events, [s.id for s in curated], day) if day else {}
-    statements = _statements(geo, people)
+    labels = {category.id: category.label for category in topic.categories}
+    statements = _statements(geo, topic.speakers, topic.comparison.sides)
     sides = []
-    for proposal in COMPARED_PROPOSALS:
+    for category in topic.comparison.sides:
         compared = tuple(
             ComparedSite(
                 site=site,
                 in_article=site.id in referred,
                 km_to_reference=distance_km((site.lat, site.lon), reference.point),
                 bearing_deg=initial_bearing_deg((site.lat, site.lon), reference.point),
-                ranges=_summaries(site.id, ranges),
-                status=statuses.get(site.id),
-                status_event=status_on(events, site.id, day) if day else None,
-                latest_event=_latest(events, site.id, day),
+                ranges=_summaries(site.id, topic.ranges),
+                status=standing_status(topic.events, site.id, day) if day else None,
+                status_event=status_on(topic.events, site.id, day) if day else None,
+                latest_event=_latest(topic.events, site.id, day),
             )
-            for site in curated
-            if site.proposal == proposal
+            for site in topic.sites
+            if site.category == category
         )
-        sides.append(ProposalSide(proposal, PROPOSAL_LABELS[proposal], compared, tuple(statements[proposal])))
-    return ProposalComparison(day, reference, tuple(sides))
+        sides.append(ComparisonSide(category, labels[category], compared, tuple(statements[category])))
+    return TopicComparison(topic.comparison.title, day, reference, tuple(sides))
 
 
-def comparison_frame(comparison: ProposalComparison) -> pd.DataFrame:
-    """Return one row per compared site, for a table.
+def comparison_frame(comparison: TopicComparison) -> pd.DataFrame:
+    """Return one row per compared site, for a table; numbers and dates already formatted.
 
-    Columns: ``proposal``, ``site``, ``role``, ``country``, ``in article``,
-    ``km to <reference>`` (rounded to whole km), ``bearing`` (degrees, rounded),
+    Columns: ``side``, ``site``, ``in article``, ``km to <reference>``, ``bearing``,
     ``published ranges``, ``status``, ``latest event``. Text is raw: escape it where it is shown.
     """
-    km_column = f"km to {comparison.reference.name}"
+    km_column = f"to {comparison.reference.name}"
     rows = [
         {
-            "proposal": side.label,
+            "side": side.label,
             "site": item.site.name,
-            "role": ROLE_LABELS[item.site.role],
-            "country": item.site.country,
             "in article": "yes" if item.in_article else NOT_IN_ARTICLE,
-            km_column: round(item.km_to_reference),
-            "bearing": round(item.bearing_deg),
+            km_column: fmt.km(item.km_to_reference),
+            "bearing": fmt.bearing(item.bearing_deg),
             "published ranges": item.ranges_label,
             "status": item.status_label,
-            "latest event": f"{item.latest_event.when}: {item.latest_event.summary}" if item.latest_event else "",
+            "latest event": (
+                f"{fmt.day_with_precision(item.latest_event.date, item.latest_event.date_precision)}: "
+                f"{item.latest_event.summary}" if item.latest_event else ""
+            ),
         }
         for side in comparison.sides
         for item in side.sites
     ]
-    columns = ["proposal", "site", "role", "country", "in article", km_column, "bearing", "published ranges", "status", "latest event"]
+    columns = ["side", "site", "in article", km_column, "bearing", "published ranges", "status", "latest event"]
     return pd.DataFrame(rows, columns=columns)

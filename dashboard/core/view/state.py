@@ -1,33 +1,36 @@
-"""The dashboard's view state and its URL form: the one place that parses and writes
-query parameters (DESIGN.md: article, proposal, role, site, date, layers, basemap,
-lat, lon, zoom). Unknown or malformed values are dropped and reported; the rest of
-the link still applies."""
+"""The dashboard's view and its URL form: the one place that parses and writes query parameters
+(DESIGN.md: article, proposal, role, site, date, layers, basemap, lat, lon, zoom). Unknown or
+malformed values are dropped and reported; the rest of the link still applies."""
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.core.topics.sites import PROPOSALS, ROLES
+from dashboard.core.view.layers import DEFAULT_LAYERS, MAP_LAYER_IDS
 
-LAYERS = ("places", "rings", "lines")
-DEFAULT_LAYERS = ("places",)
 BASEMAPS = ("osm", "offline")
 MAX_VALUE_LENGTH = 200
-MAX_LIST_ITEMS = 20
+MAX_LIST_ITEMS = 40
 MIN_ZOOM, MAX_ZOOM = 1, 18
+#: Decimals of ``lat``/``lon`` in a link (about 11 m): the parser rounds to it, the writer writes it.
+COORDINATE_DECIMALS = 4
 PARAM_NAMES = ("article", "proposal", "role", "site", "date", "layers", "basemap", "lat", "lon", "zoom")
+#: A selected article place (see ``geography.PlaceGroup.key``) rather than a curated site.
+PLACE_KEY_RE = re.compile(r"^place-[0-9a-z-]{1,40}$")
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """Everything a shared link restores. ``None`` means "the default"."""
+    """Everything a shared link restores. ``None`` means "the default" (for ``categories`` and
+    ``roles``: all of them, whatever topics exist)."""
 
     article: str | None = None
-    proposals: tuple[str, ...] = PROPOSALS
-    roles: tuple[str, ...] = ROLES
-    site: str | None = None
+    categories: tuple[str, ...] | None = None
+    roles: tuple[str, ...] | None = None
+    site: str | None = None  # a curated site's id, or an article place's key
     date: dt.date | None = None
     layers: tuple[str, ...] = DEFAULT_LAYERS
     basemap: str = "osm"
@@ -35,9 +38,22 @@ class ViewState:
     lon: float | None = None
     zoom: int | None = None
 
-    def with_changes(self, **changes: object) -> "ViewState":
+    def with_changes(self, **changes: object) -> ViewState:
         """Return a copy with the given fields replaced."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def shows_category(self, category: str) -> bool:
+        """True when sites of that category pass the filter."""
+        return self.categories is None or category in self.categories
+
+    def shows_role(self, role: str) -> bool:
+        """True when sites (or places, ``place``) of that role pass the filter."""
+        return self.roles is None or role in self.roles
+
+    @property
+    def has_map_view(self) -> bool:
+        """True when the link fixes where the map looks (lat, lon and zoom)."""
+        return self.lat is not None and self.lon is not None and self.zoom is not None
 
 
 @dataclass(frozen=True)
@@ -50,10 +66,12 @@ class ParseResult:
 
 @dataclass(frozen=True)
 class Choices:
-    """The ids a link may name (articles, sites) and the defaults for this server."""
+    """The ids a link may name (in their canonical order) and this server's defaults."""
 
     articles: frozenset[str]
     sites: frozenset[str]
+    categories: tuple[str, ...]
+    roles: tuple[str, ...]
     default_article: str | None
     default_basemap: str = "osm"
 
@@ -68,16 +86,15 @@ def _shorten(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "..."
 
 
-def _id_list(name: str, value: str, allowed: Iterable[str], problems: list[str]) -> tuple[str, ...] | None:
-    allowed_set = set(allowed)
+def _id_list(name: str, value: str, allowed: Sequence[str], problems: list[str]) -> tuple[str, ...] | None:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if len(items) > MAX_LIST_ITEMS:
         problems.append(f"{name}: too many values")
         items = items[:MAX_LIST_ITEMS]
-    unknown = [item for item in items if item not in allowed_set]
+    unknown = [item for item in items if item not in allowed]
     if unknown:
         problems.append(f"{name}: unknown {', '.join(repr(_shorten(u)) for u in unknown[:3])}")
-    known = [item for item in dict.fromkeys(items) if item in allowed_set]
+    known = [item for item in dict.fromkeys(items) if item in allowed]
     if not known and items:
         return None
     # keep the canonical order so equal states give equal links
@@ -94,6 +111,11 @@ def _number(name: str, value: str, low: float, high: float, problems: list[str])
         problems.append(f"{name}: out of range ({_shorten(value)!r})")
         return None
     return number
+
+
+def _all_or(selected: tuple[str, ...] | None, allowed: Sequence[str]) -> tuple[str, ...] | None:
+    """``None`` (all) when ``selected`` is every allowed id, else ``selected``."""
+    return None if selected is not None and set(selected) >= set(allowed) else selected
 
 
 def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> ParseResult:
@@ -120,17 +142,22 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
             state = state.with_changes(article=values["article"])
         else:
             problems.append(f"article: unknown {_shorten(values['article'])!r}")
-    for name, attribute, allowed in (("proposal", "proposals", PROPOSALS), ("role", "roles", ROLES), ("layers", "layers", LAYERS)):
+    for name, attribute, allowed in (("proposal", "categories", choices.categories), ("role", "roles", choices.roles)):
         if name in values:
             parsed = _id_list(name, values[name], allowed, problems)
             if parsed is not None:
-                state = state.with_changes(**{attribute: parsed})
-    if "site" in values and values["site"]:
-        if values["site"] in choices.sites:
-            state = state.with_changes(site=values["site"])
+                state = state.with_changes(**{attribute: _all_or(parsed, allowed)})
+    if "layers" in values:
+        parsed = _id_list("layers", values["layers"], MAP_LAYER_IDS, problems)
+        if parsed is not None:
+            state = state.with_changes(layers=parsed)
+    if values.get("site"):
+        site = values["site"]
+        if site in choices.sites or PLACE_KEY_RE.match(site):
+            state = state.with_changes(site=site)
         else:
-            problems.append(f"site: unknown {_shorten(values['site'])!r}")
-    if "date" in values and values["date"]:
+            problems.append(f"site: unknown {_shorten(site)!r}")
+    if values.get("date"):
         try:
             state = state.with_changes(date=dt.date.fromisoformat(values["date"]))
         except ValueError:
@@ -146,10 +173,14 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
     if (lat is None) != (lon is None):
         problems.append("lat and lon must be given together")
     elif lat is not None and lon is not None:
-        state = state.with_changes(lat=round(lat, 5), lon=round(lon, 5))
+        state = state.with_changes(lat=round(lat, COORDINATE_DECIMALS), lon=round(lon, COORDINATE_DECIMALS))
     if zoom is not None:
         state = state.with_changes(zoom=int(round(zoom)))
     return ParseResult(state=state, problems=tuple(problems))
+
+
+def _coordinate(value: float) -> str:
+    return f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
 def to_query(state: ViewState) -> dict[str, str]:
@@ -157,9 +188,9 @@ def to_query(state: ViewState) -> dict[str, str]:
     query: dict[str, str] = {}
     if state.article:
         query["article"] = state.article
-    if state.proposals != PROPOSALS:
-        query["proposal"] = ",".join(state.proposals)
-    if state.roles != ROLES:
+    if state.categories is not None:
+        query["proposal"] = ",".join(state.categories)
+    if state.roles is not None:
         query["role"] = ",".join(state.roles)
     if state.site:
         query["site"] = state.site
@@ -169,8 +200,8 @@ def to_query(state: ViewState) -> dict[str, str]:
         query["layers"] = ",".join(state.layers)
     query["basemap"] = state.basemap
     if state.lat is not None and state.lon is not None:
-        query["lat"] = f"{state.lat:.5f}".rstrip("0").rstrip(".")
-        query["lon"] = f"{state.lon:.5f}".rstrip("0").rstrip(".")
+        query["lat"] = _coordinate(state.lat)
+        query["lon"] = _coordinate(state.lon)
     if state.zoom is not None:
         query["zoom"] = str(state.zoom)
     return query

@@ -1,0 +1,169 @@
+"""The part of the map that never changes with filters or selection: the Leaflet map itself, its
+basemap (OpenStreetMap tiles, or the offline outlines), its CSS and its own controls. In the app
+it is built once per session, so the map stays mounted while feature groups follow the view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from dashboard.core.render.basemap import (
+    BASEMAP_LAYER_NAME,
+    ServedBasemapLayer,
+    basemap_layer,
+    layer_options,
+)
+from dashboard.core.render.controls import (
+    CopyLinkButton,
+    FullscreenButton,
+    MeasureDistance,
+)
+from dashboard.core.view.state import ViewState
+
+DEFAULT_CENTER = (45.0, 25.0)
+DEFAULT_ZOOM = 3
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+SEA_COLOUR = "#dbe9f4"
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the map's JavaScript and CSS come from (never a CDN)."""
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+
+
+LOCAL_ASSETS = MapAssets(
+    js=(("leaflet", "/app/static/leaflet/leaflet.js"), ("jquery", "/app/static/jquery/jquery.min.js")),
+    css=(("leaflet_css", "/app/static/leaflet/leaflet.css"),),
+)
+
+MAP_CSS = f"""
+<style>
+  .folium-map.leaflet-container {{ background: {SEA_COLOUR}; }}
+  .site-marker, .place-marker {{ background: none; border: none; border-radius: 4px; }}
+  .site-marker:focus-visible, .place-marker:focus-visible {{ outline: 3px solid #1a1a1a; outline-offset: 3px; }}
+  .site-marker.selected svg, .place-marker.selected svg {{ filter: drop-shadow(0 0 3px #000); }}
+  .place-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
+                    background: #595959; color: #fff; font: bold 11px sans-serif; border: 2px solid #fff; }}
+  .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+  .marker-tooltip {{ width: max-content; max-width: 260px; white-space: normal; }}
+  .map-legend {{ background: rgba(255,255,255,.95); padding: 4px 8px; border-radius: 4px; max-height: 45vh;
+                 overflow: auto; font: 12px/1.4 sans-serif; color: #1a1a1a; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
+  .map-legend summary {{ cursor: pointer; font-weight: bold; }}
+  .map-legend .legend-title {{ font-weight: bold; margin: 4px 0 2px; }}
+  .map-legend .legend-list {{ list-style: none; margin: 0; padding: 0; }}
+  .map-legend .legend-row {{ display: flex; align-items: center; gap: 6px; }}
+  .map-legend .legend-symbol {{ display: inline-flex; width: 22px; justify-content: center; flex: none; }}
+  .map-copy-link-button {{ height: 30px; padding: 0 8px; background: #fff; cursor: pointer; font: 13px sans-serif;
+                           border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .map-fullscreen-button {{ width: 34px; height: 34px; font-size: 18px; background: #fff; cursor: pointer;
+                            border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .status-look-planned svg {{ opacity: .6; }}
+  .status-look-planned svg g, .status-look-building svg g {{ stroke: #1a1a1a; stroke-dasharray: 3 2; }}
+  .status-look-ended svg {{ opacity: .75; filter: grayscale(1) drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+  .status-look-past svg {{ opacity: .5; }}
+  .status-look-future svg {{ opacity: .3; }}
+  .status-look-future svg g {{ stroke: #1a1a1a; stroke-dasharray: 1 2; }}
+  .leaflet-pane path.range-band-fill {{ pointer-events: none !important; }}
+  .distance-label, .measure-label {{ background: none; border: none; }}
+  .distance-label-text, .measure-label {{ display: inline-block; background: rgba(255,255,255,.9); padding: 0 4px;
+                         border-radius: 3px; font: bold 11px/16px sans-serif; white-space: nowrap; }}
+  .distance-label-text {{ transform: translate(-50%, -50%); }}
+  .measure-label {{ transform: translate(-50%, -50%); }}
+  .map-measure {{ display: flex; align-items: center; gap: 4px; }}
+  .map-measure-button {{ width: 34px; height: 34px; background: #fff; cursor: pointer;
+                         border: 2px solid rgba(0,0,0,.2); border-radius: 4px; }}
+  .map-measure-button[aria-pressed="true"] {{ background: #ffe08a; }}
+  .map-measure-readout:not(:empty) {{ background: rgba(255,255,255,.92); padding: 2px 6px; border-radius: 4px;
+                                      font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+  .leaflet-container.measuring {{ cursor: crosshair; }}
+  .map-notice {{ background: #fff8d6; border: 1px solid #8a6d00; padding: 4px 8px; border-radius: 4px;
+                 font: 12px/1.4 sans-serif; color: #1a1a1a; max-width: 260px; }}
+</style>
+"""
+
+
+class TileFallback(MacroElement):
+    """When OpenStreetMap tiles fail to load (no internet), switch the map to the offline country
+    outlines and say so once, instead of leaving the reader with a grey map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var tiles = {{ this.tiles.get_name() }}, failures = 0, switched = false;
+            tiles.on("tileerror", function () {
+                failures += 1;
+                if (switched || failures < 2) { return; }
+                switched = true;
+                map.removeLayer(tiles);
+                var outlines = L.geoJson(null, {{ this.options|tojson }});
+                outlines.addTo(map);
+                fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+                    .then(function (data) { outlines.addData(data); }).catch(function () {});
+                var note = L.control({position: "topright"});
+                note.onAdd = function () {
+                    var box = L.DomUtil.create("div", "map-notice");
+                    box.setAttribute("role", "status");
+                    box.textContent = "Map tiles could not be loaded (no internet?): showing country outlines instead.";
+                    return box;
+                };
+                note.addTo(map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: folium.TileLayer, outlines_url: str, options: dict) -> None:
+        super().__init__()
+        self._name = "TileFallback"
+        self.tiles = tiles
+        self.url = outlines_url
+        self.options = options
+
+
+def build_base_map(
+    view: ViewState,
+    outlines: dict | str | None,
+    assets: MapAssets = LOCAL_ASSETS,
+    *,
+    measure: bool = True,
+    copy_link: bool = True,
+) -> folium.Map:
+    """The map without its feature groups, centred on the view's lat/lon/zoom (else a default
+    that the frame replaces).
+
+    ``outlines`` is the offline basemap: its GeoJSON (written into the page, for standalone
+    files) or the URL the browser fetches it from. With ``view.basemap == "offline"`` it is the
+    basemap; otherwise OpenStreetMap tiles are used, with their attribution, and a served
+    ``outlines`` URL is where the map falls back to when the tiles fail to load.
+    """
+    centre = (view.lat, view.lon) if view.lat is not None and view.lon is not None else DEFAULT_CENTER
+    fmap = folium.Map(location=centre, zoom_start=view.zoom or DEFAULT_ZOOM, tiles=None, control_scale=True,
+                      world_copy_jump=True, prefer_canvas=False)
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    if view.basemap == "offline" and outlines is not None:
+        (ServedBasemapLayer(outlines) if isinstance(outlines, str) else basemap_layer(outlines)).add_to(fmap)
+    else:
+        tiles = folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19)
+        tiles.add_to(fmap)
+        if isinstance(outlines, str):
+            TileFallback(tiles, outlines, layer_options()).add_to(fmap)
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="dashboard_css")
+    FullscreenButton().add_to(fmap)
+    if measure:
+        MeasureDistance().add_to(fmap)
+    if copy_link:
+        CopyLinkButton().add_to(fmap)
+    return fmap
+
+
+__all__ = ["BASEMAP_LAYER_NAME", "DEFAULT_CENTER", "DEFAULT_ZOOM", "LOCAL_ASSETS", "MapAssets", "build_base_map"]

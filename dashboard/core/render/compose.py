@@ -1,0 +1,289 @@
+"""The one composer: "the map for this article, view and day", used by the app, the HTML export
+and the tests.
+
+:func:`compose_map` is pure and returns a :class:`MapPlan` of plain values (groups of markers and
+shapes with their texts escaped, legend entries, the frame to fit, notes, the place cap and
+clusters), so one plan can be cached and shared by every reader of the same link.
+:func:`draw_groups` turns a plan into Folium feature groups (cheap: one element per group).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+
+from dashboard.core import format as fmt
+from dashboard.core.escape import for_html, for_js_string
+from dashboard.core.geography import (
+    MAX_PLACE_MARKERS,
+    ArticleGeography,
+    PlaceCluster,
+    PlaceGroup,
+    PlaceMarkers,
+    place_markers,
+    visible_places,
+    visible_sites,
+)
+from dashboard.core.render.legend import FrameView, LegendControl, LegendEntry
+from dashboard.core.render.markers import (
+    LOOK_LABELS,
+    PLACE_SIZE,
+    SELECTED_SIZE,
+    SITE_SIZE,
+    STATUS_LOOKS,
+    MarkerLayer,
+    MarkerSpec,
+    marker_svg,
+)
+from dashboard.core.render.overlays import line_paths, range_paths
+from dashboard.core.render.paths import PathLayer, PathSpec
+from dashboard.core.topics.catalogue import PLACE_ROLE
+from dashboard.core.topics.distances import distance_rows
+from dashboard.core.topics.model import ReferencePoint, Role, Site
+from dashboard.core.topics.timeline import status_map, status_text
+from dashboard.core.view.layers import layer_kind
+from dashboard.core.view.state import ViewState
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+PLACES_GROUP = "Other places in the article"
+CLICK_TOLERANCE_DEG = 1e-5
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """One feature group: its name in the layer control (``control=False``: not listed),
+    markers and shapes."""
+
+    name: str
+    markers: tuple[MarkerSpec, ...] = ()
+    paths: tuple[PathSpec, ...] = ()
+    control: bool = True
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """Everything drawn for one article, view and day (plain values; cacheable)."""
+
+    groups: tuple[GroupPlan, ...]
+    legend: tuple[LegendEntry, ...]
+    frame: Bounds | None
+    frame_key: str
+    keep_first_frame: bool
+    places: PlaceMarkers
+    notes: tuple[str, ...]
+    sites_shown: int
+    sites_total: int
+
+    def key_at(self, lat: float, lon: float) -> str | None:
+        """What a click at (lat, lon) selects: the marker drawn exactly there (site id or place key)."""
+        for group in self.groups:
+            for marker in group.markers:
+                if marker.key and abs(marker.lat - lat) < CLICK_TOLERANCE_DEG and abs(marker.lon - lon) < CLICK_TOLERANCE_DEG:
+                    return marker.key
+        return None
+
+
+def roles_of(geo: ArticleGeography) -> dict[str, Role]:
+    """The roles the article's topics declare, and the places' role."""
+    roles = {role.id: role for topic in geo.topics for role in topic.roles}
+    roles[PLACE_ROLE.id] = PLACE_ROLE
+    return roles
+
+
+def frame_key(geo: ArticleGeography, view: ViewState) -> str:
+    """Changes when the article or the filters change (then the map refits), not otherwise."""
+    text = repr((geo.article.id, view.categories, view.roles, view.layers))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> MapPlan:
+    """The map for ``geo`` as ``view`` shows it on ``day`` (sites styled by their status then).
+
+    Raises ValueError from the geometry for a range it cannot draw.
+    """
+    roles = roles_of(geo)
+    sites = visible_sites(geo, view)
+    statuses = status_map(geo.events, [s.id for s in sites], day) if day and geo.offers("timeline") else {}
+    groups: list[GroupPlan] = []
+    for topic in geo.topics:
+        for category in topic.categories:
+            members = [s for s in sites if s.category == category.id]
+            markers = tuple(_site_marker(s, roles[s.role], category.label, statuses.get(s.id), s.id == view.site) for s in members)
+            groups.append(GroupPlan(category.label, markers))
+    drawn_places = place_markers(visible_places(geo, view))
+    place_specs = tuple(_place_marker(g, g.key == view.site) for g in drawn_places.singles)
+    cluster_specs = tuple(_cluster_marker(c) for c in drawn_places.clusters)
+    groups.append(GroupPlan(PLACES_GROUP, place_specs + cluster_specs))
+
+    legend = _legend_roles(sites, roles, bool(place_specs), bool(cluster_specs)) + _legend_statuses(statuses, day)
+    if "rings" in view.layers and geo.offers("rings"):
+        rings = range_paths(sites, geo.ranges, lambda site: roles[site.role].colour)
+        groups.append(GroupPlan(layer_kind("rings").label, paths=tuple(rings)))
+        legend += _legend_rings(rings)
+    if "lines" in view.layers:
+        for topic in geo.topics:
+            reference = topic.reference_point(topic.lines.to) if topic.lines else None
+            if topic.lines is None or reference is None:
+                continue
+            starts = [s for s in sites if s.topic == topic.id and s.role in topic.lines.from_roles]
+            lines = line_paths(starts, topic.lines.from_roles, reference)
+            if lines:
+                groups.append(GroupPlan(f"Lines to {reference.name} (great-circle distance)", paths=tuple(lines)))
+                legend += _legend_lines(starts, reference)
+
+    points = [(s.lat, s.lon) for s in sites] + [(m.lat, m.lon) for m in place_specs + cluster_specs]
+    return MapPlan(
+        groups=tuple(groups),
+        legend=tuple(legend),
+        frame=_bounds(points),
+        frame_key=frame_key(geo, view),
+        keep_first_frame=view.has_map_view,
+        places=drawn_places,
+        notes=_notes(geo, sites, drawn_places),
+        sites_shown=len(sites),
+        sites_total=len(geo.sites),
+    )
+
+
+def draw_groups(plan: MapPlan) -> list[folium.FeatureGroup]:
+    """The plan's feature groups, in order, ending with an unlisted group that holds the legend
+    and the frame (both follow the groups when streamlit-folium replaces them)."""
+    drawn = []
+    for group in plan.groups:
+        feature_group = folium.FeatureGroup(name=group.name, show=True, control=group.control)
+        if group.markers:
+            MarkerLayer(group.markers).add_to(feature_group)
+        if group.paths:
+            PathLayer(group.paths).add_to(feature_group)
+        drawn.append(feature_group)
+    extras = folium.FeatureGroup(name="Legend", show=True, control=False)
+    if plan.legend:
+        LegendControl(plan.legend).add_to(extras)
+    if plan.frame is not None:
+        FrameView(plan.frame, plan.frame_key, plan.keep_first_frame).add_to(extras)
+    drawn.append(extras)
+    return drawn
+
+
+# --- markers -----------------------------------------------------------------------------------
+
+
+def _site_marker(site: Site, role: Role, category: str, status: str | None, selected: bool) -> MarkerSpec:
+    size = SELECTED_SIZE if selected else SITE_SIZE
+    classes = f"site-marker site-{site.id} role-{site.role}" + (" selected" if selected else "")
+    label = f"{site.name} ({role.label}, {category}"
+    crossed = False
+    if status is not None:
+        look = STATUS_LOOKS[status]
+        classes += f" status-{status} status-look-{look}"
+        crossed = look == "ended"
+        label += f"; status: {status_text(status)}"
+    label += ")"
+    return MarkerSpec(site.id, site.lat, site.lon, marker_svg(role, size, selected, crossed), classes, size,
+                      for_js_string(label), for_html(label), 2000 if selected else 1000)
+
+
+def place_label(group: PlaceGroup) -> str:
+    """``Russia: named 3 times in the article (as "Russian", "Russia"); from the gazetteer``."""
+    times = "once" if group.count == 1 else f"{fmt.count(group.count)} times"
+    words = [w for w in group.words if w != group.name]
+    as_words = f" (as {', '.join(repr(w) for w in group.words)})" if words else ""
+    return f"{group.name}: named {times} in the article{as_words}; from the {_source_name(group.place.source)}"
+
+
+def _source_name(source: str) -> str:
+    return {"gazetteer": "embedded GeoNames gazetteer", "nominatim": "Nominatim (OpenStreetMap)",
+            "cache": "geocode cache"}.get(source, source)
+
+
+def _place_marker(group: PlaceGroup, selected: bool) -> MarkerSpec:
+    size = PLACE_SIZE + (6 if selected else 0)
+    label = place_label(group)
+    classes = "place-marker" + (" selected" if selected else "")
+    return MarkerSpec(group.key, group.lat, group.lon, marker_svg(PLACE_ROLE, size, selected), classes, size,
+                      for_js_string(label), for_html(label), 500 if selected else -1000)
+
+
+def _cluster_marker(cluster: PlaceCluster) -> MarkerSpec:
+    size = 22 if cluster.places < 10 else 28
+    more = "" if cluster.places <= len(cluster.names) else ", ..."
+    label = (f"{fmt.count(cluster.places)} places named in the article ({', '.join(cluster.names)}{more}); "
+             f"{fmt.count(cluster.mentions)} mentions. Zoom in to see them apart.")
+    return MarkerSpec("", cluster.lat, cluster.lon, f'<span class="cluster-count">{cluster.places}</span>',
+                      "place-marker place-cluster", size, for_js_string(label), for_html(label), -1000)
+
+
+# --- legend ------------------------------------------------------------------------------------
+
+
+def _legend_roles(sites: Sequence[Site], roles: dict[str, Role], places: bool, clusters: bool) -> list[LegendEntry]:
+    entries = [LegendEntry("Sites", marker_svg(roles[rid], 14), roles[rid].label, "role")
+               for rid in dict.fromkeys(s.role for s in sites)]
+    if places:
+        entries.append(LegendEntry("Sites", marker_svg(PLACE_ROLE, 12), "Other place named in the article", "place"))
+    if clusters:
+        entries.append(LegendEntry("Sites", '<span class="place-cluster" style="width:18px;height:18px;font-size:9px">3</span>',
+                                   "Several nearby places (the number says how many)", "cluster"))
+    return entries
+
+
+def _legend_statuses(statuses: dict[str, str | None], day: dt.date | None) -> list[LegendEntry]:
+    looks = {STATUS_LOOKS[s] for s in statuses.values() if s is not None}
+    if not looks or day is None:
+        return []
+    section = f"Status on {fmt.day(day)}"
+    return [
+        LegendEntry(section, f'<span class="status-look-{look}">{marker_svg(PLACE_ROLE_SAMPLE, 14, crossed=look == "ended")}</span>',
+                    LOOK_LABELS[look], "status")
+        for look in LOOK_LABELS
+        if look in looks
+    ]
+
+
+PLACE_ROLE_SAMPLE = Role("sample", "sample", "#0072B2", "circle")
+_RING_SYMBOL = ('<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><circle cx="12" cy="12" r="9" '
+                'fill="none" stroke="#333" stroke-width="2" stroke-dasharray="4 3"/></svg>')
+_NO_FIGURE_SYMBOL = ('<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><circle cx="12" cy="12" r="6" '
+                     'fill="none" stroke="#333" stroke-width="2" stroke-dasharray="1.5 3"/></svg>')
+_LINE_SYMBOL = ('<svg viewBox="0 0 24 12" width="22" height="12" aria-hidden="true"><path d="M1 6H23" stroke="#333" '
+                'stroke-width="2" stroke-dasharray="1 4" stroke-linecap="round"/></svg>')
+
+
+def _legend_rings(rings: Sequence[PathSpec]) -> list[LegendEntry]:
+    entries = []
+    if any(p.kind == "line" for p in rings):
+        entries.append(LegendEntry("Ranges", _RING_SYMBOL, "Published range (a band where sources differ; approximate)", "ring"))
+    if any(p.kind == "circle" for p in rings):
+        entries.append(LegendEntry("Ranges", _NO_FIGURE_SYMBOL, "No public figure: no ring is drawn", "no-figure"))
+    return entries
+
+
+def _legend_lines(starts: Sequence[Site], reference: ReferencePoint) -> list[LegendEntry]:
+    section = f"Distances to {reference.name} (great circle)"
+    return [
+        LegendEntry(section, _LINE_SYMBOL, f"{row.from_name}: {fmt.km(row.km)}", "line")
+        for row in distance_rows(starts, reference)
+        if row.kind == "to-reference"
+    ]
+
+
+def _bounds(points: Sequence[tuple[float, float]]) -> Bounds | None:
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return ((min(lats), min(lons)), (max(lats), max(lons)))
+
+
+def _notes(geo: ArticleGeography, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
+    notes = [f"Showing {len(sites)} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+    if places.clusters:
+        notes.append(f"Nearby places are grouped: {len(places.clusters)} markers stand for several places each.")
+    if places.dropped_places:
+        notes.append(
+            f"{fmt.count(places.dropped_places)} of {fmt.count(places.total_places)} places are not drawn "
+            f"(at most {MAX_PLACE_MARKERS} markers; the least mentioned are left out)."
+        )
+    return tuple(notes)

@@ -1,0 +1,111 @@
+"""The map's legend and its frame: Leaflet controls that live inside a feature group, so they
+change with the view without remounting the map (streamlit-folium replaces feature groups in
+place) and appear the same way in a standalone export."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from dashboard.core.escape import for_html
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend: a symbol (constant SVG/HTML, no untrusted text) and its meaning
+    (plain text; escaped when drawn). ``section`` groups lines under a heading."""
+
+    section: str
+    symbol: str
+    label: str
+    kind: str  # role, status, ring, no-figure, line, place, cluster (a CSS class: legend-<kind>)
+
+
+def legend_html(entries: Sequence[LegendEntry]) -> str:
+    """The legend's HTML: sections with headings, one row per entry (labels escaped)."""
+    parts: list[str] = []
+    section = None
+    for entry in entries:
+        if entry.section != section:
+            if section is not None:
+                parts.append("</ul>")
+            section = entry.section
+            parts.append(f'<div class="legend-title">{for_html(section)}</div><ul class="legend-list">')
+        parts.append(
+            f'<li class="legend-row legend-{entry.kind}"><span class="legend-symbol">{entry.symbol}</span>'
+            f"<span>{for_html(entry.label)}</span></li>"
+        )
+    if section is not None:
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+class LegendControl(MacroElement):
+    """A collapsible legend in the map's bottom-left corner, shown while its group is on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            var control = L.control({position: "bottomleft"});
+            control.onAdd = function () {
+                var box = L.DomUtil.create("details", "map-legend");
+                box.open = {{ this.open|tojson }};
+                box.setAttribute("aria-label", "Map legend");
+                box.innerHTML = '<summary class="legend-summary">Legend</summary>' + {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            function show() { if (group._map && !control._map) { control.addTo(group._map); } }
+            group.on("add", show);
+            group.on("remove", function () { control.remove(); });
+            show();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, entries: Sequence[LegendEntry], open_: bool = True) -> None:
+        super().__init__()
+        self._name = "LegendControl"
+        self.html = legend_html(entries)
+        self.open = open_
+
+
+class FrameView(MacroElement):
+    """Fits the map to ``bounds`` when the frame ``key`` changes (another article or filter),
+    so a view the reader panned is kept through unrelated reruns. With ``keep_first`` the first
+    frame is only remembered (a link's own lat/lon/zoom win)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var group = {{ this._parent.get_name() }};
+            function frame() {
+                var map = group._map;
+                if (!map || window.__dashboardFrame === {{ this.key|tojson }}) { return; }
+                var first = window.__dashboardFrame === undefined;
+                window.__dashboardFrame = {{ this.key|tojson }};
+                if (first && {{ this.keep_first|tojson }}) { return; }
+                map.fitBounds({{ this.bounds|tojson }}, {padding: [24, 24], maxZoom: {{ this.max_zoom }}});
+            }
+            group.on("add", frame);
+            frame();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[tuple[float, float], tuple[float, float]], key: str, keep_first: bool,
+                 max_zoom: int = 7) -> None:
+        super().__init__()
+        self._name = "FrameView"
+        self.bounds = [list(bounds[0]), list(bounds[1])]
+        self.key = key
+        self.keep_first = keep_first
+        self.max_zoom = int(max_zoom)

@@ -1,0 +1,492 @@
+"""Reading and validating a topic folder (docs/TOPICS.md).
+
+:func:`load_topic` reads the folder it is given and returns a :class:`Topic`, or raises
+:class:`TopicError` naming the file, the line and the field of the first problem. Nothing here
+knows where ``data/`` is: the caller passes the folder.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from dashboard.core.topics.model import (
+    DATE_PRECISIONS,
+    ID_RE,
+    LINKS,
+    SHAPES,
+    STATUSES,
+    TIERS,
+    Category,
+    Comparison,
+    Event,
+    LinesLayer,
+    RangeFact,
+    ReferencePoint,
+    Role,
+    Site,
+    SiteReference,
+    Source,
+    Speaker,
+    Topic,
+)
+
+TOPIC_FILE = "topic.toml"
+#: Each CSV file of a topic and its columns, in order; ``speakers.csv`` may be absent.
+CSV_COLUMNS = {
+    "sources.csv": ("id", "tier", "publisher", "title", "date", "url", "note"),
+    "sites.csv": ("id", "role", "category", "name", "country", "lat", "lon", "precision_km", "sources", "note"),
+    "references.csv": ("site_id", "pattern", "link", "note"),
+    "ranges.csv": ("site_id", "what", "min_km", "max_km", "sources", "note"),
+    "events.csv": ("site_id", "date", "date_precision", "status", "end", "summary", "sources", "note"),
+    "speakers.csv": ("name", "side", "role"),
+}
+OPTIONAL_FILES = frozenset({"speakers.csv"})
+SEPARATOR = " ; "
+_COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_URL_RE = re.compile(r'^https?://[^\s"<>]+$')
+_SOURCE_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_MAX_KM = 20_000.0
+
+
+class TopicError(ValueError):
+    """A topic's data is invalid. ``str()`` names the file, the line and the field."""
+
+    def __init__(self, file: str, line: int | None, field: str | None, message: str) -> None:
+        self.file, self.line, self.field, self.message = file, line, field, message
+        where = file + (f" line {line}" if line else "") + (f", field {field}" if field else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class _Row:
+    file: str
+    line: int
+    values: Mapping[str, str]
+
+    def error(self, field: str | None, message: str) -> TopicError:
+        return TopicError(self.file, self.line, field, message)
+
+    def __getitem__(self, key: str) -> str:
+        return self.values[key]
+
+
+def load_topic(folder: Path) -> Topic:
+    """Read and validate the topic in ``folder``; raises TopicError for the first problem."""
+    folder = Path(folder)
+    toml_path = folder / TOPIC_FILE
+    try:
+        text = toml_path.read_text(encoding="utf-8")
+        spec = tomllib.loads(text)
+    except FileNotFoundError:
+        raise TopicError(f"{folder.name}/{TOPIC_FILE}", None, None, "missing") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise TopicError(f"{folder.name}/{TOPIC_FILE}", None, None, f"unreadable ({err})") from None
+    except tomllib.TOMLDecodeError as err:
+        line = getattr(err, "lineno", None)
+        raise TopicError(f"{folder.name}/{TOPIC_FILE}", line, None, f"not valid TOML ({err})") from None
+    toml = _TomlReader(f"{folder.name}/{TOPIC_FILE}", text, spec)
+    topic_id = toml.string(("id",))
+    if topic_id != folder.name or not ID_RE.match(topic_id):
+        raise toml.error(("id",), f"must be the folder's name in kebab-case ({folder.name!r}), got {topic_id!r}")
+
+    sources = _sources(_csv_rows(folder, "sources.csv"))
+    cite = _citer(sources)
+    categories = tuple(
+        Category(toml.string(("categories", i, "id"), pattern=ID_RE), toml.string(("categories", i, "label")),
+                 toml.string(("categories", i, "description"), required=False))
+        for i in range(toml.count("categories", minimum=1))
+    )
+    roles = tuple(_role(toml, i) for i in range(toml.count("roles", minimum=1)))
+    _unique(toml, "categories", [c.id for c in categories])
+    _unique(toml, "roles", [r.id for r in roles])
+    points = tuple(_reference_point(toml, i, cite) for i in range(toml.count("reference_points", minimum=0)))
+    layers, lines = _layers(toml, {r.id for r in roles}, {p.id for p in points})
+    comparison = _comparison(toml, {c.id for c in categories}, {p.id for p in points})
+
+    category_ids, role_ids = {c.id for c in categories}, {r.id for r in roles}
+    sites = tuple(_site(row, topic_id, category_ids, role_ids, cite) for row in _csv_rows(folder, "sites.csv"))
+    site_ids = [s.id for s in sites]
+    duplicate = next((s for i, s in enumerate(site_ids) if s in site_ids[:i]), None)
+    if duplicate:
+        raise TopicError(f"{folder.name}/sites.csv", None, "id", f"site id {duplicate!r} is listed twice")
+    known_sites = set(site_ids)
+    references = tuple(_reference(row, known_sites) for row in _csv_rows(folder, "references.csv"))
+    ranges = tuple(_range(row, known_sites, cite) for row in _csv_rows(folder, "ranges.csv"))
+    events = tuple(
+        sorted((_event(row, known_sites, cite) for row in _csv_rows(folder, "events.csv")), key=lambda e: e.date)
+    )
+    speakers = tuple(_speaker(row, category_ids) for row in _csv_rows(folder, "speakers.csv"))
+    period = toml.table(("period",), required=False)
+    return Topic(
+        id=topic_id,
+        title=toml.string(("title",)),
+        summary=toml.string(("summary",), required=False),
+        period_start=toml.date(("period", "start")) if period else None,
+        period_end=toml.date(("period", "end"), required=False) if period else None,
+        timeline_start=toml.date(("timeline_start",), required=False),
+        categories=categories,
+        roles=roles,
+        reference_points=points,
+        layers=layers,
+        lines=lines,
+        comparison=comparison,
+        sites=sites,
+        references=references,
+        ranges=ranges,
+        events=events,
+        speakers=speakers,
+        sources=sources,
+        version=_digest(folder),
+    )
+
+
+# --- topic.toml --------------------------------------------------------------------------------
+
+
+class _TomlReader:
+    """Typed access to the parsed TOML, with errors that name the field and its line."""
+
+    def __init__(self, file: str, text: str, data: Mapping[str, Any]) -> None:
+        self.file, self.lines, self.data = file, text.splitlines(), data
+
+    def error(self, path: Sequence[str | int], message: str) -> TopicError:
+        return TopicError(self.file, self._line(path), _dotted(path), message)
+
+    def get(self, path: Sequence[str | int]) -> Any:
+        value: Any = self.data
+        for part in path:
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) and part < len(value) else None
+            else:
+                value = value.get(part) if isinstance(value, Mapping) else None
+            if value is None:
+                return None
+        return value
+
+    def count(self, key: str, minimum: int) -> int:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+            raise self.error((key,), f"must be a list of tables ([[{key}]])")
+        if len(value) < minimum:
+            raise self.error((key,), f"at least {minimum} [[{key}]] entry is required")
+        return len(value)
+
+    def table(self, path: Sequence[str | int], required: bool = True) -> Mapping[str, Any] | None:
+        value = self.get(path)
+        if value is None and not required:
+            return None
+        if not isinstance(value, Mapping):
+            raise self.error(path, "must be a table")
+        return value
+
+    def string(self, path: Sequence[str | int], required: bool = True, pattern: re.Pattern[str] | None = None) -> str:
+        value = self.get(path)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(path, "a non-empty text is required")
+        if pattern is not None and not pattern.match(value):
+            raise self.error(path, f"{value!r} is not a kebab-case id")
+        return value.strip()
+
+    def number(self, path: Sequence[str | int], low: float, high: float) -> float:
+        value = self.get(path)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise self.error(path, f"a number between {low:g} and {high:g} is required, got {value!r}")
+        return float(value)
+
+    def date(self, path: Sequence[str | int], required: bool = True) -> dt.date | None:
+        value = self.get(path)
+        if value is None and not required:
+            return None
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise self.error(path, f"a date (YYYY-MM-DD, unquoted) is required, got {value!r}")
+        return value
+
+    def strings(self, path: Sequence[str | int]) -> tuple[str, ...]:
+        value = self.get(path)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.error(path, "a non-empty list of texts is required")
+        return tuple(value)
+
+    def _line(self, path: Sequence[str | int]) -> int | None:
+        """The line of ``path``'s key, found by scanning for its table header and key."""
+        keys = [p for p in path if isinstance(p, str)]
+        index = next((p for p in path if isinstance(p, int)), None)
+        header_at, seen = 0, -1
+        if len(keys) > 1 or index is not None:
+            header = f"[[{keys[0]}]]" if index is not None else f"[{'.'.join(keys[:-1])}]"
+            for number, line in enumerate(self.lines, start=1):
+                if line.strip() == header:
+                    seen += 1
+                    if index is None or seen == index:
+                        header_at = number
+                        break
+            if not header_at:
+                return None
+            if index is not None and len(keys) == 1:
+                return header_at
+        key = keys[-1]
+        for number in range(header_at + 1, len(self.lines) + 1):
+            line = self.lines[number - 1].strip()
+            if number > header_at + 1 and line.startswith("[") and header_at:
+                break
+            if re.match(rf"{re.escape(key)}\s*=", line):
+                return number
+        return header_at or None
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _unique(toml: _TomlReader, key: str, ids: list[str]) -> None:
+    for index, item in enumerate(ids):
+        if item in ids[:index]:
+            raise toml.error((key, index, "id"), f"{item!r} is declared twice")
+
+
+def _role(toml: _TomlReader, i: int) -> Role:
+    colour = toml.string(("roles", i, "colour"))
+    if not _COLOUR_RE.match(colour):
+        raise toml.error(("roles", i, "colour"), f"a colour #RRGGBB is required, got {colour!r}")
+    shape = toml.string(("roles", i, "shape"))
+    if shape not in SHAPES:
+        raise toml.error(("roles", i, "shape"), f"unknown shape {shape!r} (one of {', '.join(SHAPES)})")
+    return Role(toml.string(("roles", i, "id"), pattern=ID_RE), toml.string(("roles", i, "label")), colour, shape)
+
+
+def _reference_point(toml: _TomlReader, i: int, cite: Callable[[str, Callable[[str], TopicError]], tuple[Source, ...]]) -> ReferencePoint:
+    path = ("reference_points", i)
+    ids = toml.get((*path, "sources"))
+    if not isinstance(ids, list) or not ids:
+        raise toml.error((*path, "sources"), "a list of source ids is required")
+    sources = cite(SEPARATOR.join(str(item) for item in ids), lambda message: toml.error((*path, "sources"), message))
+    return ReferencePoint(
+        id=toml.string((*path, "id"), pattern=ID_RE),
+        name=toml.string((*path, "name")),
+        country=toml.string((*path, "country"), required=False),
+        lat=toml.number((*path, "lat"), -90, 90),
+        lon=toml.number((*path, "lon"), -180, 180),
+        sources=sources,
+        note=toml.string((*path, "note"), required=False),
+    )
+
+
+def _layers(toml: _TomlReader, roles: set[str], points: set[str]) -> tuple[tuple[str, ...], LinesLayer | None]:
+    from dashboard.core.view.layers import (
+        TOPIC_LAYER_IDS,  # the registry of layer kinds
+    )
+
+    offered = toml.table(("layers",), required=False) or {}
+    for kind in offered:
+        if kind not in TOPIC_LAYER_IDS:
+            raise toml.error(("layers", kind), f"unknown layer kind {kind!r} (one of {', '.join(TOPIC_LAYER_IDS)})")
+    lines = None
+    if "lines" in offered:
+        from_roles = toml.strings(("layers", "lines", "from_roles"))
+        for role in from_roles:
+            if role not in roles:
+                raise toml.error(("layers", "lines", "from_roles"), f"unknown role {role!r}")
+        to = toml.string(("layers", "lines", "to"))
+        if to not in points:
+            raise toml.error(("layers", "lines", "to"), f"unknown reference point {to!r}")
+        lines = LinesLayer(from_roles, to)
+    return tuple(kind for kind in TOPIC_LAYER_IDS if kind in offered), lines
+
+
+def _comparison(toml: _TomlReader, categories: set[str], points: set[str]) -> Comparison | None:
+    if toml.table(("comparison",), required=False) is None:
+        return None
+    sides = toml.strings(("comparison", "sides"))
+    if len(sides) != 2 or any(side not in categories for side in sides):
+        raise toml.error(("comparison", "sides"), f"two category ids are required, got {list(sides)}")
+    reference = toml.string(("comparison", "reference"))
+    if reference not in points:
+        raise toml.error(("comparison", "reference"), f"unknown reference point {reference!r}")
+    return Comparison(toml.string(("comparison", "title")), (sides[0], sides[1]), reference)
+
+
+# --- CSV files ---------------------------------------------------------------------------------
+
+
+def _csv_rows(folder: Path, name: str) -> Iterator[_Row]:
+    path = folder / name
+    label = f"{folder.name}/{name}"
+    columns = CSV_COLUMNS[name]
+    if not path.exists() and name in OPTIONAL_FILES:
+        return iter(())
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as err:
+        raise TopicError(label, None, None, f"cannot be read ({err.strerror or err})") from None
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            header = tuple(reader.fieldnames or ())
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise TopicError(label, 1, missing[0], f"missing column(s) {', '.join(missing)}")
+            rows = []
+            for values in reader:
+                line = reader.line_num
+                if None in values or any(values.get(c) is None for c in columns):
+                    raise TopicError(label, line, None, f"expected {len(header)} fields")
+                rows.append(_Row(label, line, {k: (v or "").strip() for k, v in values.items()}))
+        except UnicodeDecodeError as err:
+            raise TopicError(label, None, None, f"not UTF-8 ({err})") from None
+    return iter(rows)
+
+
+def _sources(rows: Iterator[_Row]) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for row in rows:
+        if not ID_RE.match(row["id"]):
+            raise row.error("id", f"{row['id']!r} is not a kebab-case id")
+        if row["id"] in sources:
+            raise row.error("id", f"source {row['id']!r} is listed twice")
+        if row["tier"] not in TIERS:
+            raise row.error("tier", f"unknown tier {row['tier']!r} (one of {', '.join(TIERS)})")
+        if not row["publisher"]:
+            raise row.error("publisher", "the publisher is required")
+        if row["url"] and not _URL_RE.match(row["url"]):
+            raise row.error("url", f"not an http(s) URL: {row['url']!r}")
+        if not row["url"] and not row["note"]:
+            raise row.error("url", "a URL is required (or a note saying why there is none)")
+        if row["date"] and not _SOURCE_DATE_RE.match(row["date"]):
+            raise row.error("date", f"YYYY-MM-DD, YYYY-MM or YYYY expected, got {row['date']!r}")
+        sources[row["id"]] = Source(
+            row["id"], row["tier"], row["publisher"], row["title"], row["date"], row["url"], row["note"]
+        )
+    return sources
+
+
+def _citer(sources: Mapping[str, Source]) -> Callable[[str, Callable[[str], TopicError]], tuple[Source, ...]]:
+    def cite(cell: str, error: Callable[[str], TopicError]) -> tuple[Source, ...]:
+        ids = [part.strip() for part in cell.split(";") if part.strip()]
+        if not ids:
+            raise error("at least one source id is required")
+        unknown = [item for item in ids if item not in sources]
+        if unknown:
+            raise error(f"unknown source id {unknown[0]!r} (not in sources.csv)")
+        return tuple(sources[item] for item in ids)
+
+    return cite
+
+
+def _number(row: _Row, field: str, low: float, high: float) -> float:
+    try:
+        value = float(row[field])
+    except ValueError:
+        raise row.error(field, f"not a number: {row[field]!r}") from None
+    if not low <= value <= high:  # also refuses NaN
+        raise row.error(field, f"out of range [{low:g}, {high:g}]: {row[field]!r}")
+    return value
+
+
+def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite) -> Site:
+    if not ID_RE.match(row["id"]):
+        raise row.error("id", f"{row['id']!r} is not a kebab-case id")
+    if row["role"] not in roles:
+        raise row.error("role", f"unknown role {row['role']!r} (declared: {', '.join(sorted(roles))})")
+    if row["category"] not in categories:
+        raise row.error("category", f"unknown category {row['category']!r} (declared: {', '.join(sorted(categories))})")
+    if not row["name"]:
+        raise row.error("name", "the name is required")
+    precision = _number(row, "precision_km", 0.001, _MAX_KM)
+    return Site(
+        id=row["id"], role=row["role"], category=row["category"], name=row["name"], country=row["country"],
+        lat=_number(row, "lat", -90, 90), lon=_number(row, "lon", -180, 180), precision_km=precision,
+        sources=cite(row["sources"], lambda message: row.error("sources", message)), note=row["note"], topic=topic,
+    )
+
+
+def _reference(row: _Row, sites: set[str]) -> SiteReference:
+    if row["site_id"] not in sites:
+        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+    if row["link"] not in LINKS:
+        raise row.error("link", f"must be one of {', '.join(LINKS)}, got {row['link']!r}")
+    try:
+        pattern = re.compile(row["pattern"], re.IGNORECASE)
+    except re.error as err:
+        raise row.error("pattern", f"not a regular expression ({err})") from None
+    if not row["pattern"] or pattern.match(""):
+        raise row.error("pattern", "the pattern must not match empty text")
+    return SiteReference(row["site_id"], pattern, row["link"], row["note"])
+
+
+def _km(row: _Row, field: str) -> float | None:
+    return None if row[field] == "" else _number(row, field, 0.001, _MAX_KM)
+
+
+def _range(row: _Row, sites: set[str], cite) -> RangeFact:
+    if row["site_id"] not in sites:
+        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+    if not row["what"]:
+        raise row.error("what", "say what the range is of")
+    low, high = _km(row, "min_km"), _km(row, "max_km")
+    if (low is None) != (high is None):
+        raise row.error("max_km" if high is None else "min_km", "give both min_km and max_km, or neither")
+    if low is not None and high is not None and low > high:
+        raise row.error("min_km", f"min_km {low:g} is above max_km {high:g}")
+    if low is None and not row["note"]:
+        raise row.error("note", "a range without a figure needs a note (what is known instead: 'no public figure')")
+    return RangeFact(row["site_id"], row["what"], low, high, cite(row["sources"], lambda m: row.error("sources", m)),
+                     row["note"])
+
+
+def _date(row: _Row, field: str) -> dt.date:
+    text = row[field]
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise row.error(field, f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _event(row: _Row, sites: set[str], cite) -> Event:
+    if row["site_id"] not in sites:
+        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+    day = _date(row, "date")
+    precision = row["date_precision"]
+    if precision not in DATE_PRECISIONS:
+        raise row.error("date_precision", f"must be one of {', '.join(DATE_PRECISIONS)}, got {precision!r}")
+    if (precision == "month" and day.day != 1) or (precision == "year" and (day.month, day.day) != (1, 1)):
+        raise row.error("date", f"a {precision}-precision date must be the period's first day, got {row['date']}")
+    if row["status"] not in STATUSES:
+        raise row.error("status", f"unknown status {row['status']!r} (one of {', '.join(STATUSES)})")
+    end = _date(row, "end") if row["end"] else None
+    if end is not None and end < day:
+        raise row.error("end", f"the end {end} is before the date {day}")
+    if not row["summary"]:
+        raise row.error("summary", "a summary is required")
+    return Event(row["site_id"], day, precision, row["status"], row["summary"],
+                 cite(row["sources"], lambda m: row.error("sources", m)), row["note"], end)
+
+
+def _speaker(row: _Row, categories: set[str]) -> Speaker:
+    if not row["name"]:
+        raise row.error("name", "the name is required")
+    if row["side"] not in categories:
+        raise row.error("side", f"unknown category {row['side']!r}")
+    return Speaker(row["name"], row["side"], row["role"])
+
+
+def _digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
