@@ -179,16 +179,17 @@ def load_article(path: Path) -> Article:
 def load_articles(*directories: Path) -> dict[str, Article]:
     """Load every article file in the directories (missing ones skipped), keyed by id.
 
-    Later directories do not replace an id already loaded. Unreadable files raise.
+    Each directory's articles come oldest first (undated last), so the first bundled article is
+    the oldest story. Later directories do not replace an id already loaded. Unreadable files raise.
     """
     articles: dict[str, Article] = {}
     for directory in directories:
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
-            if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
-                article = load_article(path)
-                articles.setdefault(article.id, article)
+        found = [load_article(path) for path in sorted(directory.iterdir())
+                 if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file()]
+        for article in sorted(found, key=lambda a: (a.date is None, a.date or dt.date.min, a.id)):
+            articles.setdefault(article.id, article)
     return articles
 
 

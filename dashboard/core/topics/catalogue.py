@@ -124,8 +124,8 @@ def attach_topics(text: str, catalogue: Catalogue, day: dt.date | None = None) -
 
     A phrase claimed by sites of several topics (both stories have a site at Redzikowo) goes to
     the topic the text refers to most: more distinct sites, then the topic whose period holds
-    ``day`` (the article's date), then the earlier topic. A topic left with no phrase is not
-    attached. See docs/TOPICS.md.
+    ``day`` (the article's date), then the earlier topic. A topic left with no phrase, or with
+    ``context`` phrases only (its threat's country, say), is not attached. See docs/TOPICS.md.
     """
     references: list[SiteReference] = [ref for topic in catalogue.topics for ref in topic.references]
     found = find_site_mentions(text, tuple(references))
@@ -133,7 +133,8 @@ def attach_topics(text: str, catalogue: Catalogue, day: dt.date | None = None) -
     order = {topic.id: index for index, topic in enumerate(catalogue.topics)}
     breadth: dict[str, set[str]] = {}
     for mention in found:
-        breadth.setdefault(topic_of[mention.site_id], set()).add(mention.site_id)
+        if mention.link != "context":  # context names alone never attach a topic
+            breadth.setdefault(topic_of[mention.site_id], set()).add(mention.site_id)
 
     def strength(topic_id: str) -> tuple[int, int, int]:
         topic = catalogue.topic(topic_id)
@@ -141,7 +142,8 @@ def attach_topics(text: str, catalogue: Catalogue, day: dt.date | None = None) -
         return (len(breadth.get(topic_id, ())), covers, -order[topic_id])
 
     kept = [m for m in found if _wins(m, found, topic_of, strength)]
-    attached = {topic_of[m.site_id] for m in kept}
+    attached = {topic_of[m.site_id] for m in kept if m.link != "context"}
+    kept = [m for m in kept if topic_of[m.site_id] in attached]
     return Attachment(tuple(t for t in catalogue.topics if t.id in attached), tuple(kept))
 
 

@@ -18,7 +18,10 @@ TIER_LABELS = {
     "untiered": "attribution only",
 }
 SHAPES = ("triangle", "diamond", "octagon", "square", "circle", "hexagon", "star")
-LINKS = ("named", "inferred")
+#: How a phrase refers to a site: by its name or an alias, indirectly, or as ``context`` (a name
+#: every story of the topic uses, like the threat's country: it counts only once another phrase
+#: has attached the topic).
+LINKS = ("named", "inferred", "context")
 #: Event statuses; ``held`` is an event that lasts from its date to its ``end`` (a summit).
 STATUSES = (
     "proposed",
@@ -117,7 +120,7 @@ class SiteReference:
 
     site_id: str
     pattern: re.Pattern[str]
-    link: str  # "named": the site's name or an alias; "inferred": an indirect reference
+    link: str  # "named", "inferred" or "context" (see LINKS)
     note: str = ""
 
 
