@@ -1,25 +1,22 @@
-"""An article's places joined with the curated sites, filtered by the view (dashboard.core.geography)."""
+"""An article's places joined with its topics' sites, filtered by the view (dashboard.core.geography)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
-from dashboard.core.geography import build_geography, visible_places, visible_sites
+from dashboard.core.geography import PlaceGroup, build_geography, place_markers, visible_places, visible_sites
 from dashboard.core.geoparse.article import Article, load_article
 from dashboard.core.geoparse.places import Place
-from dashboard.core.topics.sites import load_site_references, load_sites
 from dashboard.core.view.state import ViewState
+from dashboard.services.articles import bundled_articles_dir, catalogue
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
-SITES = load_sites()
-REFERENCES = load_site_references()
-BY_ID = {site.id: site for site in SITES}
+CATALOGUE = catalogue()
+BY_ID = {site.id: site for site in CATALOGUE.sites}
 
 
-def place(name: str, lat: float | None, lon: float | None, start: int = 0) -> Place:
+def place(name: str, lat: float | None, lon: float | None, start: int = 0, geonameid: int | None = None) -> Place:
     source = "gazetteer" if lat is not None else "none"
-    return Place(name, start, start + len(name), lat, lon, source, 0.9 if lat is not None else 0.0)
+    return Place(name, start, start + len(name), lat, lon, source, 0.9 if lat is not None else 0.0,
+                 geonameid=geonameid, place_name=name)
 
 
 def article(text: str) -> Article:
@@ -28,35 +25,43 @@ def article(text: str) -> Article:
 
 @pytest.fixture(scope="module")
 def seed_geo():
-    return build_geography(load_article(SEED_PATH), [], SITES, REFERENCES, notices=["a notice"])
+    voa = load_article(bundled_articles_dir() / "voa-2007-06-07-putin-gabala-offer.md")
+    return build_geography(voa, [], CATALOGUE, notices=["a notice"])
 
 
 def test_seed_geography_refers_to_the_six_contract_sites(seed_geo) -> None:
     assert {s.id for s in seed_geo.sites} == {
-        "czech-radar", "poland-interceptors", "gabala-radar", "iran", "heiligendamm", "kennebunkport"
-    }
-    assert len(seed_geo.sentences) == 19
-    assert seed_geo.notices == ("a notice",)
+        "czech-radar", "poland-interceptors", "gabala-radar", "iran", "heiligendamm", "kennebunkport"}
+    assert [t.id for t in seed_geo.topics] == ["missile-defense-2007"]
+    assert len(seed_geo.sentences) == 19 and seed_geo.notices == ("a notice",)
     assert seed_geo.site("gabala-radar") == BY_ID["gabala-radar"]
     assert seed_geo.site("armavir-radar") is None  # curated, but this article does not refer to it
+    assert seed_geo.offers("rings") and seed_geo.offers("timeline")
+    assert {r.site_id for r in seed_geo.ranges} <= {s.id for s in seed_geo.sites}
 
 
 def test_only_sites_the_article_refers_to_are_joined() -> None:
-    geo = build_geography(article("A radar base in the Czech Republic against Iran."), [], SITES, REFERENCES)
-    assert [s.id for s in geo.sites] == ["czech-radar", "iran"]  # in the order of sites.csv
+    geo = build_geography(article("A radar base in the Czech Republic against Iran."), [], CATALOGUE)
+    assert [s.id for s in geo.sites] == ["czech-radar", "iran"]  # in the topic's order
     assert [m.site_id for m in geo.site_mentions] == ["czech-radar", "iran"]
 
 
-def test_visible_sites_follow_proposals_and_roles(seed_geo) -> None:
+def test_an_article_with_no_topic_has_no_sites_and_offers_no_topic_layer() -> None:
+    geo = build_geography(article("Hanoi and Ho Chi Minh City."), [place("Hanoi", 21.0, 105.8)], CATALOGUE)
+    assert geo.sites == () and geo.topics == () and not geo.offers("rings")
+    assert [g.name for g in geo.other_places] == ["Hanoi"]
+
+
+def test_visible_sites_follow_categories_and_roles(seed_geo) -> None:
     def ids(**view) -> set[str]:
         return {s.id for s in visible_sites(seed_geo, ViewState(**view))}
 
     assert len(ids()) == 6
-    assert ids(proposals=("us-plan",)) == {"czech-radar", "poland-interceptors"}
+    assert ids(categories=("us-plan",)) == {"czech-radar", "poland-interceptors"}
     assert ids(roles=("radar",)) == {"czech-radar", "gabala-radar"}
-    assert ids(proposals=("us-plan",), roles=("radar",)) == {"czech-radar"}
-    assert ids(proposals=("diplomacy", "threat"), roles=("summit",)) == {"heiligendamm", "kennebunkport"}
-    assert ids(proposals=()) == set()
+    assert ids(categories=("us-plan",), roles=("radar",)) == {"czech-radar"}
+    assert ids(categories=("diplomacy", "threat"), roles=("summit",)) == {"heiligendamm", "kennebunkport"}
+    assert ids(categories=()) == set()
     assert ids(roles=("place",)) == set()
 
 
@@ -64,25 +69,52 @@ def test_other_places_drop_places_at_a_site_and_group_duplicates() -> None:
     brdy = BY_ID["czech-radar"]
     places = [
         place("Brdy", brdy.lat + 0.005, brdy.lon),  # ~0.56 km from the site: the site stands for it
-        place("Prague", 50.0875, 14.4214, 10),
-        place("Prague", 50.08751, 14.42139, 40),  # the same point, a second mention
+        place("Prague", 50.0875, 14.4214, 10, geonameid=3067696),
+        place("Prague", 50.08751, 14.42139, 40, geonameid=3067696),  # the same point, a second mention
         place("Plzen", brdy.lat + 0.02, brdy.lon, 60),  # ~2.2 km from the site: kept
         place("Atlantis", None, None, 80),  # not placed: nothing to draw
     ]
-    geo = build_geography(article("A radar base in the Czech Republic."), places, SITES, REFERENCES)
-    result = geo.other_places
-    assert [(p.name, p.start, count) for p, count in result] == [("Prague", 10, 2), ("Plzen", 60, 1)]
+    geo = build_geography(article("A radar base in the Czech Republic."), places, CATALOGUE)
+    assert [(g.name, g.mentions[0].start, g.count) for g in geo.other_places] == [("Prague", 10, 2), ("Plzen", 60, 1)]
+    assert geo.other_places[0].key == "place-3067696"
+    assert geo.place_group("place-3067696") is geo.other_places[0]
+
+
+def test_a_place_named_inside_a_site_phrase_is_the_site() -> None:
+    text = "Bush and Putin met at Kennebunkport."
+    start = text.index("Kennebunkport")
+    town = place("Kennebunkport", 43.3615, -70.4767, start)  # the town, ~2.5 km from Walker's Point
+    geo = build_geography(article(text), [town], CATALOGUE)
+    assert [s.id for s in geo.sites] == ["kennebunkport"]
+    assert geo.other_places == ()  # shown once, as the site
 
 
 def test_places_near_a_site_the_article_does_not_name_are_kept() -> None:
     brdy = BY_ID["czech-radar"]
-    geo = build_geography(article("Missiles from Iran."), [place("Brdy", brdy.lat, brdy.lon)], SITES, REFERENCES)
-    assert [(p.name, count) for p, count in geo.other_places] == [("Brdy", 1)]
+    geo = build_geography(article("Missiles over the sea."), [place("Brdy", brdy.lat, brdy.lon)], CATALOGUE)
+    assert [(g.name, g.count) for g in geo.other_places] == [("Brdy", 1)]
+
+
+def test_a_place_group_names_the_place_and_the_words_used() -> None:
+    mentions = (Place("Russian", 0, 7, 60.0, 100.0, "gazetteer", 0.9, place_name="Russia"),
+                Place("Russia", 20, 26, 60.0, 100.0, "gazetteer", 0.9, place_name="Russia"))
+    group = PlaceGroup("place-2017370", 60.0, 100.0, mentions)
+    assert (group.name, group.words, group.count) == ("Russia", ("Russian", "Russia"), 2)
 
 
 def test_visible_places_need_the_place_role_and_the_places_layer() -> None:
-    geo = build_geography(article("Missiles from Iran."), [place("Paris", 48.8566, 2.3522)], SITES, REFERENCES)
+    geo = build_geography(article("Missiles over the sea."), [place("Paris", 48.8566, 2.3522)], CATALOGUE)
     assert len(visible_places(geo, ViewState())) == 1
     assert visible_places(geo, ViewState(roles=("radar", "threat"))) == ()
     assert visible_places(geo, ViewState(layers=("rings",))) == ()
-    assert visible_places(geo, ViewState(layers=())) == ()
+
+
+def test_place_markers_cluster_above_the_threshold_and_cap() -> None:
+    groups = [PlaceGroup(f"place-{i}", (i % 40) * 0.5, (i // 40) * 0.5, (place(f"P{i}", 0, 0),) * (1 + i % 3))
+              for i in range(200)]
+    markers = place_markers(groups, threshold=150, limit=50)
+    assert markers.clusters and markers.total_places == 200
+    assert len(markers.singles) + len(markers.clusters) <= 50
+    assert markers.shown_places + markers.dropped_places == 200
+    few = place_markers(groups[:10])
+    assert few.clusters == () and few.dropped_places == 0 and len(few.singles) == 10

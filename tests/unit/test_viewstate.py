@@ -7,11 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.topics.sites import PROPOSALS, ROLES
+from dashboard.core.view.layers import DEFAULT_LAYERS, MAP_LAYER_IDS as LAYERS
 from dashboard.core.view.state import (
     BASEMAPS,
-    DEFAULT_LAYERS,
-    LAYERS,
     MAX_LIST_ITEMS,
     MAX_VALUE_LENGTH,
     Choices,
@@ -23,7 +21,10 @@ from dashboard.core.view.state import (
 
 ARTICLE = "voa-2007-06-07-putin-gabala-offer"
 SITES = ("czech-radar", "poland-interceptors", "gabala-radar", "iran", "heiligendamm", "kennebunkport")
-CHOICES = Choices(articles=frozenset({ARTICLE, "other-article"}), sites=frozenset(SITES), default_article=ARTICLE)
+PROPOSALS = ("us-plan", "russian-proposal", "threat", "diplomacy")
+ROLES = ("radar", "interceptors", "threat", "summit", "place")
+CHOICES = Choices(articles=frozenset({ARTICLE, "other-article"}), sites=frozenset(SITES), categories=PROPOSALS,
+                  roles=ROLES, default_article=ARTICLE)
 
 
 def parse(params):
@@ -37,7 +38,7 @@ def test_no_parameters_give_the_defaults() -> None:
     result = parse({})
     assert result.problems == ()
     assert result.state == ViewState(article=ARTICLE)
-    assert result.state.proposals == PROPOSALS and result.state.roles == ROLES
+    assert result.state.categories is None and result.state.roles is None  # None: every one, whatever topics exist
     assert result.state.layers == DEFAULT_LAYERS and result.state.basemap == "osm"
 
 
@@ -59,13 +60,13 @@ def test_a_full_link_is_parsed() -> None:
     assert result.problems == ()
     assert result.state == ViewState(
         article="other-article",
-        proposals=("us-plan", "threat"),  # canonical order, whatever the link's order
+        categories=("us-plan", "threat"),  # canonical order, whatever the link's order
         roles=("radar", "interceptors"),
         site="gabala-radar",
         date=dt.date(2007, 6, 7),
         layers=("places", "rings"),
         basemap="offline",
-        lat=40.87072,  # rounded to 5 decimals (about a metre)
+        lat=40.8707,  # rounded to 4 decimals (about 11 m), as the writer writes it
         lon=47.8,
         zoom=6,
     )
@@ -74,7 +75,7 @@ def test_a_full_link_is_parsed() -> None:
 def test_empty_proposal_means_none_selected() -> None:
     result = parse({"proposal": "", "layers": ""})
     assert result.problems == ()
-    assert result.state.proposals == ()
+    assert result.state.categories == ()
     assert result.state.layers == ()
     assert to_query(result.state)["proposal"] == ""
 
@@ -82,7 +83,7 @@ def test_empty_proposal_means_none_selected() -> None:
 def test_repeated_keys_last_wins() -> None:
     result = parse({"proposal": ["us-plan", "threat"], "site": ["iran", "czech-radar"]})
     assert result.problems == ()
-    assert result.state.proposals == ("threat",)
+    assert result.state.categories == ("threat",)
     assert result.state.site == "czech-radar"
 
 
@@ -113,8 +114,8 @@ def test_unknown_parameters_and_values_are_dropped_with_one_problem_each() -> No
 
 def test_unknown_list_items_are_dropped_and_known_ones_kept() -> None:
     result = parse({"proposal": "us-plan,evil,<script>", "role": "bogus"})
-    assert result.state.proposals == ("us-plan",)
-    assert result.state.roles == ROLES  # nothing valid left: the default stays
+    assert result.state.categories == ("us-plan",)
+    assert result.state.roles is None  # nothing valid left: the default (every role) stays
     assert len(result.problems) == 2
     assert "evil" in result.problems[0] and "role" in result.problems[1]
 
@@ -186,14 +187,19 @@ def subsets(items: tuple[str, ...]):
     return st.lists(st.sampled_from(items), unique=True).map(lambda chosen: tuple(i for i in items if i in chosen))
 
 
+def filters(items: tuple[str, ...]):
+    """A filter as the view holds it: None for every item, else a proper subset in canonical order."""
+    return st.none() | subsets(items).filter(lambda chosen: set(chosen) != set(items))
+
+
 coordinates = st.tuples(
-    st.integers(-9_000_000, 9_000_000).map(lambda n: n / 100_000),
-    st.integers(-18_000_000, 18_000_000).map(lambda n: n / 100_000),
+    st.integers(-900_000, 900_000).map(lambda n: n / 10_000),
+    st.integers(-1_800_000, 1_800_000).map(lambda n: n / 10_000),
 )
 states = st.builds(
     lambda article, proposals, roles, site, date, layers, basemap, point, zoom: ViewState(
         article=article,
-        proposals=proposals,
+        categories=proposals,
         roles=roles,
         site=site,
         date=date,
@@ -204,8 +210,8 @@ states = st.builds(
         zoom=zoom,
     ),
     st.sampled_from(sorted(CHOICES.articles)),
-    subsets(PROPOSALS),
-    subsets(ROLES),
+    filters(PROPOSALS),
+    filters(ROLES),
     st.none() | st.sampled_from(SITES),
     st.none() | st.dates(),
     subsets(LAYERS),
