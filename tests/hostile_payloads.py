@@ -44,8 +44,8 @@ QUOTED_PLACES = ("N'Djamena", "L\u2019Aquila", "C\u00f4te d'Ivoire")
 def hostile_article_source() -> str:
     """An article file (metadata header and body) whose every field carries payloads.
 
-    Each body paragraph names Azerbaijan (so the Gabala site's excerpts show every payload in
-    the sidebar) and places (so the map has place markers); one is a quote by Putin (the
+    Each body paragraph refers to the Gabala radar (so its excerpts show every payload beside
+    the map) and places (so the map has place markers); one is a quote by Putin (the
     comparison tab); the last is a 100 kB single line.
     """
     header = [
@@ -63,10 +63,10 @@ def hostile_article_source() -> str:
         "Putin offered the radar base in Azerbaijan ${window.__pwned=5} instead, and officials in "
         "Paris${window.__pwned=5} and Prague<script>window.__pwned=1</script> listened.",
         "\u201c<img src=x onerror=\"window.__pwned=3\"> $x^2$ :red[colour directive] "
-        "[click](javascript:window.__pwned=7) about Azerbaijan,\u201d Putin said.",
+        "[click](javascript:window.__pwned=7) about the Azerbaijani radar,\u201d Putin said.",
         f"Envoys from {QUOTED_PLACES[0]}, {QUOTED_PLACES[1]} and {QUOTED_PLACES[2]} met in Warsaw "
         "about the radar in Azerbaijan and interceptors in Poland.",
     ]
-    body += [f"On Azerbaijan, a note from Vienna said: {payload}" for _, payload in PAYLOADS]
+    body += [f"On the Gabala radar, a note from Vienna said: {payload}" for _, payload in PAYLOADS]
     body.append(LONG_LINE)
     return "\n".join(header) + "\n" + "\n\n".join(body) + "\n"

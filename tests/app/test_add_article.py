@@ -49,7 +49,7 @@ def test_pasted_article_is_stored_selected_and_mapped() -> None:
     assert app.title[0].value == "Prague talks"
     article_id = app.selectbox(key="article_choice").value
     assert article_id.startswith("prague-talks-")
-    assert any(c.value.startswith("Showing 0 of 0 sites and 4 other places") for c in app.sidebar.caption)
+    assert any(c.value.startswith("Showing 0 of 0 sites and 4 other places") for c in app.caption)
     # a restart (new session, caches cleared) still lists it, and its link works
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -72,4 +72,4 @@ def test_empty_text_is_refused_with_the_reason() -> None:
 
 def test_an_article_without_places_says_so() -> None:
     app = paste(start(), "Nothing here names anywhere at all.", title="Placeless")
-    assert any("names no place" in i.value for i in app.sidebar.info)
+    assert any("names no place" in i.value for i in app.info)

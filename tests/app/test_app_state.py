@@ -35,12 +35,13 @@ def run(**params: str) -> AppTest:
     return app
 
 
-def sidebar_text(app: AppTest) -> str:
-    return "\n".join(m.value for m in app.sidebar.markdown) + "\n".join(c.value for c in app.sidebar.caption)
+def selection_text(app: AppTest) -> str:
+    """What the panel beside the map says about the selection."""
+    return "\n".join(m.value for m in app.markdown) + "\n".join(c.value for c in app.caption)
 
 
 def showing(app: AppTest) -> str:
-    return next(c.value for c in app.sidebar.caption if c.value.startswith("Showing"))
+    return next(c.value for c in app.caption if c.value.startswith("Showing"))
 
 
 def test_default_view_shows_every_site_and_writes_the_link() -> None:
@@ -52,11 +53,11 @@ def test_default_view_shows_every_site_and_writes_the_link() -> None:
 
 def test_a_link_restores_filters_and_selection() -> None:
     app = run(proposal="us-plan,russian-proposal", role="radar,interceptors", site="gabala-radar")
-    assert app.multiselect(key="filter_proposals").value == ["us-plan", "russian-proposal"]
+    assert app.multiselect(key="filter_categories").value == ["us-plan", "russian-proposal"]
     assert app.multiselect(key="filter_roles").value == ["radar", "interceptors"]
-    assert app.radio(key="site_choice").value == "gabala-radar"
+    assert app.radio(key="selection_choice").value == "gabala-radar"
     assert showing(app).startswith("Showing 3 of 6 sites")
-    assert "existing agreement with" in sidebar_text(app) and "Putin" in sidebar_text(app)
+    assert "radar station in Azerbaijan" in selection_text(app) and "Putin" in selection_text(app)
 
 
 def test_state_is_written_back_and_reads_the_same() -> None:
@@ -64,7 +65,8 @@ def test_state_is_written_back_and_reads_the_same() -> None:
     written = {key: app.query_params[key] for key in app.query_params}
     flat = {k: v[-1] if isinstance(v, list) else v for k, v in written.items()}
     assert flat["proposal"] == "threat" and flat["site"] == "iran" and flat["date"] == "2010-01-01"
-    choices = Choices(frozenset({ARTICLE}), frozenset({"iran", "gabala-radar"}), ARTICLE)
+    choices = Choices(frozenset({ARTICLE}), frozenset({"iran", "gabala-radar"}),
+                      ("us-plan", "russian-proposal", "threat", "diplomacy"), ("radar", "threat"), ARTICLE)
     assert parse_query(flat, choices).problems == ()
 
 
@@ -72,21 +74,21 @@ def test_bad_parameters_give_one_notice_and_the_rest_applies() -> None:
     app = run(proposal="us-plan,nonsense", lat="91", lon="10", zoom="99", bogus="1", site="x" * 500)
     warnings = [w.value for w in app.warning]
     assert len(warnings) == 1 and "ignored" in warnings[0]
-    assert app.multiselect(key="filter_proposals").value == ["us-plan"]
+    assert app.multiselect(key="filter_categories").value == ["us-plan"]
 
 
 def test_changing_a_filter_changes_the_list_and_the_counts() -> None:
     app = run()
-    app.multiselect(key="filter_proposals").set_value(["diplomacy"]).run()
+    app.multiselect(key="filter_categories").set_value(["diplomacy"]).run()
     assert showing(app).startswith("Showing 2 of 6 sites")
-    options = app.radio(key="site_choice").options
+    options = app.radio(key="selection_choice").options
     assert len(options) == 3  # none + Heiligendamm + Kennebunkport
 
 
 def test_a_filter_that_leaves_nothing_says_so_and_can_reset() -> None:
     app = run()
-    app.multiselect(key="filter_proposals").set_value([]).run()
-    app.toggle(key="show_places").set_value(False).run()
+    app.multiselect(key="filter_categories").set_value([]).run()
+    app.toggle(key="layer_places").set_value(False).run()
     assert any("No site matches" in w.value for w in app.warning)
     app.button[0].click().run()
     assert showing(app).startswith("Showing 6 of 6 sites")
@@ -94,8 +96,8 @@ def test_a_filter_that_leaves_nothing_says_so_and_can_reset() -> None:
 
 def test_choosing_a_site_in_the_list_shows_its_sentences() -> None:
     app = run()
-    app.radio(key="site_choice").set_value("kennebunkport").run()
-    assert "Bush family compound in Maine" in sidebar_text(app)
+    app.radio(key="selection_choice").set_value("kennebunkport").run()
+    assert "Bush family compound in Maine" in selection_text(app)
 
 
 def test_offline_mode_forces_the_offline_basemap(monkeypatch) -> None:
@@ -115,7 +117,7 @@ def test_only_the_open_analysis_tab_is_computed() -> None:
     app.session_state["analysis_tab"] = "Timeline"
     app.run()
     assert len(app.get("vega_lite_chart")) == 1
-    assert any(c.value.startswith("Events up to") for c in app.caption)
+    assert any("Events up to" in c.value for c in app.caption)
     assert not any(m.value.startswith("| Selected |") for m in app.markdown)  # the table tab is closed
 
 

@@ -233,5 +233,5 @@ def test_an_article_with_thousands_of_mentions_caps_the_markers_and_says_so(data
     app.text_input(key="paste_title").input("Everywhere")
     app = submit(app, "add_paste")
     assert app.title[0].value == "Everywhere"
-    captions = [c.value for c in app.sidebar.caption]
+    captions = [c.value for c in app.caption]
     assert any(f"at most {MAX_PLACE_MARKERS} markers" in c for c in captions), captions

@@ -17,14 +17,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.config import Settings
 from dashboard.core.escape import for_markdown
-from dashboard.core.topics.sites import load_sites
 from dashboard.core.view.state import (
     PARAM_NAMES,
     Choices,
     parse_query,
     summarize_problems,
 )
-from dashboard.services.articles import file_articles
+from dashboard.services.articles import catalogue, file_articles
 from dashboard.ui.state import ADD_ARTICLE_WIDGET
 from tests.hostile_payloads import (
     ARTICLE_ID,
@@ -94,7 +93,9 @@ def data_dir(tmp_path_factory) -> Iterator[Path]:
 
 def _choices() -> Choices:
     articles = file_articles(Settings())
-    return Choices(frozenset(articles), frozenset(site.id for site in load_sites()), DEFAULT_ARTICLE)
+    topics = catalogue()
+    return Choices(frozenset(articles), frozenset(site.id for site in topics.sites),
+                   tuple(c.id for c in topics.categories), tuple(r.id for r in topics.roles), DEFAULT_ARTICLE)
 
 
 def _run(query: dict[str, object]) -> AppTest:
@@ -123,7 +124,7 @@ def test_any_link_gives_a_valid_state_one_escaped_notice_and_a_clean_link(data_d
     written = parse_query(dict(app.query_params), _choices())
     assert written.problems == (), (query, app.query_params)
     assert written.state.article == (expected.state.article or DEFAULT_ARTICLE)
-    assert written.state.proposals == expected.state.proposals
+    assert written.state.categories == expected.state.categories
 
 
 @pytest.mark.parametrize(
@@ -158,7 +159,7 @@ def test_a_hostile_article_file_reads_as_text(tmp_path, monkeypatch) -> None:
     assert app.title[0].value == for_markdown(TITLE)
     assert any(for_markdown(f"{OUTLET} · {AUTHOR}") in c.value for c in app.main.caption)
     assert all("javascript" not in str(button.proto) for button in app.get("link_button"))
-    excerpts = [m.value for m in app.sidebar.markdown if "Azerbaijan" in m.value and not m.value.startswith("**")]
+    excerpts = [m.value for m in app.main.markdown if "Gabala" in m.value and "Vienna" in m.value]
     assert len(excerpts) >= len(PAYLOADS)
     for excerpt in excerpts:  # highlighted names are wrapped in :orange-background[**...**]
         plain = re.sub(r":orange-background\[\*\*(.*?)\*\*\]", r"\1", excerpt)

@@ -48,7 +48,7 @@ def run() -> AppTest:
 
 def test_unknown_names_are_asked_once_then_come_from_the_cache(online_env) -> None:
     app = run()
-    caption = next(c.value for c in app.sidebar.caption if c.value.startswith("Showing"))
+    caption = next(c.value for c in app.caption if c.value.startswith("Showing"))
     assert "2 other places" in caption  # Germany from the gazetteer, Zlatnikovo from Nominatim
     assert [r.query for r in online_env.requests] == ["Zlatnikovo"]
     st.cache_resource.clear()  # a new process: only the SQLite cache remembers
@@ -61,5 +61,5 @@ def test_an_outage_is_said_and_the_gazetteer_places_stay(online_env) -> None:
     online_env.enqueue(Reply.error(503))
     app = run()
     assert any("Nominatim unavailable" in i.value for i in app.info)
-    caption = next(c.value for c in app.sidebar.caption if c.value.startswith("Showing"))
+    caption = next(c.value for c in app.caption if c.value.startswith("Showing"))
     assert "1 other places" in caption
