@@ -1,49 +1,95 @@
-"""What the article says about a site (dashboard.core.geoparse.excerpts)."""
+"""What the article says about a site or a place (dashboard.core.geoparse.excerpts), with the
+site mentions that attaching the topics finds (dashboard.core.topics.catalogue.attach_topics)."""
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.core.geography import build_geography
 from dashboard.core.geoparse.article import load_article, split_sentences
-from dashboard.core.geoparse.excerpts import excerpts_for_site, split_highlight
+from dashboard.core.geoparse.excerpts import excerpts_for_place, excerpts_for_site, split_highlight
+from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.quotes import Attribution
-from dashboard.core.topics.sites import (
-    SiteMention,
-    find_site_mentions,
-    load_site_references,
-)
+from dashboard.core.topics.catalogue import attach_topics
+from dashboard.core.topics.sites import SiteMention
+from dashboard.services.articles import bundled_articles_dir, catalogue
 
-SEED_PATH = Path(__file__).resolve().parents[2] / "data" / "articles" / "voa-2007-06-07-putin-gabala-offer.md"
+SEED_PATH = bundled_articles_dir() / "voa-2007-06-07-putin-gabala-offer.md"
+PUTIN_QUOTE = '"The existing agreement with Azerbaijan makes it possible for us to do this.'
 
 
 @pytest.fixture(scope="module")
-def seed():
+def topics():
+    return catalogue()
+
+
+@pytest.fixture(scope="module")
+def seed(topics):
     article = load_article(SEED_PATH)
-    sentences = article.sentences
-    mentions = find_site_mentions(article.text, load_site_references())
-    return sentences, mentions
+    return article, article.sentences, attach_topics(article.text, topics, article.date).mentions
 
 
-def test_gabala_excerpt_holds_putins_quote(seed) -> None:
-    sentences, mentions = seed
-    excerpts = excerpts_for_site("gabala-radar", sentences, mentions)
-    quote = '"The existing agreement with Azerbaijan makes it possible for us to do this.'
-    matching = [e for e in excerpts if e.sentence.text == quote]
-    assert len(matching) == 1
-    excerpt = matching[0]
-    assert excerpt.attribution == Attribution("Putin", "quote")
-    assert [excerpt.sentence.text[a:b] for a, b in excerpt.spans] == ["Azerbaijan"]
-    assert excerpt.link == "inferred"
+def azerbaijan_places(text: str) -> list[Place]:
+    """Every "Azerbaijan" of the text, placed as the gazetteer places the country."""
+    return [Place("Azerbaijan", m.start(), m.end(), 40.5, 47.5, "gazetteer", 0.99, 166.0, "country", "AZ", 587116,
+                  "Azerbaijan") for m in re.finditer(r"\bAzerbaijan\b", text)]
+
+
+def test_putins_quote_names_only_the_country_so_it_is_not_a_gabala_excerpt(seed) -> None:
+    article, sentences, mentions = seed
+    assert sum(s.text == PUTIN_QUOTE for s in sentences) == 1
+    gabala = excerpts_for_site("gabala-radar", sentences, mentions)
+    assert gabala and all(e.sentence.text != PUTIN_QUOTE for e in gabala)
+    # Its four references: the radar base, the radar station, the Soviet-era base, the Azerbaijani radar.
+    phrases = [e.sentence.text[a:b] for e in gabala for a, b in e.spans]
+    assert phrases == ["radar base in Azerbaijan", "radar station in Azerbaijan", "Soviet-era base", "Azerbaijani radar"]
+    assert all(e.link == "inferred" for e in gabala)
+    assert [e.attribution for e in gabala] == [None, None, Attribution("Bush", "reported"), Attribution("Hadley", "reported")]
+
+
+def test_putins_quote_is_an_excerpt_of_the_place_azerbaijan_attributed_to_putin(seed) -> None:
+    article, sentences, _ = seed
+    places = azerbaijan_places(article.text)
+    excerpts = excerpts_for_place("place-587116", sentences, places)
+    assert len(excerpts) == len(places) == 5
+    (quote,) = [e for e in excerpts if e.sentence.text == PUTIN_QUOTE]
+    assert quote.attribution == Attribution("Putin", "quote")
+    assert [quote.sentence.text[a:b] for a, b in quote.spans] == ["Azerbaijan"]
+    assert quote.link == "named" and quote.site_id == "place-587116"
+    assert [e.ordinal for e in excerpts] == [1, 2, 3, 4, 5] and {e.total for e in excerpts} == {5}
+
+
+def test_place_excerpts_from_a_geography_group_every_word_for_the_place(topics) -> None:
+    article = load_article(SEED_PATH)
+    text = article.text
+    words = azerbaijan_places(text)
+    adjective = text.index("Azerbaijani")
+    words.append(Place("Azerbaijani", adjective, adjective + 11, 40.5, 47.5, "gazetteer", 0.99, 166.0, "country", "AZ",
+                       587116, "Azerbaijan"))
+    geo = build_geography(article, words, topics)
+    group = geo.place_group("place-587116")
+    assert group is not None and group.count == 6 and group.words == ("Azerbaijan", "Azerbaijani")
+    excerpts = excerpts_for_place(group.key, geo.sentences, group.mentions)
+    assert [e.sentence.text[a:b] for e in excerpts for a, b in e.spans][-1] == "Azerbaijani"
+    assert excerpts[-1].attribution == Attribution("Hadley", "reported")
+
+
+def test_two_mentions_in_one_sentence_give_one_place_excerpt() -> None:
+    text = "Prague and Prague again. Nothing here."
+    sentences = split_sentences(text)
+    prague = [Place("Prague", 0, 6, 50.08, 14.42, "gazetteer", 0.9), Place("Prague", 11, 17, 50.08, 14.42, "gazetteer", 0.9)]
+    (only,) = excerpts_for_place("place-3067696", sentences, prague)
+    assert only.spans == ((0, 6), (11, 17)) and (only.ordinal, only.total) == (1, 1)
 
 
 def test_ordinals_count_one_to_n_in_article_order(seed) -> None:
-    sentences, mentions = seed
-    for site_id in ("gabala-radar", "czech-radar", "kennebunkport"):
+    _, sentences, mentions = seed
+    for site_id in ("gabala-radar", "czech-radar", "kennebunkport", "heiligendamm"):
         excerpts = excerpts_for_site(site_id, sentences, mentions)
-        assert excerpts
+        assert excerpts, site_id
         total = len(excerpts)
         assert [e.ordinal for e in excerpts] == list(range(1, total + 1))
         assert {e.total for e in excerpts} == {total}
@@ -52,21 +98,33 @@ def test_ordinals_count_one_to_n_in_article_order(seed) -> None:
 
 
 def test_spans_point_at_the_referring_phrases(seed) -> None:
-    sentences, mentions = seed
-    for excerpt in excerpts_for_site("gabala-radar", sentences, mentions):
-        for start, end in excerpt.spans:
-            phrase = excerpt.sentence.text[start:end]
-            assert "Azerbaijan" in phrase or phrase in ("Soviet-era base", "Azerbaijani radar")
+    _, sentences, mentions = seed
     (czech,) = excerpts_for_site("czech-radar", sentences, mentions)
     assert [czech.sentence.text[a:b] for a, b in czech.spans] == ["radar base in the Czech Republic"]
     assert czech.attribution is None
+    (maine,) = excerpts_for_site("kennebunkport", sentences, mentions)
+    assert [maine.sentence.text[a:b] for a, b in maine.spans] == ["Bush family compound in Maine"]
+    assert maine.attribution == Attribution("Bush", "reported")
 
 
-def test_one_excerpt_per_sentence_and_named_wins_over_inferred() -> None:
-    text = "The Gabala radar in Azerbaijan is old. Nothing here. Azerbaijan agreed."
+def test_one_excerpt_per_sentence_and_named_wins_over_inferred(topics) -> None:
+    text = "The Gabala radar station in Azerbaijan is old. Nothing here. The Azerbaijani radar agreed."
     sentences = split_sentences(text)
-    excerpts = excerpts_for_site("gabala-radar", sentences, find_site_mentions(text, load_site_references()))
-    assert [(e.sentence.index, e.link, len(e.spans)) for e in excerpts] == [(0, "named", 2), (2, "inferred", 1)]
+    mentions = attach_topics(text, topics).mentions
+    excerpts = excerpts_for_site("gabala-radar", sentences, mentions)
+    assert [(e.sentence.index, e.link) for e in excerpts] == [(0, "named"), (2, "inferred")]
+    assert [excerpts[0].sentence.text[a:b] for a, b in excerpts[0].spans] == ["Gabala", "radar station in Azerbaijan"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "excerpts.py line 52: link = 'named' if any named else 'inferred', so a sentence whose only "
+    "reference is a 'context' phrase (VOA: '...missiles from Iran', the iran site by its own name) "
+    "becomes 'inferred', and reader.py line 145 tells the reader it 'refers to the site indirectly'."))
+def test_a_context_mention_is_not_called_an_indirect_reference(seed) -> None:
+    _, sentences, mentions = seed
+    (iran,) = excerpts_for_site("iran", sentences, mentions)
+    assert [iran.sentence.text[a:b] for a, b in iran.spans] == ["Iran"]
+    assert iran.link != "inferred"
 
 
 def test_other_sites_and_mentions_outside_sentences_are_ignored() -> None:
