@@ -51,7 +51,7 @@ def render_map(geo: ArticleGeography, view: ViewState, plan: MapPlan) -> None:
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=["last_object_clicked", "last_object_clicked_count", "bounds", "zoom"],
-        feature_group_to_add=draw_groups(plan),
+        feature_group_to_add=draw_groups(plan, keep_first_frame=start.has_map_view),
         layer_control=folium.LayerControl(collapsed=True),
         center=target,
         on_change=lambda: _on_map_event(plan),

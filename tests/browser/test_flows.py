@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 SITE_IDS = ("czech-radar", "poland-interceptors", "gabala-radar", "iran", "heiligendamm", "kennebunkport")
-PUTIN_SENTENCE = "The existing agreement with Azerbaijan makes it possible for us to do this."
+PUTIN_SENTENCE = "offering a Soviet-built radar station in Azerbaijan to help protect against rogue missiles"
 
 
 def _query(url: str) -> dict[str, str]:
@@ -57,9 +57,10 @@ def test_proposal_filter_hides_the_other_proposals_without_remounting(page: Page
 def test_clicking_the_gabala_marker_shows_what_putin_said(page: Page, app_server) -> None:
     frame = open_dashboard(page, app_server.url + "/?basemap=offline")
     frame.locator(".site-gabala-radar").click()
-    sidebar = page.locator("[data-testid=stSidebar]")
-    expect(sidebar.get_by_text(PUTIN_SENTENCE, exact=False)).to_be_visible(timeout=20_000)
-    expect(sidebar.get_by_text("quote: Putin", exact=False).first).to_be_visible()
+    selection = page.locator(".st-key-selection")
+    expect(selection.get_by_text(PUTIN_SENTENCE, exact=False)).to_be_visible(timeout=20_000)
+    expect(selection.get_by_text("Mention 1 of 4", exact=False)).to_be_visible()
+    expect(selection.get_by_text("reported speech: Bush", exact=False).first).to_be_visible()
     assert _wait_for_url_param(page, "site", lambda value: value == "gabala-radar")
 
 
@@ -90,7 +91,8 @@ def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_serve
     expect(other.get_by_role("button", name="Remove US plan")).to_be_visible()
     expect(other.get_by_role("button", name="Remove The threat")).to_have_count(0)
     restored = _query(other.url)
-    assert int(restored["zoom"]) == zoom
+    assert int(copied["zoom"]) >= zoom  # the link holds where the map looks (written after each move)
+    assert int(restored["zoom"]) == int(copied["zoom"])
     assert abs(float(restored["lat"]) - float(copied["lat"])) < 0.5
     assert abs(float(restored["lon"]) - float(copied["lon"])) < 0.5
     other.close()

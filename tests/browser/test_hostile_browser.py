@@ -101,17 +101,17 @@ def test_hostile_article_reads_as_text_and_runs_nothing(page: Page, hostile_serv
 
     tooltips = _tooltips(map_frame)
     for name in (*QUOTED_PLACES, "Paris", "Prague"):
-        assert any(text.startswith(f"{name} (place named in the article") for text in tooltips), (name, tooltips)
+        assert any(text.startswith(f"{name}: named") or f"“{name}”" in text for text in tooltips), (name, tooltips)
 
     page.get_by_role("radio", name="Gabala (Qabala) radar station, Daryal type").check(force=True)
     wait_idle(page)
-    sidebar = page.locator("[data-testid=stSidebar]")
-    expect(sidebar.get_by_text("On Azerbaijan, a note from Vienna said", exact=False).first).to_be_visible()
-    shown = _words(sidebar.inner_text())
+    selection = page.locator(".st-key-selection")
+    expect(selection.get_by_text("On the Gabala radar, a note from Vienna said", exact=False).first).to_be_visible()
+    shown = _words(selection.inner_text())
     for name, payload in PAYLOADS:  # every payload in the excerpts, character for character
         assert _words(payload) in shown, name
 
-    page.get_by_role("tab", name="US plan vs Russian proposal").click()
+    page.get_by_role("tab", name="Side by side").click()
     expect(main.get_by_text('<img src=x onerror="window.__pwned=3"> $x^2$', exact=False).first).to_be_visible()
     for tab in ("Timeline", "Distances", "Sites (table)"):
         page.get_by_role("tab", name=tab).click()
@@ -142,7 +142,7 @@ def test_the_exports_of_the_hostile_article_run_nothing(page: Page, hostile_serv
     expect(other.locator("h1")).to_have_text(TITLE)
     expect(other.locator(".export-header a")).to_have_count(0)  # the javascript: URL is not a link
     tooltips = _tooltips(other.main_frame)
-    assert any(text.startswith("N'Djamena (place named") for text in tooltips), tooltips
+    assert any(text.startswith("N'Djamena: named") for text in tooltips), tooltips
     assert other.evaluate("typeof window.__pwned") == "undefined"
     assert other_dialogs == [] and errors == []
     assert not [url for url in watch.external_requests if EVIL in url]
@@ -159,9 +159,9 @@ def test_every_payload_as_a_place_name_reads_as_text_in_a_tooltip(page: Page, wa
     )
     geo = ArticleGeography(Article(id="names", title=TITLE, text="x"), (), places, (), ())
     ensure_static_assets()
-    page.set_content(render_export("html", geo, ViewState(layers=("places",)), assets=inline_assets()))
+    page.set_content(render_export("html", geo, ViewState(layers=("places",)), None, assets=inline_assets()))
     expect(page.locator(".place-marker")).to_have_count(len(places))
-    shown = {_words(text).split(" (place named")[0] for text in _tooltips(page.main_frame)}
+    shown = {_words(text).split(": named once")[0] for text in _tooltips(page.main_frame)}
     assert shown == {_words(place.name.replace("\r", "\n")) for place in places}
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == [] and not [url for url in watch.external_requests if EVIL in url]

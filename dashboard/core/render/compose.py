@@ -71,7 +71,6 @@ class MapPlan:
     legend: tuple[LegendEntry, ...]
     frame: Bounds | None
     frame_key: str
-    keep_first_frame: bool
     places: PlaceMarkers
     notes: tuple[str, ...]
     sites_shown: int
@@ -140,7 +139,6 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
         legend=tuple(legend),
         frame=_bounds(points),
         frame_key=frame_key(geo, view),
-        keep_first_frame=view.has_map_view,
         places=drawn_places,
         notes=_notes(geo, sites, drawn_places),
         sites_shown=len(sites),
@@ -148,9 +146,11 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
     )
 
 
-def draw_groups(plan: MapPlan) -> list[folium.FeatureGroup]:
+def draw_groups(plan: MapPlan, *, keep_first_frame: bool = False) -> list[folium.FeatureGroup]:
     """The plan's feature groups, in order, ending with an unlisted group that holds the legend
-    and the frame (both follow the groups when streamlit-folium replaces them)."""
+    and the frame (both follow the groups when streamlit-folium replaces them). With
+    ``keep_first_frame`` the map keeps the view it opened on (a link's own lat/lon/zoom) until
+    the article or the filters change."""
     drawn = []
     for group in plan.groups:
         feature_group = folium.FeatureGroup(name=group.name, show=True, control=group.control)
@@ -163,7 +163,7 @@ def draw_groups(plan: MapPlan) -> list[folium.FeatureGroup]:
     if plan.legend:
         LegendControl(plan.legend).add_to(extras)
     if plan.frame is not None:
-        FrameView(plan.frame, plan.frame_key, plan.keep_first_frame).add_to(extras)
+        FrameView(plan.frame, plan.frame_key, keep_first_frame).add_to(extras)
     drawn.append(extras)
     return drawn
 
@@ -187,10 +187,10 @@ def _site_marker(site: Site, role: Role, category: str, status: str | None, sele
 
 
 def place_label(group: PlaceGroup) -> str:
-    """``Russia: named 3 times in the article (as "Russian", "Russia"); from the gazetteer``."""
+    """``Russia: named 3 times in the article (as “Russian”, “Russia”); from the gazetteer``."""
     times = "once" if group.count == 1 else f"{fmt.count(group.count)} times"
     words = [w for w in group.words if w != group.name]
-    as_words = f" (as {', '.join(repr(w) for w in group.words)})" if words else ""
+    as_words = f" (as {', '.join(f'“{w}”' for w in group.words)})" if words else ""
     return f"{group.name}: named {times} in the article{as_words}; from the {_source_name(group.place.source)}"
 
 

@@ -90,7 +90,8 @@ def load_topic(folder: Path) -> Topic:
     except (OSError, UnicodeDecodeError) as err:
         raise TopicError(f"{folder.name}/{TOPIC_FILE}", None, None, f"unreadable ({err})") from None
     except tomllib.TOMLDecodeError as err:
-        line = getattr(err, "lineno", None)
+        found = re.search(r"at line (\d+)", str(err))
+        line = int(found.group(1)) if found else None
         raise TopicError(f"{folder.name}/{TOPIC_FILE}", line, None, f"not valid TOML ({err})") from None
     toml = _TomlReader(f"{folder.name}/{TOPIC_FILE}", text, spec)
     topic_id = toml.string(("id",))
@@ -218,30 +219,33 @@ class _TomlReader:
         return tuple(value)
 
     def _line(self, path: Sequence[str | int]) -> int | None:
-        """The line of ``path``'s key, found by scanning for its table header and key."""
+        """The line of ``path``'s key, found by scanning for its table header and key; for a
+        key inside an inline table, the line of the table's own key."""
         keys = [p for p in path if isinstance(p, str)]
         index = next((p for p in path if isinstance(p, int)), None)
-        header_at, seen = 0, -1
-        if len(keys) > 1 or index is not None:
-            header = f"[[{keys[0]}]]" if index is not None else f"[{'.'.join(keys[:-1])}]"
-            for number, line in enumerate(self.lines, start=1):
-                if line.strip() == header:
-                    seen += 1
-                    if index is None or seen == index:
-                        header_at = number
-                        break
-            if not header_at:
-                return None
-            if index is not None and len(keys) == 1:
-                return header_at
-        key = keys[-1]
+        if index is None:
+            for cut in range(len(keys), 0, -1):  # a table of its own ([layers.lines]) ...
+                header = f"[{'.'.join(keys[:cut])}]"
+                at = next((n for n, line in enumerate(self.lines, 1) if line.strip() == header), None)
+                if at is not None:
+                    return self._key_line(keys[cut], at) if cut < len(keys) else at
+            return self._key_line(keys[0], 0)  # ... or a key of the top table (period = {...})
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            if line.strip() == f"[[{keys[0]}]]":
+                seen += 1
+                if seen == index:
+                    return self._key_line(keys[1], number) if len(keys) > 1 else number
+        return None
+
+    def _key_line(self, key: str, header_at: int) -> int | None:
         for number in range(header_at + 1, len(self.lines) + 1):
             line = self.lines[number - 1].strip()
-            if number > header_at + 1 and line.startswith("[") and header_at:
-                break
+            if line.startswith("[") and number > header_at:
+                return None
             if re.match(rf"{re.escape(key)}\s*=", line):
                 return number
-        return header_at or None
+        return None
 
 
 def _dotted(path: Sequence[str | int]) -> str:

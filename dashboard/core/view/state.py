@@ -13,7 +13,7 @@ from dashboard.core.view.layers import DEFAULT_LAYERS, MAP_LAYER_IDS
 
 BASEMAPS = ("osm", "offline")
 MAX_VALUE_LENGTH = 200
-MAX_LIST_ITEMS = 40
+MAX_LIST_ITEMS = 20
 MIN_ZOOM, MAX_ZOOM = 1, 18
 #: Decimals of ``lat``/``lon`` in a link (about 11 m): the parser rounds to it, the writer writes it.
 COORDINATE_DECIMALS = 4
