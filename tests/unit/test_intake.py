@@ -181,3 +181,32 @@ def test_html_in_a_legacy_encoding_is_converted() -> None:
 def test_an_html_page_without_text_is_refused() -> None:
     with pytest.raises(IntakeError, match="no article text"):
         article_from_upload("page.html", b"<html><body><script>x()</script></body></html>", ArticleFields())
+
+
+# --- the publication date comes from explicit markup only ----------------------------------------
+
+_BODY = "<article><h1>Talks in Hanoi</h1><p>" + "Leaders met in Hanoi on Monday to discuss trade. " * 20 + "</p></article>"
+
+
+def test_a_copyright_footer_is_not_a_publication_date() -> None:
+    from dashboard.core.geoparse.intake import html_to_text, published_date
+
+    page = f"<html><head><title>T</title></head><body>{_BODY}<footer>Copyright 2018 Example News. Updated 2019.</footer></body></html>"
+    assert published_date(page) == ""
+    assert html_to_text(page)[1].date == ""
+
+
+@pytest.mark.parametrize(
+    ("head", "day"),
+    [
+        ('<meta property="article:published_time" content="2019-03-04T10:00:00Z">', "2019-03-04"),
+        ('<meta name="DC.date.issued" content="2011-09-13">', "2011-09-13"),
+        ('<meta itemprop="datePublished" content="2016-01-07">', "2016-01-07"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-01-02T08:00"}</script>', "2020-01-02"),
+        ('<meta property="article:published_time" content="2019-02-30">', ""),  # not a day
+    ],
+)
+def test_explicit_publication_markup_gives_the_date(head: str, day: str) -> None:
+    from dashboard.core.geoparse.intake import published_date
+
+    assert published_date(f"<html><head>{head}</head><body>{_BODY}</body></html>") == day

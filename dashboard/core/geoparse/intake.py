@@ -123,11 +123,61 @@ def html_to_text(html: str, url: str | None = None) -> tuple[str, ArticleFields]
     return text, ArticleFields(
         title=meta.title or "",
         outlet=meta.sitename or "",
-        date=meta.date or "",
+        date=published_date(html),
         url=meta.url or "",
         author=meta.author or "",
         licence=meta.license or "",
     )
+
+
+#: Markup that states when a page was published (Open Graph, Dublin Core, schema.org, news sites).
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publish_date", "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.created",
+    "citation_publication_date", "sailthru.date", "parsely-pub-date", "date",
+)
+_ISO_DAY_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_JSON_LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def published_date(html: str) -> str:
+    """The publication day an HTML page states in its markup (``YYYY-MM-DD``), or ``""``.
+
+    Only explicit publication metadata counts (``<meta>`` tags, ``<time itemprop=datePublished>``,
+    JSON-LD ``datePublished``): a date is never guessed from the text, so a footer's
+    "Copyright 2018" does not become the story's date.
+    """
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return ""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        value = element.get("content") or ""
+        if key in _PUBLISHED_META and key not in found and _ISO_DAY_RE.match(value.strip()):
+            found[key] = value.strip()
+    for element in tree.iter("time"):
+        if (element.get("itemprop") or "").lower() == "datepublished" and _ISO_DAY_RE.match(element.get("datetime") or ""):
+            found.setdefault("datepublished", element.get("datetime"))
+    for key in _PUBLISHED_META:
+        if key in found:
+            return _checked_day(_ISO_DAY_RE.match(found[key]).group(1))
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            match = _JSON_LD_DATE_RE.search(script.text)
+            if match:
+                return _checked_day(match.group(1))
+    return ""
+
+
+def _checked_day(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
 
 
 def split_header(text: str) -> tuple[str, ArticleFields]:

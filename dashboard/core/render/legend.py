@@ -43,7 +43,8 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
 
 
 class LegendControl(MacroElement):
-    """A collapsible legend in the map's bottom-left corner, shown while its group is on the map."""
+    """A collapsible legend in the map's bottom-left corner, shown while its group is on the map:
+    open on a map at least ``OPEN_WIDTH_PX`` wide, folded (one tap away) on a narrow one."""
 
     _template = Template(
         """
@@ -51,9 +52,9 @@ class LegendControl(MacroElement):
         (function () {
             var group = {{ this._parent.get_name() }};
             var control = L.control({position: "bottomleft"});
-            control.onAdd = function () {
+            control.onAdd = function (map) {
                 var box = L.DomUtil.create("details", "map-legend");
-                box.open = {{ this.open|tojson }};
+                box.open = map.getSize().x >= {{ this.open_width }};
                 box.setAttribute("aria-label", "Map legend");
                 box.innerHTML = '<summary class="legend-summary">Legend</summary>' + {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(box);
@@ -69,11 +70,13 @@ class LegendControl(MacroElement):
         """
     )
 
-    def __init__(self, entries: Sequence[LegendEntry], open_: bool = True) -> None:
+    OPEN_WIDTH_PX = 720
+
+    def __init__(self, entries: Sequence[LegendEntry]) -> None:
         super().__init__()
         self._name = "LegendControl"
         self.html = legend_html(entries)
-        self.open = open_
+        self.open_width = self.OPEN_WIDTH_PX
 
 
 class FrameView(MacroElement):
