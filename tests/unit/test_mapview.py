@@ -54,7 +54,7 @@ def voa(topics) -> ArticleGeography:
 
 def page_of(geo: ArticleGeography, view: ViewState, day: dt.date | None, outlines=SERVED_BASEMAP_URL) -> str:
     fmap = build_base_map(view, outlines)
-    for group in draw_groups(compose_map(geo, view, day)):
+    for group in draw_groups(compose_map(geo, view, day), keep_first_frame=view.has_map_view):  # as the app does
         group.add_to(fmap)
     return fmap.get_root().render()
 
@@ -298,12 +298,16 @@ def test_nothing_drawn_means_no_frame(voa) -> None:
 
 
 def test_a_link_with_its_own_view_keeps_it_on_first_paint(voa) -> None:
-    fixed = ViewState(lat=40.5, lon=47.25, zoom=7)
-    assert compose_map(voa, fixed, OFFER_DAY).keep_first_frame is True
+    """The app keeps the view a link opens on (lat, lon and zoom all given: ui/mappanel.py passes
+    ``has_map_view`` of the session's first view); otherwise the map fits the frame."""
+    assert ViewState(lat=40.5, lon=47.25, zoom=7).has_map_view is True
     for partial in (ViewState(lat=40.5, lon=47.25), ViewState(zoom=7), ViewState()):
-        assert compose_map(voa, partial, OFFER_DAY).keep_first_frame is False
+        assert partial.has_map_view is False
+    fixed = ViewState(lat=40.5, lon=47.25, zoom=7)
     assert "if (first && true) { return; }" in page_of(voa, fixed, OFFER_DAY)
-    assert "if (first && false) { return; }" in page_of(voa, ViewState(), OFFER_DAY)
+    assert "if (first && false) { return; }" in page_of(voa, ViewState(lat=40.5, lon=47.25), OFFER_DAY)
+    plan, unfixed = compose_map(voa, fixed, OFFER_DAY), compose_map(voa, ViewState(), OFFER_DAY)
+    assert (plan.frame, plan.frame_key) == (unfixed.frame, unfixed.frame_key)  # one plan for every reader
 
 
 def test_the_frame_key_changes_with_article_filters_and_layers_not_with_selection_or_date(voa, topics) -> None:
