@@ -164,7 +164,7 @@ def test_an_unusable_data_dir_disables_the_cache(tmp_path: Path) -> None:
     cache.put(SERVICE, "Gabala", GABALA)  # no crash
     assert cache.get(SERVICE, "Gabala") is None
     notices = cache.take_notices()
-    assert len(notices) == 1 and "disabled" in notices[0]
+    assert len(notices) == 1 and "unavailable" in notices[0]
     assert cache.take_notices() == notices  # a lasting condition is repeated
 
 
@@ -193,7 +193,7 @@ def test_a_read_only_cache_still_answers(tmp_path: Path) -> None:
 def test_a_new_read_only_cache_is_disabled(tmp_path: Path) -> None:
     cache = GeocodeCache(tmp_path / CACHE_FILENAME, connect=_read_only_connect)
     assert not cache.enabled
-    assert "disabled" in cache.take_notices()[0]
+    assert "unavailable" in cache.take_notices()[0]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
