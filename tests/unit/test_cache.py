@@ -1,5 +1,7 @@
-"""The persistent geocode cache: hits, misses, negative entries, damage and degraded modes
-(a full disk and two writer processes: test_storage_faults.py)."""
+"""The persistent geocode cache: hits, misses, negative entries and concurrent writers on both
+backends (``store_url``: SQLite and PostgreSQL); a damaged, foreign, read-only, locked or unusable
+SQLite file (a full disk and two writer processes: test_storage_faults.py; a database server that
+goes away: test_store.py)."""
 
 from __future__ import annotations
 
@@ -47,8 +49,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def cache(tmp_path: Path, clock: FakeClock) -> Iterator[GeocodeCache]:
-    cache = GeocodeCache.in_dir(tmp_path / "data", clock=clock)
+def cache(store_url: str, clock: FakeClock) -> Iterator[GeocodeCache]:
+    cache = GeocodeCache(store_url, clock=clock)
     yield cache
     cache.close()
 
@@ -83,11 +85,11 @@ def test_negative_entries_expire(cache: GeocodeCache, clock: FakeClock) -> None:
     assert cache.get(SERVICE, "gabala") is not None
 
 
-def test_entries_survive_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    first = GeocodeCache.in_dir(tmp_path, clock=clock)
+def test_entries_survive_a_restart(store_url: str, clock: FakeClock) -> None:
+    first = GeocodeCache(store_url, clock=clock)
     first.put(SERVICE, "Gabala", GABALA)
     first.close()
-    second = GeocodeCache.in_dir(tmp_path, clock=clock)
+    second = GeocodeCache(store_url, clock=clock)
     entry = second.get(SERVICE, "Gabala")
     assert entry is not None and entry.result == GABALA
     second.close()
