@@ -211,8 +211,6 @@ class ArticleLibrary:
         try:
             return self._store.write(work, exclusive=True)
         except StoreError as err:
-            if err.fault is Fault.UNAVAILABLE:
-                raise LibraryError(err.reason) from err
             why = err.reason
             if err.fault is Fault.READ_ONLY:
                 why += ": stored articles can be read, but none can be added or removed (make it writable, then restart)"

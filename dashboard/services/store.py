@@ -201,6 +201,7 @@ class Store:
         self._writable = False
         self._events: list[str] = []
         self._condition: str | None = None  # a lasting state (unavailable, read-only), repeated in notices
+        self._why_unavailable = "it is not open"
         self._reopen_at: float | None = None  # the last open failed in passing: try again from then on
         with self._lock:
             self._open()
@@ -258,7 +259,7 @@ class Store:
             self._reopen_if_due()
             if self._engine is None:
                 if strict:
-                    raise StoreError(Fault.UNAVAILABLE, self._condition or f"the {self.schema.noun} is unavailable")
+                    raise self._unavailable()
                 return default
             try:
                 with self._engine.connect() as conn:
@@ -267,7 +268,7 @@ class Store:
                 failure = self._on_failure(err)
             if strict:
                 raise failure
-            if failure.fault is not Fault.DAMAGED:  # setting it aside was already said
+            if failure.fault not in (Fault.DAMAGED, Fault.GONE):  # those are said by the store's condition
                 self.event(f"The {self.schema.noun} could not be read ({failure.reason}).")
             return default
 
@@ -281,7 +282,7 @@ class Store:
         with self._lock:
             self._reopen_if_due(now=True)
             if self._engine is None:
-                raise StoreError(Fault.UNAVAILABLE, self._condition or f"the {self.schema.noun} is unavailable")
+                raise self._unavailable()
             if not self._writable:
                 raise StoreError(Fault.READ_ONLY, f"the {self.schema.noun} {self.location.label} is read-only")
             try:
@@ -313,6 +314,7 @@ class Store:
         with self._lock:
             self._dispose()
             self._reopen_at = None
+            self._why_unavailable = "it was closed"
             self._condition = f"The {self.schema.noun} is closed."
 
     # -- opening ---------------------------------------------------------------------------------
@@ -341,10 +343,12 @@ class Store:
             fault = classify(err)
             if fault is Fault.DAMAGED and path is not None:
                 self._set_aside(_short(err))
+            elif fault is Fault.GONE:
+                self._disable(f"{self._unreachable(err)}; it reconnects by itself")
+                self._reopen_at = self._clock() + self._reconnect_interval_s
             elif fault.transient:
-                when = "it reconnects by itself" if fault is Fault.GONE else "it is opened again on the next use"
-                self._disable(f"{self._reason(fault, err)} ({when})")
-                self._reopen_at = self._clock() + (self._reconnect_interval_s if fault is Fault.GONE else 0.0)
+                self._disable(f"{self._reason(fault, err)} (it is opened again on the next use)")
+                self._reopen_at = self._clock()
             elif fault is Fault.READ_ONLY:
                 self._disable(f"{self.location.label} is read-only and holds no {self.schema.noun} yet")
             else:
@@ -514,8 +518,7 @@ class Store:
                 f"The {self.schema.noun} {self.location.label} is read-only: {self.schema.when_read_only}"
             )
         elif fault is Fault.GONE:
-            self._dispose()
-            self._disable(f"{reason} (it reconnects by itself)")
+            self._disable(f"{self._unreachable(err)}; it reconnects by itself")
             self._reopen_at = self._clock() + self._reconnect_interval_s
         log.info("%s %s: %s", self.schema.noun, self.location.label, _short(err))
         return StoreError(fault, reason)
@@ -530,8 +533,11 @@ class Store:
         if fault is Fault.READ_ONLY:
             return f"the {noun} {self.location.label} is read-only"
         if fault is Fault.GONE:
-            return f"the database server {self.location.label} cannot be reached ({_short(err)}); try again in a moment"
+            return f"{self._unreachable(err)}; try again in a moment"
         return _short(err)
+
+    def _unreachable(self, err: SQLAlchemyError) -> str:
+        return f"the database server {self.location.label} cannot be reached ({_short(err)})"
 
     def _set_aside(self, why: str) -> None:
         path = self.location.path
@@ -552,8 +558,12 @@ class Store:
             "and a new, empty one started. Nothing was deleted."
         )
 
+    def _unavailable(self) -> StoreError:
+        return StoreError(Fault.UNAVAILABLE, f"the {self.schema.noun} is unavailable: {self._why_unavailable}")
+
     def _disable(self, why: str) -> None:
         self._dispose()
+        self._why_unavailable = why
         condition = f"The {self.schema.noun} is unavailable: {why}. {self.schema.when_unavailable}".rstrip()
         if condition != self._condition:  # logged once, not at every retry
             log.warning("%s", condition)
