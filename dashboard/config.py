@@ -169,7 +169,7 @@ def normalise_database_url(url: str) -> str:
                           f"{redact_url(text)!r}")
     if parts.fragment:
         raise ConfigError(f"the URL must not have a fragment: {redact_url(text)!r}")
-    return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, parts.query, ""))
+    return f"postgresql+psycopg://{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def redact_url(url: str) -> str:

@@ -4,21 +4,14 @@ run against both backends (``store_url``). Under CI (CI=true) a missing browser 
 failure, never a skip."""
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.capabilities import require
 from tests.harness import CHROMIUM_ARGS, chromium_path
 from tests.postgres import PostgresServer, start_postgres
-
-
-def require(capability: str, how: str) -> None:
-    """Skip for lack of ``capability``, or fail under CI, where every test must run."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{capability} is required in CI ({how})")
-    pytest.skip(f"{capability} is missing here ({how})")
 
 
 @pytest.fixture(scope="session")

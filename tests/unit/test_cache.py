@@ -5,7 +5,6 @@ goes away: test_store.py)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -196,26 +195,6 @@ def test_a_new_read_only_cache_is_disabled(tmp_path: Path) -> None:
     cache = GeocodeCache(tmp_path / CACHE_FILENAME, connect=_read_only_connect)
     assert not cache.enabled
     assert "unavailable" in cache.take_notices()[0]
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_a_read_only_file_in_a_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    writer = GeocodeCache.in_dir(folder)
-    writer.put(SERVICE, "Gabala", GABALA)
-    writer.close()
-    (folder / CACHE_FILENAME).chmod(0o444)
-    folder.chmod(0o555)
-    try:
-        cache = GeocodeCache.in_dir(folder)
-        assert cache.enabled and not cache.writable
-        entry = cache.get(SERVICE, "Gabala")
-        assert entry is not None and entry.result == GABALA
-        cache.put(SERVICE, "Atlantis", None)  # never raises
-        assert any("read-only" in n for n in cache.take_notices())
-        cache.close()
-    finally:
-        folder.chmod(0o755)
 
 
 def test_a_locked_cache_skips_the_write(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from test_library import _article
 from dashboard.core.geoparse.article import Article
 from dashboard.services.cache import CACHE_FILENAME, GeocodeCache, GeocodeResult
 from dashboard.services.library import FILE_NAME, ArticleLibrary, LibraryError
+from tests.capabilities import require
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "nominatim:http://127.0.0.1:9"
@@ -183,7 +186,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         capture_output=True, text=True, check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root with CAP_SYS_ADMIN, missing here: {mounted.stderr.strip()}")
+        require("mounting a tmpfs (root with CAP_SYS_ADMIN)", mounted.stderr.strip())
     try:
         yield mount_point
     finally:
@@ -246,6 +249,70 @@ def test_a_real_full_disk_leaves_the_cache_answering(tiny_disk: Path) -> None:
     cache.put(SERVICE, "Warsaw", PRAGUE)
     assert cache.get(SERVICE, "Warsaw") is not None and cache.take_notices() == ()
     cache.close()
+
+
+# --- a read-only file in a read-only folder (file permissions, as a user they apply to) --------------
+
+READ_ONLY_CHECK = """
+import json, sys
+from pathlib import Path
+from dashboard.core.geoparse.intake import ArticleFields, build_article
+from dashboard.services.cache import GeocodeCache, GeocodeResult
+from dashboard.services.library import ArticleLibrary, LibraryError
+folder = Path(sys.argv[1])
+cache, library = GeocodeCache.in_dir(folder), ArticleLibrary.in_dir(folder)
+entry = cache.get("test", "Prague")
+cache.put("test", "Atlantis", None)  # never raises
+try:
+    library.add(build_article("Talks in Riga.", ArticleFields(title="Riga")))
+    refused = ""
+except LibraryError as err:
+    refused = str(err)
+print(json.dumps({
+    "cache": [cache.enabled, cache.writable, entry is not None and entry.result is not None],
+    "cache_notices": list(cache.take_notices()),
+    "library": [library.available, library.writable, sorted(library.articles())],
+    "library_notices": list(library.notices), "refused": refused,
+}))
+"""
+
+
+def _as_unprivileged_user(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` as a user that file permissions apply to: ``nobody`` through setpriv when this
+    is root (root ignores them), else this user."""
+    command = [sys.executable, "-c", code, *args]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            require("setpriv (util-linux)", "it runs the check as an unprivileged user")
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_read_only_file_in_a_read_only_folder_is_read_not_written() -> None:
+    root = Path(tempfile.mkdtemp(prefix="dashboard-readonly-"))  # not under pytest's root-only folder
+    folder = root / "data"
+    try:
+        root.chmod(0o755)
+        cache, library = GeocodeCache.in_dir(folder), ArticleLibrary.in_dir(folder)
+        cache.put("test", "Prague", PRAGUE)
+        article = _article("Talks in Prague.")
+        library.add(article)
+        cache.close()
+        library.close()
+        for path in folder.iterdir():
+            path.chmod(0o444)
+        folder.chmod(0o555)
+        done = _as_unprivileged_user(READ_ONLY_CHECK, str(folder))
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert report["cache"] == [True, False, True], report
+        assert any("read-only" in notice for notice in report["cache_notices"])
+        assert report["library"] == [True, False, [article.id]], report
+        assert "read-only" in report["library_notices"][0] and "read-only" in report["refused"]
+        assert sorted(path.name for path in folder.iterdir()) == [CACHE_FILENAME, FILE_NAME], "nothing created"
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(root)
 
 
 # --- two servers on one data folder --------------------------------------------------------------
