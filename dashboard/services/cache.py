@@ -27,9 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dashboard.config import Settings
 from dashboard.services.ratelimit import BudgetUnavailable, Pause
-from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreError, location_for
+from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +102,17 @@ def normalise_query(text: str) -> str:
     return " ".join(folded.split()).strip(" .,;:!?\"'()[]{}")
 
 
-class GeocodeCache:
+class GeocodeCache(StoreBacked):
     """The geocode cache at ``where`` (a SQLite file path, or a database URL); thread-safe.
+    ``GeocodeCache.in_dir(folder)`` is ``geocode-cache.sqlite`` there; ``from_settings`` follows
+    ``DASHBOARD_DATABASE_URL``.
 
     ``negative_ttl_s``: how long a "not found" answer is trusted (found answers do not expire).
     ``clock`` gives Unix time; ``connect`` replaces ``sqlite3.connect`` (a test seam). Other
     keyword arguments go to :class:`~dashboard.services.store.Store`.
     """
+
+    SCHEMA = SCHEMA
 
     def __init__(
         self,
@@ -126,34 +129,10 @@ class GeocodeCache:
         self._store = Store(where, SCHEMA, busy_timeout_s=busy_timeout_s, connect=connect, clock=clock,
                             **store_options)
 
-    @classmethod
-    def in_dir(cls, data_dir: Path, **kwargs: Any) -> GeocodeCache:
-        """Return the cache file ``geocode-cache.sqlite`` in ``data_dir`` (created if needed)."""
-        return cls(Path(data_dir) / CACHE_FILENAME, **kwargs)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **kwargs: Any) -> GeocodeCache:
-        """The cache ``settings`` name: ``DASHBOARD_DATABASE_URL``, else the file in the data folder."""
-        return cls(location_for(settings.database_url, settings.data_dir, SCHEMA), **kwargs)
-
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None when the cache is in a database server."""
-        return self._store.path
-
-    @property
-    def location(self) -> Location:
-        return self._store.location
-
     @property
     def enabled(self) -> bool:
         """True when cached answers can be read."""
         return self._store.available
-
-    @property
-    def writable(self) -> bool:
-        """True when new answers are remembered."""
-        return self._store.writable
 
     def get(self, service: str, query: str) -> CacheEntry | None:
         """Return the cached answer for ``query`` at ``service``, or ``None`` on a miss.
@@ -212,9 +191,6 @@ class GeocodeCache:
         """Return the notices since the last call (plus any lasting condition), then clear them."""
         return self._store.notices(take=True)
 
-    def close(self) -> None:
-        """Close the store; later calls behave as a disabled cache."""
-        self._store.close()
 
 
 class StoredBudget:

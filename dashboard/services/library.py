@@ -24,10 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dashboard.config import Settings
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.intake import text_digest
-from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreError, location_for
+from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
 
 FILE_NAME = "library.sqlite"
 
@@ -74,13 +73,17 @@ class StoredArticle:
     chars: int
 
 
-class ArticleLibrary:
+class ArticleLibrary(StoreBacked):
     """Stored articles at ``where`` (a SQLite file path, or a database URL). Thread-safe.
+    ``ArticleLibrary.in_dir(folder)`` is ``library.sqlite`` there; ``from_settings`` follows
+    ``DASHBOARD_DATABASE_URL``.
 
     ``connect`` replaces ``sqlite3.connect`` (a test seam); ``busy_timeout_s`` is how long a write
     waits for another process's lock. Other keyword arguments go to
     :class:`~dashboard.services.store.Store`.
     """
+
+    SCHEMA = SCHEMA
 
     def __init__(
         self,
@@ -92,36 +95,7 @@ class ArticleLibrary:
     ) -> None:
         self._store = Store(where, SCHEMA, busy_timeout_s=busy_timeout_s, connect=connect, **store_options)
 
-    @classmethod
-    def in_dir(cls, data_dir: Path, **kwargs: Any) -> ArticleLibrary:
-        """The library file ``library.sqlite`` in ``data_dir`` (created when missing)."""
-        return cls(Path(data_dir) / FILE_NAME, **kwargs)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **kwargs: Any) -> ArticleLibrary:
-        """The library ``settings`` name: ``DASHBOARD_DATABASE_URL``, else the file in the data folder."""
-        return cls(location_for(settings.database_url, settings.data_dir, SCHEMA), **kwargs)
-
     # -- state -----------------------------------------------------------------------------
-
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None when the library is in a database server."""
-        return self._store.path
-
-    @property
-    def location(self) -> Location:
-        return self._store.location
-
-    @property
-    def available(self) -> bool:
-        """True when stored articles can be read."""
-        return self._store.available
-
-    @property
-    def writable(self) -> bool:
-        """True when articles can be added and removed."""
-        return self._store.writable
 
     @property
     def notices(self) -> tuple[str, ...]:
@@ -202,10 +176,6 @@ class ArticleLibrary:
             lambda conn: conn.execute(ARTICLES.delete().where(ARTICLES.c.id == article_id)).rowcount == 1,
             "removed",
         )
-
-    def close(self) -> None:
-        """Close the store; later calls find the library unavailable."""
-        self._store.close()
 
     def _write(self, work: Any, done: str) -> Any:
         try:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -40,6 +40,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
+from dashboard.config import Settings
 from dashboard.services.sqlite_files import (
     SQLITE_BUSY,
     SQLITE_CORRUPT,
@@ -169,6 +170,51 @@ class Location:
 def location_for(database_url: str | None, data_dir: Path, schema: Schema) -> Location:
     """The store's location: ``database_url`` when set, else its own SQLite file in ``data_dir``."""
     return Location.of(database_url) if database_url else Location.of(Path(data_dir) / schema.file_name)
+
+
+B = TypeVar("B", bound="StoreBacked")
+
+
+class StoreBacked:
+    """What the stores' public classes (``GeocodeCache``, ``ArticleLibrary``) share: where they are
+    found and whether they can be used. A subclass sets ``SCHEMA`` and ``self._store``."""
+
+    SCHEMA: ClassVar[Schema]
+    _store: Store
+
+    @classmethod
+    def in_dir(cls: type[B], data_dir: Path, **kwargs: Any) -> B:
+        """The store's own SQLite file in ``data_dir`` (created when missing)."""
+        return cls(Path(data_dir) / cls.SCHEMA.file_name, **kwargs)  # type: ignore[call-arg]
+
+    @classmethod
+    def from_settings(cls: type[B], settings: Settings, **kwargs: Any) -> B:
+        """The store ``settings`` name: ``DASHBOARD_DATABASE_URL``, else its file in the data folder."""
+        return cls(location_for(settings.database_url, settings.data_dir, cls.SCHEMA), **kwargs)  # type: ignore[call-arg]
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a database server."""
+        return self._store.path
+
+    @property
+    def location(self) -> Location:
+        """Where the store lives."""
+        return self._store.location
+
+    @property
+    def available(self) -> bool:
+        """True when the store can be read."""
+        return self._store.available
+
+    @property
+    def writable(self) -> bool:
+        """True when the store can be written."""
+        return self._store.writable
+
+    def close(self) -> None:
+        """Close the store; later calls find it unavailable."""
+        self._store.close()
 
 
 class Store:

@@ -314,14 +314,16 @@ def test_restarting_the_server_during_saves_leaves_each_save_whole_or_reported(p
 # --- one Nominatim budget for every process --------------------------------------------------------
 
 
+# Gaps are measured after the fact (when a thread resumes, when a request arrives), so on a busy
+# machine they jitter by tens of milliseconds: the intervals are long enough for a 25 % margin.
 def test_two_limiters_on_one_store_share_one_interval(store_url: str) -> None:
-    interval = 0.2
+    interval = 0.5
     grants: list[float] = []
     lock = threading.Lock()
 
     def requests(cache: GeocodeCache) -> None:
         limiter = ServiceLimiter(interval, budget=cache.budget("nominatim:test"))  # one per process
-        for _ in range(5):
+        for _ in range(3):
             limiter.acquire()
             with lock:
                 grants.append(time.monotonic())
@@ -333,7 +335,7 @@ def test_two_limiters_on_one_store_share_one_interval(store_url: str) -> None:
     for thread in threads:
         thread.join()
     gaps = [b - a for a, b in pairwise(sorted(grants))]
-    assert len(grants) == 10 and min(gaps) >= interval * 0.9, gaps
+    assert len(grants) == 6 and min(gaps) >= interval * 0.75, gaps
 
 
 def test_a_pause_one_process_records_holds_for_all(store_url: str) -> None:
@@ -406,11 +408,11 @@ def _answer():  # type: ignore[no-untyped-def]
 
 
 def test_two_processes_together_keep_to_one_request_per_interval(store_url: str) -> None:
-    interval = 0.3
+    interval = 0.5
     alone = _arrival_gaps(store_url, shared=False, count=3, interval=interval)
     assert min(alone) < interval * 0.5, "without the shared budget they overlap: the check can fail"
-    together = _arrival_gaps(store_url, shared=True, count=4, interval=interval)
-    assert min(together) >= interval * 0.9, together
+    together = _arrival_gaps(store_url, shared=True, count=3, interval=interval)
+    assert min(together) >= interval * 0.75, together
 
 
 # --- errors ---------------------------------------------------------------------------------------------
