@@ -269,11 +269,6 @@ class Store:
         """True when the store can be written."""
         return self._engine is not None and self._writable
 
-    @property
-    def dialect(self) -> str:
-        """``sqlite`` or ``postgresql``."""
-        return "sqlite" if self.location.is_sqlite else "postgresql"
-
     def notices(self, *, take: bool = False) -> tuple[str, ...]:
         """The lasting condition (if any) and the events so far; ``take`` clears the events."""
         with self._lock:
