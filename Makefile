@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup test-setup chromium unit bench clean
+.PHONY: run test setup test-setup chromium postgresql unit bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ chromium:
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Install Chromium (Debian: sudo apt-get install chromium) to run the browser tests" >&2; exit 1; fi
 
-test-setup: setup $(VENV)/.installed-test chromium
+# PostgreSQL for the store tests (they start their own throwaway server with initdb): Debian's
+# package, whose binaries live in /usr/lib/postgresql/<version>/bin (not on PATH).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then echo "postgresql: $$(ls -d /usr/lib/postgresql/*/bin | tail -1)"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else echo "Install PostgreSQL (Debian: sudo apt-get install postgresql) to run the store tests" >&2; exit 1; fi
+
+test-setup: setup $(VENV)/.installed-test chromium postgresql
 
 run: setup
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)

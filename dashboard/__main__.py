@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from dashboard import library_cli
 from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.core.geoparse.article import (
     ArticleError,
@@ -166,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export_cmd.add_argument("--out", required=True, type=Path, help="file to write")
     export_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
+    library_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -173,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.command == "library":
+        return library_cli.run(args, settings)
     if args.offline:
         settings = dataclasses.replace(settings, offline=True, geocoder="gazetteer")
     if args.command == "export":

@@ -15,6 +15,10 @@ Variables (all optional):
 - ``DASHBOARD_ARTICLES_DIR``: a folder of extra articles.
 - ``DASHBOARD_DATA_DIR``: where caches and the article library live (default
   ``<repository root>/.dashboard-data``).
+- ``DASHBOARD_DATABASE_URL``: where the article library and the geocode cache live instead, as a
+  SQLAlchemy URL: ``postgresql://user:password@host:5432/dbname`` (PostgreSQL through psycopg 3,
+  shared by any number of servers) or ``sqlite:////absolute/path.sqlite`` (one file for both).
+  Unset: one SQLite file each in ``DASHBOARD_DATA_DIR``. Credentials are never shown in messages.
 - ``DASHBOARD_USER_AGENT``: the identifying User-Agent sent to Nominatim (its usage policy asks
   for one that names the application and a contact).
 """
@@ -24,9 +28,9 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from dashboard.paths import REPO_ROOT
 
@@ -43,6 +47,7 @@ DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
 _GENERIC_USER_AGENTS = frozenset(
     {"my-application", "my_app/1", "my_user_agent/1.0", "specify_your_app_name_here"}
 )
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -67,6 +72,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     user_agent: str = DEFAULT_USER_AGENT
     timeout_s: float = DEFAULT_TIMEOUT_S
+    database_url: str | None = field(default=None, repr=False)  # may hold a password: never printed
 
     def __post_init__(self) -> None:
         if self.geocoder not in GEOCODERS:
@@ -76,6 +82,8 @@ class Settings:
         if self.offline and self.geocoder != "gazetteer":
             object.__setattr__(self, "geocoder", "gazetteer")
         object.__setattr__(self, "nominatim_url", normalise_service_url(self.nominatim_url))
+        if self.database_url is not None:
+            object.__setattr__(self, "database_url", normalise_database_url(self.database_url))
         _check_user_agent(self.user_agent)
         if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, (int, float)):
             raise ConfigError(f"timeout_s must be a number of seconds; got {self.timeout_s!r}")
@@ -109,6 +117,12 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         _check_user_agent(user_agent)
     except ConfigError as err:
         raise ConfigError(f"DASHBOARD_USER_AGENT: {err}") from None
+    database_url = environ.get("DASHBOARD_DATABASE_URL", "").strip() or None
+    if database_url is not None:
+        try:
+            database_url = normalise_database_url(database_url)
+        except ConfigError as err:
+            raise ConfigError(f"DASHBOARD_DATABASE_URL: {err}") from None
     return Settings(
         offline=offline,
         geocoder=geocoder,
@@ -116,7 +130,60 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         articles_dir=_parse_dir(environ.get("DASHBOARD_ARTICLES_DIR", "")),
         data_dir=_parse_dir(environ.get("DASHBOARD_DATA_DIR", "")) or DEFAULT_DATA_DIR,
         user_agent=user_agent,
+        database_url=database_url,
     )
+
+
+def normalise_database_url(url: str) -> str:
+    """Return ``url`` as a SQLAlchemy URL the stores accept: ``postgresql+psycopg://...`` (from
+    ``postgresql://`` or ``postgresql+psycopg://``) or ``sqlite:////absolute/path`` (a relative
+    path is taken from the working directory).
+
+    Raises ``ConfigError`` for other schemes, a URL without a host or database, an in-memory or
+    query-string SQLite URL. Messages never include the password.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError("a database URL must be a non-empty string")
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError for a malformed port)
+    except ValueError as err:
+        raise ConfigError(f"not a valid URL ({err}): {redact_url(text)!r}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"the scheme must be one of {', '.join(s + '://' for s in DATABASE_SCHEMES)}; got {redact_url(text)!r}"
+        )
+    if any(ch.isspace() for ch in text):
+        raise ConfigError(f"the URL must not contain white space: {redact_url(text)!r}")
+    if scheme == "sqlite":
+        if parts.netloc or not parts.path.startswith("/") or parts.path in ("/", "/:memory:"):
+            raise ConfigError(f"a SQLite URL names a file: sqlite:///relative or sqlite:////absolute; got {text!r}")
+        if parts.query or parts.fragment:
+            raise ConfigError(f"a SQLite URL takes no query or fragment: {text!r}")
+        path = Path(parts.path[1:]).expanduser()
+        return f"sqlite:///{path if path.is_absolute() else Path.cwd() / path}"
+    if not (parts.hostname or "host=" in parts.query) or not parts.path.strip("/"):
+        raise ConfigError(f"a PostgreSQL URL needs a host (or ?host=/socket/folder) and a database name: "
+                          f"{redact_url(text)!r}")
+    if parts.fragment:
+        raise ConfigError(f"the URL must not have a fragment: {redact_url(text)!r}")
+    return f"postgresql+psycopg://{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for messages and logs)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "<unparsable URL>"
+    if password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
 
 
 def normalise_service_url(url: str) -> str:

@@ -1,24 +1,22 @@
-"""A persistent geocode cache in SQLite: (service, normalised query) -> result or "not found".
+"""A persistent geocode cache: (service, normalised query) -> result or "not found", and the
+request budget each geocoding service shares across every process that uses the same store.
 
-The cache never crashes its caller. A corrupt or foreign file is moved aside
-(``<name>.corrupt-<UTC timestamp>``) and rebuilt; a read-only or locked file degrades to fewer or
-no cached answers. Each such event becomes a human-readable notice (:meth:`take_notices`) and a
-log warning. Writes are single statements in transactions (SQLite's rollback journal),
-so a crash never leaves a half-written row.
+It lives in the store of ``services/store.py`` (``geocode-cache.sqlite`` in the data folder, or the
+database of ``DASHBOARD_DATABASE_URL``) and never crashes its caller: a damaged file is set aside
+and rebuilt, a read-only, locked or full store, or a database server that went away, degrades to
+fewer or no cached answers with a notice (:meth:`GeocodeCache.take_notices`), and the cache
+resumes by itself. Writes are single statements in one transaction each, so a crash never leaves
+a half-written row.
 
-On a full disk the cache keeps answering from what it holds and simply stops remembering; it
-resumes by itself once space is free (a cache that could not even be created then, or that
-another process held locked, is opened again on the next write). Several servers may share the
-file: the schema is created inside one ``BEGIN IMMEDIATE`` transaction that checks it again, so
-two processes starting on a fresh folder never take each other's new file for a foreign one.
+Schema version 2 added ``service_budget`` (one row per service: when its next request may start,
+and any pause it asked for); a version-1 file (``PRAGMA user_version = 1``, table ``geocode``) is
+upgraded on start.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -26,44 +24,55 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.services.sqlite_files import (
-    full_disk_advice,
-    is_disk_full,
-    is_transient,
-    set_aside,
-)
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dashboard.services.ratelimit import BudgetUnavailable, Pause
+from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
 
 log = logging.getLogger(__name__)
 
 CACHE_FILENAME = "geocode-cache.sqlite"
-SCHEMA_VERSION = 1
 DEFAULT_NEGATIVE_TTL_S = 30 * 24 * 3600.0
-_MAX_NOTICES = 20
 
-# SQLite primary result codes (https://www.sqlite.org/rescode.html).
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
-_SQLITE_READONLY = 8
-
-_SCHEMA = """
-CREATE TABLE geocode (
-    service TEXT NOT NULL,
-    query TEXT NOT NULL,
-    found INTEGER NOT NULL CHECK (found IN (0, 1)),
-    lat REAL CHECK (lat BETWEEN -90 AND 90),
-    lon REAL CHECK (lon BETWEEN -180 AND 180),
-    display_name TEXT,
-    feature TEXT,
-    precision_km REAL,
-    country_code TEXT,
-    importance REAL,
-    fetched_at REAL NOT NULL,
-    CHECK (found = 0 OR (lat IS NOT NULL AND lon IS NOT NULL)),
-    PRIMARY KEY (service, query)
-) WITHOUT ROWID
-"""
-
-Connect = Callable[..., sqlite3.Connection]
+_metadata = sa.MetaData()
+GEOCODE = sa.Table(
+    "geocode",
+    _metadata,
+    sa.Column("service", sa.Text, primary_key=True),
+    sa.Column("query", sa.Text, primary_key=True),
+    sa.Column("found", sa.Integer, sa.CheckConstraint("found IN (0, 1)"), nullable=False),
+    sa.Column("lat", sa.Float, sa.CheckConstraint("lat BETWEEN -90 AND 90")),
+    sa.Column("lon", sa.Float, sa.CheckConstraint("lon BETWEEN -180 AND 180")),
+    sa.Column("display_name", sa.Text),
+    sa.Column("feature", sa.Text),
+    sa.Column("precision_km", sa.Float),
+    sa.Column("country_code", sa.Text),
+    sa.Column("importance", sa.Float),
+    sa.Column("fetched_at", sa.Float, nullable=False),
+    sa.CheckConstraint("found = 0 OR (lat IS NOT NULL AND lon IS NOT NULL)"),
+    sqlite_with_rowid=False,
+)
+BUDGET = sa.Table(
+    "service_budget",
+    _metadata,
+    sa.Column("service", sa.Text, primary_key=True),
+    sa.Column("next_at", sa.Float, nullable=False),  # Unix time (the store's clock)
+    sa.Column("paused_until", sa.Float, nullable=False),
+    sa.Column("pause_kind", sa.Text, nullable=False),
+    sa.Column("pause_detail", sa.Text, nullable=False),
+)
+SCHEMA = Schema(
+    component="geocode-cache",
+    noun="geocode cache",
+    file_name=CACHE_FILENAME,
+    metadata=_metadata,
+    version=2,
+    upgrades={1: lambda conn: BUDGET.create(conn, checkfirst=True)},
+    legacy_tables=("geocode",),
+    when_read_only="cached answers are used, new ones are not remembered.",
+    when_unavailable="Answers are not remembered.",
+)
 
 
 @dataclass(frozen=True)
@@ -87,60 +96,43 @@ class CacheEntry:
     fetched_at: float  # Unix time of the service's answer
 
 
-class _CorruptCacheError(Exception):
-    """The file is not a usable cache database (internal signal)."""
-
-
 def normalise_query(text: str) -> str:
     """Return the cache key form of a query: NFKC, case-folded, single-spaced, trimmed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(folded.split()).strip(" .,;:!?\"'()[]{}")
 
 
-class GeocodeCache:
-    """The cache file at ``path``; thread-safe (one connection behind a lock).
+class GeocodeCache(StoreBacked):
+    """The geocode cache at ``where`` (a SQLite file path, or a database URL); thread-safe.
+    ``GeocodeCache.in_dir(folder)`` is ``geocode-cache.sqlite`` there; ``from_settings`` follows
+    ``DASHBOARD_DATABASE_URL``.
 
     ``negative_ttl_s``: how long a "not found" answer is trusted (found answers do not expire).
-    ``clock`` gives Unix time; ``connect`` is ``sqlite3.connect`` or a test double.
+    ``clock`` gives Unix time; ``connect`` replaces ``sqlite3.connect`` (a test seam). Other
+    keyword arguments go to :class:`~dashboard.services.store.Store`.
     """
+
+    SCHEMA = SCHEMA
 
     def __init__(
         self,
-        path: Path,
+        where: str | Path | Location,
         *,
         negative_ttl_s: float = DEFAULT_NEGATIVE_TTL_S,
         busy_timeout_s: float = 2.0,
         clock: Callable[[], float] = time.time,
-        connect: Connect = sqlite3.connect,
+        connect: Connect | None = None,
+        **store_options: Any,
     ) -> None:
-        self.path = Path(path)
         self.negative_ttl_s = negative_ttl_s
-        self._busy_timeout_s = busy_timeout_s
         self._clock = clock
-        self._connect = connect
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-        self._writable = False
-        self._notices: list[str] = []
-        self._condition: str | None = None  # a lasting state, repeated by every take_notices()
-        self._reopen = False  # the last open met a full disk or a lock: try again on the next write
-        with self._lock:
-            self._open()
-
-    @classmethod
-    def in_dir(cls, data_dir: Path, **kwargs: Any) -> GeocodeCache:
-        """Return the cache file ``geocode-cache.sqlite`` in ``data_dir`` (created if needed)."""
-        return cls(Path(data_dir) / CACHE_FILENAME, **kwargs)
+        self._store = Store(where, SCHEMA, busy_timeout_s=busy_timeout_s, connect=connect, clock=clock,
+                            **store_options)
 
     @property
     def enabled(self) -> bool:
         """True when cached answers can be read."""
-        return self._conn is not None
-
-    @property
-    def writable(self) -> bool:
-        """True when new answers are remembered."""
-        return self._conn is not None and self._writable
+        return self._store.available
 
     def get(self, service: str, query: str) -> CacheEntry | None:
         """Return the cached answer for ``query`` at ``service``, or ``None`` on a miss.
@@ -148,21 +140,16 @@ class GeocodeCache:
         An expired "not found" entry, an unreadable row or an unusable cache is a miss.
         """
         key = normalise_query(query)
-        with self._lock:
-            if self._conn is None or not key:
-                return None
-            try:
-                row = self._conn.execute(
-                    "SELECT found, lat, lon, display_name, feature, precision_km, country_code,"
-                    " importance, fetched_at FROM geocode WHERE service = ? AND query = ?",
-                    (service, key),
-                ).fetchone()
-            except sqlite3.DatabaseError as err:
-                self._on_error(err, "reading")
-                return None
+        if not key:
+            return None
+        statement = sa.select(
+            GEOCODE.c.found, GEOCODE.c.lat, GEOCODE.c.lon, GEOCODE.c.display_name, GEOCODE.c.feature,
+            GEOCODE.c.precision_km, GEOCODE.c.country_code, GEOCODE.c.importance, GEOCODE.c.fetched_at,
+        ).where(GEOCODE.c.service == service, GEOCODE.c.query == key)
+        row = self._store.read(lambda conn: conn.execute(statement).first(), None)
         if row is None:
             return None
-        entry = _row_to_entry(row)
+        entry = _row_to_entry(tuple(row))
         if entry is None:
             return None
         if entry.result is None and self._clock() - entry.fetched_at > self.negative_ttl_s:
@@ -175,209 +162,112 @@ class GeocodeCache:
         if result is not None and not _valid_point(result.lat, result.lon):
             log.warning("not caching an out-of-range point for %r: %r", query, result)
             return
-        with self._lock:
-            if self._conn is None and self._reopen:
-                self._reopen = False
-                self._open()
-            if self._conn is None or not self._writable or not key:
-                return
-            values = (
-                (service, key, 0, None, None, None, None, None, None, None, self._clock())
-                if result is None
-                else (
-                    service,
-                    key,
-                    1,
-                    result.lat,
-                    result.lon,
-                    result.display_name,
-                    result.feature,
-                    result.precision_km,
-                    result.country_code,
-                    result.importance,
-                    self._clock(),
-                )
+        if not key:
+            return
+        values: dict[str, object] = {"service": service, "query": key, "found": 0, "fetched_at": self._clock()}
+        if result is not None:
+            values.update(
+                found=1, lat=result.lat, lon=result.lon, display_name=_text(result.display_name),
+                feature=_text(result.feature), precision_km=result.precision_km,
+                country_code=_text(result.country_code), importance=result.importance,
             )
-            try:
-                with self._conn:  # one transaction: committed whole or rolled back
-                    self._conn.execute(
-                        "INSERT OR REPLACE INTO geocode (service, query, found, lat, lon,"
-                        " display_name, feature, precision_km, country_code, importance,"
-                        " fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        values,
-                    )
-            except sqlite3.DatabaseError as err:
-                self._on_error(err, "writing")
+        else:
+            values.update(lat=None, lon=None, display_name=None, feature=None, precision_km=None,
+                          country_code=None, importance=None)
+        try:
+            self._store.write(lambda conn: self._store.upsert(conn, GEOCODE, values))
+        except StoreError as err:
+            # read-only, unavailable, set aside, server gone: the store's lasting notice says so
+            if err.fault in (Fault.FULL, Fault.LOCKED, Fault.OTHER):
+                self._store.event(
+                    f"The geocode cache did not remember a new answer: {err.reason}. Cached answers are still used."
+                )
+
+    def budget(self, service: str) -> StoredBudget:
+        """The request budget of ``service`` that every process using this store shares."""
+        return StoredBudget(self._store, service)
 
     def take_notices(self) -> tuple[str, ...]:
         """Return the notices since the last call (plus any lasting condition), then clear them."""
-        with self._lock:
-            notices = list(self._notices)
-            self._notices.clear()
-            if self._condition and self._condition not in notices:
-                notices.insert(0, self._condition)
-            return tuple(notices)
-
-    def close(self) -> None:
-        """Close the database connection; later calls behave as a disabled cache."""
-        with self._lock:
-            self._reopen = False
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _open(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            self._disable(f"cannot create the folder {self.path.parent} ({err.strerror or err})")
-            return
-        try:
-            self._conn, self._writable = self._connect_and_prepare()
-        except _CorruptCacheError as err:
-            self._set_aside_and_rebuild(str(err))
-        except sqlite3.DatabaseError as err:
-            if _is_corrupt(err):
-                self._set_aside_and_rebuild(str(err))
-            elif is_transient(err):
-                why = full_disk_advice(self.path.parent) if is_disk_full(err) else f"cannot open {self.path} ({err})"
-                self._disable(f"{why} (it is opened again on the next write)")
-                self._reopen = True
-            else:
-                self._disable(f"cannot open {self.path} ({err})")
-
-    def _connect_and_prepare(self) -> tuple[sqlite3.Connection, bool]:
-        conn = self._connect(str(self.path), timeout=self._busy_timeout_s, check_same_thread=False)
-        try:
-            writable = _prepare(conn)
-        except BaseException:
-            conn.close()
-            raise
-        self._condition = None  # opened: whatever kept it closed has passed
-        if not writable:
-            self._mark_read_only()
-        return conn, writable
-
-    def _set_aside_and_rebuild(self, why: str) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        try:
-            target = set_aside(self.path, self._clock())
-        except OSError as err:
-            self._disable(f"{self.path} is damaged ({why}) and cannot be moved aside ({err})")
-            return
-        try:
-            self._conn, self._writable = self._connect_and_prepare()
-        except (sqlite3.DatabaseError, _CorruptCacheError) as err:
-            self._disable(f"cannot rebuild {self.path} ({err})")
-            return
-        self._notice(
-            f"Geocode cache {self.path.name} was damaged ({why}); it was moved to "
-            f"{target.name} and a new, empty cache was started."
-        )
-
-    def _on_error(self, err: sqlite3.DatabaseError, doing: str) -> None:
-        if _is_corrupt(err):
-            self._set_aside_and_rebuild(str(err))
-        elif getattr(err, "sqlite_errorcode", None) is not None and (
-            err.sqlite_errorcode & 0xFF == _SQLITE_READONLY
-        ):
-            self._mark_read_only()
-        elif is_disk_full(err):  # this answer only: the next write tries again
-            self._notice(
-                f"Geocode cache: {full_disk_advice(self.path.parent)}. New answers are not "
-                "remembered until then; cached ones are still used."
-            )
-        else:  # locked, busy, I/O error: skip this operation only
-            self._notice(f"Geocode cache: {doing} failed ({err}); continuing without it.")
-
-    def _mark_read_only(self) -> None:
-        self._writable = False
-        self._condition = (
-            f"Geocode cache {self.path} is read-only: cached answers are used, "
-            "new ones are not remembered."
-        )
-        log.warning("%s", self._condition)
-
-    def _disable(self, why: str) -> None:
-        self._conn = None
-        self._writable = False
-        condition = f"Geocode cache disabled: {why}. Answers are not remembered."
-        if condition != self._condition:  # logged once, not at every retry
-            log.warning("%s", condition)
-        self._condition = condition
-
-    def _notice(self, text: str) -> None:
-        if text in self._notices:  # already waiting to be shown (and logged)
-            return
-        log.warning("%s", text)
-        if len(self._notices) < _MAX_NOTICES:
-            self._notices.append(text)
+        return self._store.notices(take=True)
 
 
-def _prepare(conn: sqlite3.Connection) -> bool:
-    """Check and, if needed, create the schema; return whether the file is writable.
 
-    Raises ``_CorruptCacheError`` for a damaged or foreign database, ``sqlite3.DatabaseError`` for
-    other failures. The journal stays SQLite's default rollback journal: unlike WAL it lets a
-    read-only file in a read-only folder still be read.
+class StoredBudget:
+    """One service's request budget: a row of ``service_budget`` taken under the store's write lock,
+    so every process using the store keeps to one interval and one pause.
+
+    Times are the store's clock (the database server's for PostgreSQL), so replicas on machines
+    whose clocks differ still agree.
     """
-    check = conn.execute("PRAGMA quick_check").fetchone()
-    if check is None or check[0] != "ok":
-        raise _CorruptCacheError(f"integrity check failed: {check[0] if check else 'no answer'}")
-    if _has_schema(conn):
-        return _can_write(conn)
-    # Another server may be creating the file right now: check again inside a write
-    # transaction, and create the table and its version in that same transaction.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if not _has_schema(conn):
-            conn.execute(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    return True
+
+    def __init__(self, store: Store, service: str) -> None:
+        self._store = store
+        self.service = service
+
+    def take(self, min_interval_s: float) -> float:
+        """Take the next request slot and return 0, or return how long to wait; raises BudgetUnavailable."""
+
+        def work(conn: Connection) -> float:
+            now = self._store.now(conn)
+            row = self._row(conn, lock=True)
+            if row is None:
+                conn.execute(BUDGET.insert().values(
+                    service=self.service, next_at=now + min_interval_s, paused_until=0.0, pause_kind="",
+                    pause_detail="",
+                ))
+                return 0.0
+            wait = min(row.next_at - now, min_interval_s)  # a clock set back never blocks for longer
+            if wait > 0:
+                return wait
+            conn.execute(BUDGET.update().where(BUDGET.c.service == self.service).values(next_at=now + min_interval_s))
+            return 0.0
+
+        try:
+            return self._store.write(work, exclusive=True)
+        except StoreError as err:
+            raise BudgetUnavailable(f"the shared request budget is unavailable: {err.reason}") from err
+
+    def pause(self, seconds: float, kind: str, detail: str = "") -> None:
+        """Keep every process away for ``seconds`` (a longer pause is kept); failures are logged only."""
+
+        def work(conn: Connection) -> None:
+            until = self._store.now(conn) + max(0.0, float(seconds))
+            row = self._row(conn, lock=True)
+            if row is None:
+                conn.execute(BUDGET.insert().values(
+                    service=self.service, next_at=0.0, paused_until=until, pause_kind=kind, pause_detail=detail,
+                ))
+            elif until > row.paused_until:
+                conn.execute(BUDGET.update().where(BUDGET.c.service == self.service).values(
+                    paused_until=until, pause_kind=kind, pause_detail=detail,
+                ))
+
+        try:
+            self._store.write(work, exclusive=True)
+        except StoreError as err:
+            log.warning("the shared pause of %s was not recorded: %s", self.service, err.reason)
+
+    def pause_state(self) -> Pause | None:
+        """The shared pause now, or None (also when the store cannot be read)."""
+
+        def work(conn: Connection) -> Pause | None:
+            row = self._row(conn, lock=False)
+            if row is None:
+                return None
+            remaining = row.paused_until - self._store.now(conn)
+            return Pause(remaining, row.pause_kind, row.pause_detail) if remaining > 0 else None
+
+        return self._store.read(work, None)
+
+    def _row(self, conn: Connection, *, lock: bool) -> Any:
+        statement = sa.select(BUDGET).where(BUDGET.c.service == self.service)
+        return conn.execute(statement.with_for_update() if lock else statement).first()
 
 
-def _has_schema(conn: sqlite3.Connection) -> bool:
-    """True for a geocode cache, False for an empty file; raises ``_CorruptCacheError`` otherwise."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if version == SCHEMA_VERSION and "geocode" in tables:
-        return True
-    if version != 0 or tables:
-        raise _CorruptCacheError(
-            f"not a geocode cache (schema version {version}, tables {sorted(tables)})"
-        )
-    return False
-
-
-def _can_write(conn: sqlite3.Connection) -> bool:
-    """Return False if the file is read-only (probed with a statement that changes nothing)."""
-    if conn.execute("PRAGMA query_only").fetchone()[0]:
-        return False
-    try:
-        conn.execute("DELETE FROM geocode WHERE 0")
-    except sqlite3.OperationalError as err:
-        code = getattr(err, "sqlite_errorcode", None)
-        # busy or locked: writable, just not right now
-        return code is None or code & 0xFF != _SQLITE_READONLY
-    finally:
-        conn.rollback()
-    return True
-
-
-def _is_corrupt(err: sqlite3.DatabaseError) -> bool:
-    code = getattr(err, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    text = str(err).lower()
-    return "malformed" in text or "not a database" in text
+def _text(value: str | None) -> str | None:
+    """``value`` without NUL characters (PostgreSQL's text cannot hold them)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _valid_point(lat: object, lon: object) -> bool:

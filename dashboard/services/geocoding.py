@@ -13,7 +13,9 @@ Order, per run of :meth:`GeocodingChain.place_text`:
    reported as "not found" and never cached.
 
 ``build_chain`` shares one limiter per Nominatim server, one client and one cache per process, so
-Streamlit reruns and concurrent sessions all obey the same 1 request/s.
+Streamlit reruns and concurrent sessions all obey the same 1 request/s; the limiter takes each
+request slot from the cache's store too (``cache.StoredBudget``), so every process using the same
+store (servers behind a load balancer, the command line) shares that one budget.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from dashboard.config import Settings, normalise_service_url
 from dashboard.core.geoparse.places import Place
+from dashboard.services.cache import SCHEMA as CACHE_SCHEMA
 from dashboard.services.cache import GeocodeCache, GeocodeResult, normalise_query
 from dashboard.services.nominatim import (
     AdapterFactory,
@@ -36,6 +39,7 @@ from dashboard.services.nominatim import (
     NominatimClient,
 )
 from dashboard.services.ratelimit import ServiceLimiter
+from dashboard.services.store import location_for
 
 __all__ = (
     "GeocodeOutcome",
@@ -175,26 +179,33 @@ def _outage_notice(failure: GeocodingError | None, skipped: int) -> str:
 # -- one limiter, client and cache per process ---------------------------------------------
 
 _shared_lock = threading.Lock()
-_limiters: dict[str, ServiceLimiter] = {}
-_clients: dict[tuple[str, str, float], NominatimClient] = {}
-_caches: dict[Path, GeocodeCache] = {}
+_limiters: dict[tuple[str, str], ServiceLimiter] = {}
+_clients: dict[tuple[str, str, float, str], NominatimClient] = {}
+_caches: dict[str, GeocodeCache] = {}
 
 
-def shared_limiter(service_url: str) -> ServiceLimiter:
+def shared_limiter(service_url: str, cache: GeocodeCache | None = None) -> ServiceLimiter:
     """Return the process-wide limiter for the Nominatim server at ``service_url``.
 
-    Raises ``ConfigError`` for an invalid URL.
+    With ``cache``, the limiter also takes its request slots and pauses from that cache's store,
+    which every process using the store shares. Raises ``ConfigError`` for an invalid URL.
     """
     url = normalise_service_url(service_url)
     with _shared_lock:
-        return _limiter_locked(url)
+        return _limiter_locked(url, cache)
 
 
-def _limiter_locked(service_url: str) -> ServiceLimiter:
-    limiter = _limiters.get(service_url)
+def _limiter_locked(service_url: str, cache: GeocodeCache | None) -> ServiceLimiter:
+    key = (service_url, _store_key(cache) if cache is not None else "")
+    limiter = _limiters.get(key)
     if limiter is None:
-        limiter = _limiters[service_url] = ServiceLimiter(NOMINATIM_MIN_INTERVAL_S)
+        budget = cache.budget(f"nominatim:{service_url}") if cache is not None else None
+        limiter = _limiters[key] = ServiceLimiter(NOMINATIM_MIN_INTERVAL_S, budget=budget)
     return limiter
+
+
+def _store_key(cache: GeocodeCache) -> str:
+    return cache.location.url.render_as_string(hide_password=False)
 
 
 def build_chain(
@@ -212,9 +223,14 @@ def build_chain(
     if not settings.nominatim_enabled:
         return GeocodingChain(settings, gazetteer_geoparser, None, None)
     url = settings.nominatim_url
+    location = location_for(settings.database_url, Path(settings.data_dir).resolve(), CACHE_SCHEMA)
+    store_key = location.url.render_as_string(hide_password=False)
     with _shared_lock:
-        limiter = _limiter_locked(url)
-        key = (url, settings.user_agent, settings.timeout_s)
+        cache = _caches.get(store_key)
+        if cache is None:
+            cache = _caches[store_key] = GeocodeCache(location)
+        limiter = _limiter_locked(url, cache)
+        key = (url, settings.user_agent, settings.timeout_s, store_key)
         client = _clients.get(key) if adapter_factory is None else None
         if client is None:
             client = NominatimClient(
@@ -226,8 +242,4 @@ def build_chain(
             )
             if adapter_factory is None:
                 _clients[key] = client
-        data_dir = Path(settings.data_dir).resolve()
-        cache = _caches.get(data_dir)
-        if cache is None:
-            cache = _caches[data_dir] = GeocodeCache.in_dir(data_dir)
     return GeocodingChain(settings, gazetteer_geoparser, cache, client)

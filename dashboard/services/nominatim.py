@@ -26,7 +26,7 @@ from geopy.location import Location
 
 from dashboard.config import ConfigError, normalise_service_url
 from dashboard.services.cache import GeocodeResult
-from dashboard.services.ratelimit import ServiceLimiter
+from dashboard.services.ratelimit import BudgetUnavailable, ServiceLimiter
 
 AdapterFactory = Callable[..., BaseAdapter]
 
@@ -153,15 +153,19 @@ class NominatimClient:
         Waits for the shared limiter (another request in flight, then the interval). Raises
         ``GeocoderRateLimited`` (HTTP 429, or still inside the pause it asked for),
         ``GeocoderRefused`` (HTTP 4xx) or ``GeocoderUnavailable`` (timeouts, 5xx, connection
-        errors, malformed answers, or a recent failure still cooling down).
+        errors, malformed answers, a recent failure still cooling down, or a shared request
+        budget that cannot be reached).
         """
         text = " ".join(query.split())
         if not text or len(text) > MAX_QUERY_LENGTH:
             return None
         self._raise_if_paused()
-        with self.limiter.request_slot():
-            self._raise_if_paused()  # again: a pause may have begun while this call waited
-            location = self._call(text)
+        try:
+            with self.limiter.request_slot():
+                self._raise_if_paused()  # again: a pause may have begun while this call waited
+                location = self._call(text)
+        except BudgetUnavailable as err:  # nothing was sent: other servers may be using the budget
+            raise GeocoderUnavailable(f"not asked: {err}") from err
         if location is None:
             return None
         try:

@@ -1,5 +1,5 @@
-"""Shared handling of SQLite files in the data folder (the geocode cache and the article library):
-damaged files set aside, and the errors that pass by themselves (a full disk, another server's lock)."""
+"""SQLite files in the data folder (the embedded stores): damaged files set aside, and the result
+codes that say what went wrong (``store.classify`` reads them)."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,7 +9,7 @@ from pathlib import Path
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 
 # SQLite primary result codes (https://www.sqlite.org/rescode.html).
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL = 5, 6, 13
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 8, 11, 13, 26
 
 
 def set_aside(path: Path, now: float | None = None) -> Path:
@@ -38,16 +38,6 @@ def result_code(err: sqlite3.Error) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
-def is_disk_full(err: sqlite3.Error) -> bool:
-    """True for SQLITE_FULL: no space left for the file or its rollback journal."""
-    return result_code(err) == SQLITE_FULL
-
-
-def is_transient(err: sqlite3.Error) -> bool:
-    """True for failures that end by themselves: a full disk, a lock held by another process."""
-    return result_code(err) in (SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL)
-
-
 def full_disk_advice(folder: Path) -> str:
     """What to tell a reader when the disk holding ``folder`` is full."""
-    return f"the disk holding {folder} is full; free some space there"
+    return f"disk holding {folder} is full; free some space there"

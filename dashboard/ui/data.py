@@ -72,8 +72,8 @@ def file_articles() -> dict[str, Article]:
 
 @st.cache_resource(show_spinner=False)
 def article_library() -> ArticleLibrary:
-    """The reader's stored articles (one SQLite file shared by every session)."""
-    return ArticleLibrary.in_dir(settings().data_dir)
+    """The reader's stored articles (one store shared by every session: see DASHBOARD_DATABASE_URL)."""
+    return ArticleLibrary.from_settings(settings())
 
 
 def articles() -> tuple[dict[str, Article], frozenset[str]]:

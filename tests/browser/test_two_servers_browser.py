@@ -1,16 +1,19 @@
-"""Two dashboard servers on one DASHBOARD_DATA_DIR (behind a load balancer, or a second copy a
-reader started): an article uploaded through one opens, by its shared link, on the other, which
-was already running and is not restarted."""
+"""Two dashboard servers sharing one store (behind a load balancer, or a second copy a reader
+started): one DASHBOARD_DATA_DIR, or one PostgreSQL database through DASHBOARD_DATABASE_URL. An
+article uploaded through one opens, by its shared link, on the other, which was already running
+and is not restarted."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from helpers import open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
+from dashboard.services.library import ArticleLibrary
 from tests.harness import AppServer, start_server
 
 pytestmark = pytest.mark.browser
@@ -25,10 +28,14 @@ Polish officials said the interceptor base near Warsaw would be discussed in Bru
 """
 
 
-@pytest.fixture(scope="module")
-def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, AppServer]]:
-    """Two offline servers, each with its own log, sharing one data folder."""
+@pytest.fixture(scope="module", params=["data-folder", "postgresql"])
+def two_servers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[AppServer, AppServer]]:
+    """Two offline servers, each with its own log, sharing one data folder or one database."""
     shared = {"DASHBOARD_DATA_DIR": str(tmp_path_factory.mktemp("shared-data")), "DASHBOARD_OFFLINE": "1"}
+    if request.param == "postgresql":
+        shared["DASHBOARD_DATABASE_URL"] = request.getfixturevalue("postgres").create_database()
     first = start_server(tmp_path_factory.mktemp("server-a"), shared)
     try:
         second = start_server(tmp_path_factory.mktemp("server-b"), shared)
@@ -38,6 +45,9 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppS
     yield first, second
     second.stop()
     first.stop()
+    if "DASHBOARD_DATABASE_URL" in shared:  # the article went to the database, not to the folder
+        assert ArticleLibrary(shared["DASHBOARD_DATABASE_URL"]).entries(strict=True)
+        assert not list(Path(shared["DASHBOARD_DATA_DIR"]).glob("*.sqlite"))
 
 
 def test_an_article_added_on_one_server_opens_on_the_other(page: Page, two_servers, watch) -> None:

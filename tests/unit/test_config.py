@@ -110,3 +110,55 @@ def test_settings_are_frozen() -> None:
     assert Settings(offline=True, geocoder="nominatim").geocoder == "gazetteer"
     with pytest.raises(ConfigError, match="geocoder"):
         Settings(geocoder="bing")
+
+
+# --- DASHBOARD_DATABASE_URL --------------------------------------------------------------------------
+
+
+def test_no_database_url_means_the_embedded_files() -> None:
+    assert load_settings({}).database_url is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("postgresql://editor:pw@db.example:5432/news", "postgresql+psycopg://editor:pw@db.example:5432/news"),
+        ("postgresql+psycopg://db.example/news?sslmode=require", "postgresql+psycopg://db.example/news?sslmode=require"),
+        ("postgresql:///news?host=/run/postgresql", "postgresql+psycopg:///news?host=/run/postgresql"),
+        ("sqlite:////srv/dashboard/stores.sqlite", "sqlite:////srv/dashboard/stores.sqlite"),
+    ],
+)
+def test_database_urls_accepted(value: str, expected: str) -> None:
+    assert load_settings({"DASHBOARD_DATABASE_URL": f" {value} "}).database_url == expected
+
+
+def test_a_relative_sqlite_path_is_taken_from_the_working_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({"DASHBOARD_DATABASE_URL": "sqlite:///stores.sqlite"}).database_url == (
+        f"sqlite:///{tmp_path / 'stores.sqlite'}"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mysql://editor:s3cret@db.example/news",
+        "postgresql+psycopg2://editor:s3cret@db.example/news",
+        "postgresql://editor:s3cret@db.example",
+        "postgresql://editor:s3cret@db.example:99999/news",
+        "postgresql://editor:s3cret@/news",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///x.sqlite?mode=ro",
+        "not a url",
+    ],
+)
+def test_database_urls_refused_without_showing_the_password(value: str) -> None:
+    with pytest.raises(ConfigError, match="DASHBOARD_DATABASE_URL") as info:
+        load_settings({"DASHBOARD_DATABASE_URL": value})
+    assert "s3cret" not in str(info.value)
+
+
+def test_settings_never_print_the_database_password() -> None:
+    settings = Settings(database_url="postgresql://editor:s3cret@db.example/news")
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)

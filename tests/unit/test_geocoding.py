@@ -549,7 +549,7 @@ def test_cache_notices_reach_the_reader(
     chain = GeocodingChain(settings, fake_geoparser, GeocodeCache.in_dir(broken), client)
     outcome = chain.place_text(TEXT)
     assert by_name(outcome)["Gabala"].source == "nominatim"
-    assert any("Geocode cache disabled" in n for n in outcome.notices)
+    assert any("geocode cache is unavailable" in n for n in outcome.notices)
 
 
 def test_build_chain_shares_one_limiter_client_and_cache(
@@ -559,11 +559,12 @@ def test_build_chain_shares_one_limiter_client_and_cache(
     second = build_chain(settings, fake_geoparser)
     assert first.nominatim is not None and first.nominatim is second.nominatim
     assert first.cache is second.cache
-    assert first.nominatim.limiter is shared_limiter(server.url)
+    assert first.nominatim.limiter is shared_limiter(server.url, first.cache)
+    assert first.nominatim.limiter.budget is not None, "the budget is shared through the cache's store"
     slower = build_chain(dataclasses.replace(settings, timeout_s=2.0), fake_geoparser)
     assert slower.nominatim is not first.nominatim
     assert slower.nominatim is not None and slower.nominatim.limiter is first.nominatim.limiter
-    assert shared_limiter("http://127.0.0.1:1") is not first.nominatim.limiter
+    assert shared_limiter("http://127.0.0.1:1", first.cache) is not first.nominatim.limiter
 
     outcome = first.place_text("Gabala")  # through geopy's default HTTP stack, to 127.0.0.1
     assert by_name(outcome)["Gabala"].source == "nominatim"

@@ -1,6 +1,7 @@
-"""The article library: duplicates, removal, a damaged or foreign file, read-only and unusable
-folders, a locked file (while saving, committing and opening), and a process killed in the
-middle of saving. A full disk and two servers sharing the file: test_storage_faults.py."""
+"""The article library: duplicates, removal and a process killed in the middle of saving, on both
+backends (``store_url``: SQLite and PostgreSQL); a damaged or foreign file, read-only and
+unusable folders, a locked file (while saving, committing and opening). A full disk and two
+servers sharing the store: test_storage_faults.py; a database server restarted: test_store.py."""
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,8 @@ def _article(text: str, title: str = "Talks"):
     return build_article(text, ArticleFields(title=title))
 
 
-def test_save_list_remove_and_no_duplicate(tmp_path: Path) -> None:
-    library = ArticleLibrary.in_dir(tmp_path)
+def test_save_list_remove_and_no_duplicate(store_url: str) -> None:
+    library = ArticleLibrary(store_url)
     article = _article("Talks in Prague.")
     assert library.save(article) is True
     assert library.save(article) is False
@@ -36,8 +37,8 @@ def test_save_list_remove_and_no_duplicate(tmp_path: Path) -> None:
     assert library.articles() == {} and library.get(article.id) is None and article.id not in library
 
 
-def test_the_same_text_under_another_title_is_not_stored_twice(tmp_path: Path) -> None:
-    library = ArticleLibrary.in_dir(tmp_path)
+def test_the_same_text_under_another_title_is_not_stored_twice(store_url: str) -> None:
+    library = ArticleLibrary(store_url)
     first = _article("Talks in Prague.", title="First title")
     assert library.add(first) == (first, True)
     stored, created = library.add(_article("Talks in Prague.", title="Second title"))
@@ -45,8 +46,8 @@ def test_the_same_text_under_another_title_is_not_stored_twice(tmp_path: Path) -
     assert [entry.id for entry in library.entries()] == [first.id]
 
 
-def test_entries_list_without_text(tmp_path: Path) -> None:
-    library = ArticleLibrary.in_dir(tmp_path)
+def test_entries_list_without_text(store_url: str) -> None:
+    library = ArticleLibrary(store_url)
     a = build_article("Talks in Prague.", ArticleFields(title="A", outlet="Daily", date="2007-06-07"))
     b = _article("Talks in Warsaw and Berlin.", title="B")
     library.add(a)
@@ -57,12 +58,12 @@ def test_entries_list_without_text(tmp_path: Path) -> None:
     assert entries[0].date.isoformat() == "2007-06-07"
 
 
-def test_articles_survive_reopening(tmp_path: Path) -> None:
+def test_articles_survive_reopening(store_url: str) -> None:
     article = _article("Talks in Warsaw.")
-    first = ArticleLibrary.in_dir(tmp_path)
+    first = ArticleLibrary(store_url)
     first.save(article)
     first.close()
-    assert ArticleLibrary.in_dir(tmp_path).articles()[article.id].text == "Talks in Warsaw."
+    assert ArticleLibrary(store_url).articles()[article.id].text == "Talks in Warsaw."
 
 
 def test_a_damaged_file_is_set_aside_not_deleted(tmp_path: Path) -> None:
@@ -174,10 +175,9 @@ def test_a_library_locked_while_it_opens_is_opened_on_the_next_use(tmp_path: Pat
 
 WRITER = """
 import sys
-from pathlib import Path
 from dashboard.core.geoparse.intake import ArticleFields, build_article
 from dashboard.services.library import ArticleLibrary
-library = ArticleLibrary.in_dir(Path(sys.argv[1]))
+library = ArticleLibrary(sys.argv[1])
 run = sys.argv[2]
 body = "Officials met in Prague and Warsaw. " * 40000  # 1.4 MB: several hundred pages per row
 print("ready", flush=True)
@@ -188,27 +188,50 @@ while True:
         library.remove(library.entries()[0].id)  # deletes journal the whole row: a long write
     i += 1
 """
+WRITER_NAME = "kill-test-writer"
 
 
-def _kill_during_a_write(process: subprocess.Popen, journal: Path, rng: random.Random, targeted: bool) -> None:
-    """SIGKILL the writer at a random moment, or (targeted) as soon as a write transaction is open."""
+def _in_a_write(store_url: str, journal: Path | None) -> bool:
+    """True while the writer has a write transaction open: a hot SQLite journal, or a PostgreSQL
+    backend of the writer inside a transaction that has written."""
+    if journal is not None:
+        return journal.exists()
+    import psycopg
+
+    with psycopg.connect(store_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND backend_xid IS NOT NULL",
+            (WRITER_NAME,),
+        ).fetchone()[0] > 0
+
+
+def _kill_during_a_write(
+    process: subprocess.Popen, store_url: str, journal: Path | None, rng: random.Random, targeted: bool
+) -> bool:
+    """SIGKILL the writer at a random moment, or (targeted) as soon as a write transaction is open;
+    return whether a write transaction was open just before the kill."""
     if targeted:
         deadline = time.monotonic() + 10
         time.sleep(rng.uniform(0.05, 0.3))
-        while not journal.exists() and time.monotonic() < deadline:
+        while not (inside := _in_a_write(store_url, journal)) and time.monotonic() < deadline:
             pass
         time.sleep(rng.uniform(0, 0.0005))
     else:
         time.sleep(rng.uniform(0.1, 0.8))
+        inside = False
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
+    if journal is not None:  # a journal left behind: the kill did land inside the transaction
+        inside = journal.exists() and journal.stat().st_size > 0
+    return inside
 
 
-def _assert_intact(path: Path) -> int:
-    conn = sqlite3.connect(path)  # opening rolls a hot journal back
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
-    library = ArticleLibrary.in_dir(path.parent)
+def _assert_intact(store_url: str, path: Path | None) -> int:
+    if path is not None:
+        conn = sqlite3.connect(path)  # opening rolls a hot journal back
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    library = ArticleLibrary(store_url)
     assert library.writable and not library.notices, library.notices
     stored = library.articles()
     for article_id, article in stored.items():
@@ -219,19 +242,20 @@ def _assert_intact(path: Path) -> int:
     return len(stored)
 
 
-def test_killing_the_process_while_saving_never_leaves_a_broken_library(tmp_path: Path) -> None:
+def test_killing_the_process_while_saving_never_leaves_a_broken_library(store_url: str) -> None:
     rng = random.Random(2007)
-    path = tmp_path / "library.sqlite"
-    journal = tmp_path / "library.sqlite-journal"
-    hot_journals = 0
+    sqlite = store_url.startswith("sqlite")
+    path = Path(store_url.removeprefix("sqlite:///")) if sqlite else None
+    journal = path.with_name(path.name + "-journal") if path else None
+    writer_url = store_url if sqlite else f"{store_url}?application_name={WRITER_NAME}"
+    inside_a_write = 0
     for round_ in range(6):
         process = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(tmp_path), str(round_)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", WRITER, writer_url, str(round_)], cwd=ROOT, stdout=subprocess.PIPE, text=True
         )
         assert process.stdout is not None and process.stdout.readline().strip() == "ready"
-        _kill_during_a_write(process, journal, rng, targeted=round_ % 2 == 1)
+        inside_a_write += _kill_during_a_write(process, store_url, journal, rng, targeted=round_ % 2 == 1)
         process.stdout.close()
-        hot_journals += journal.exists() and journal.stat().st_size > 0
-        _assert_intact(path)
-    assert _assert_intact(path) > 0, "some articles were saved before the kills"
-    assert hot_journals >= 1, "no kill landed inside a write transaction: the test proved nothing"
+        _assert_intact(store_url, path)
+    assert _assert_intact(store_url, path) > 0, "some articles were saved before the kills"
+    assert inside_a_write >= 1, "no kill landed inside a write transaction: the test proved nothing"

