@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import itertools
 import json
 import math
 
@@ -24,7 +25,13 @@ from dashboard.core.render.paths import PathLayer, PathSpec
 from dashboard.core.topics.distances import distance_rows
 from dashboard.core.topics.model import STATUSES, Event, RangeFact, Site, Source
 from dashboard.core.topics.ranges import range_label
-from dashboard.core.topics.timeline import NOT_YET, PAST, standing_status, status_map, status_text
+from dashboard.core.topics.timeline import (
+    NOT_YET,
+    PAST,
+    standing_status,
+    status_map,
+    status_text,
+)
 from dashboard.services.articles import catalogue
 
 OFFER_DAY = dt.date(2007, 6, 7)
@@ -237,12 +244,12 @@ def test_a_ring_across_the_antimeridian_stays_continuous(sites) -> None:
     (ring,) = range_paths([east], [RangeFact("far-east", "radar detection", 500.0, 500.0, (SOURCE,))], colour)
     lons = [lon for _, lon in ring.points]
     assert max(lons) > 180.0  # it does cross
-    assert all(abs(b - a) < 5.0 for a, b in zip(lons, lons[1:]))
+    assert all(abs(b - a) < 5.0 for a, b in itertools.pairwise(lons))
     for lat, lon in ring.points[::10]:
         assert distance_km((60.0, 178.0), (lat, unwrap_lon(lon))) == pytest.approx(500, rel=1e-6)
     (feature,) = collection_in(rendered([ring]))["features"]
     coordinates = [lon for lon, _ in feature["geometry"]["coordinates"]]
-    assert all(abs(b - a) < 5.0 for a, b in zip(coordinates, coordinates[1:]))
+    assert all(abs(b - a) < 5.0 for a, b in itertools.pairwise(coordinates))
 
 
 def test_ranges_of_other_sites_are_left_out(topic, sites) -> None:
@@ -298,7 +305,7 @@ def test_a_line_is_geodesic_and_continuous_across_the_antimeridian(sites, tehran
     line, label, _ = line_paths([far], ("radar",), reference)
     lons = [lon for _, lon in line.points]
     assert lons[0] == 175.0 and lons[-1] == pytest.approx(185.0)  # east across 180, not back west
-    assert all(abs(b - a) < 1.0 for a, b in zip(lons, lons[1:]))
+    assert all(abs(b - a) < 1.0 for a, b in itertools.pairwise(lons))
     assert line.points[len(line.points) // 2] == label.points[0]  # the label sits mid-line
     assert label.label == for_html(f"{round(distance_km((50.0, 175.0), (50.0, -175.0))):,} km")
 

@@ -2,6 +2,7 @@
 site mentions that attaching the topics finds (dashboard.core.topics.catalogue.attach_topics)."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -10,7 +11,11 @@ from hypothesis import strategies as st
 
 from dashboard.core.geography import build_geography
 from dashboard.core.geoparse.article import load_article, split_sentences
-from dashboard.core.geoparse.excerpts import excerpts_for_place, excerpts_for_site, split_highlight
+from dashboard.core.geoparse.excerpts import (
+    excerpts_for_place,
+    excerpts_for_site,
+    split_highlight,
+)
 from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.quotes import Attribution
 from dashboard.core.topics.catalogue import attach_topics
@@ -39,7 +44,7 @@ def azerbaijan_places(text: str) -> list[Place]:
 
 
 def test_putins_quote_names_only_the_country_so_it_is_not_a_gabala_excerpt(seed) -> None:
-    article, sentences, mentions = seed
+    _article, sentences, mentions = seed
     assert sum(s.text == PUTIN_QUOTE for s in sentences) == 1
     gabala = excerpts_for_site("gabala-radar", sentences, mentions)
     assert gabala and all(e.sentence.text != PUTIN_QUOTE for e in gabala)
@@ -168,7 +173,7 @@ def test_split_highlight_keeps_the_text_and_highlights_exactly_the_spans(text: s
     runs = split_highlight(text, spans)
     assert "".join(piece for piece, _ in runs) == text
     assert all(piece for piece, _ in runs)
-    assert all(a[1] != b[1] for a, b in zip(runs, runs[1:])), "neighbouring runs must alternate"
+    assert all(a[1] != b[1] for a, b in itertools.pairwise(runs)), "neighbouring runs must alternate"
     highlighted = set()
     position = 0
     for piece, on in runs:

@@ -264,7 +264,7 @@ def test_html_loads_nothing_from_the_network_and_links_only_in_the_notes(voa_pag
     # Every other URL of the page is the text of a link, the GeoNames credit, or the SVG namespace.
     outside_links = re.sub(r"<a href=\"[^\"]*\"[^>]*>.*?</a>", "", voa_page)
     assert set(re.findall(r"https?://[^\s\"'<>)\\]+", outside_links)) <= {SVG_NAMESPACE, "https://www.geonames.org/."}
-    head, body = voa_page.split("<body>", 1)
+    head, _body = voa_page.split("<body>", 1)
     assert "<a " not in head
     assert "writeView" not in voa_page  # the page URL is not written from an exported file
 

@@ -19,7 +19,12 @@ from dashboard.core.geography import (
 from dashboard.core.geoparse.article import Article, load_article
 from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.toponyms import geoparse
-from dashboard.core.render.compose import _place_marker, compose_map, draw_groups, place_label
+from dashboard.core.render.compose import (
+    _place_marker,
+    compose_map,
+    draw_groups,
+    place_label,
+)
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import bundled_articles_dir, catalogue
 from dashboard.services.gazetteer_file import ensure_gazetteer
