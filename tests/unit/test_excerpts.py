@@ -121,10 +121,6 @@ def test_one_excerpt_per_sentence_and_named_wins_over_inferred(topics) -> None:
     assert [excerpts[0].sentence.text[a:b] for a, b in excerpts[0].spans] == ["Gabala", "radar station in Azerbaijan"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "excerpts.py line 52: link = 'named' if any named else 'inferred', so a sentence whose only "
-    "reference is a 'context' phrase (VOA: '...missiles from Iran', the iran site by its own name) "
-    "becomes 'inferred', and reader.py line 145 tells the reader it 'refers to the site indirectly'."))
 def test_a_context_mention_is_not_called_an_indirect_reference(seed) -> None:
     _, sentences, mentions = seed
     (iran,) = excerpts_for_site("iran", sentences, mentions)

@@ -166,10 +166,6 @@ def test_geojson_carries_each_sites_sources_with_their_urls_and_tiers(geo) -> No
         assert urls == [s.url for s in site.sources if s.url] and all(u.startswith(("https://", "http://")) for u in urls)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "export.py _site_records (lines 111-112): source_url skips sources without a URL but source_tier "
-    "does not, so the two ' ; ' lists no longer line up: a T1 source without URL followed by a T3 "
-    "source gives source_url='<T3 url>', source_tier='T1 ; T3' (the Wikipedia URL reads as primary)."))
 def test_geojson_source_urls_and_tiers_line_up_when_a_source_has_no_url(geo) -> None:
     unverified = Source("ministry", "T1", "Ministry", "A report", "2007", "", "URL not verified")
     reference = Source("wiki", "T3", "Wikipedia (en)", "A page", "", "https://en.wikipedia.org/wiki/X", "")
@@ -326,11 +322,6 @@ def test_html_exports_the_view_not_the_links_map_position(geo) -> None:
     assert "if (first && false) { return; }" in page  # ... but the frame fits the markers
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "export.py _without_zoom_lock (line 351) removes ', maximum-scale=1.0, minimum-scale=1.0, "
-    "user-scalable=no', but folium 0.20 (folium/folium.py line 183) writes 'width=device-width,\\n"
-    "                initial-scale=1.0, maximum-scale=1.0, user-scalable=no' (a newline, no "
-    "minimum-scale): nothing is replaced and the export still forbids pinch zoom (WCAG 1.4.4)."))
 def test_html_lets_readers_zoom_the_page(voa_page: str) -> None:
     metas = re.findall(r"<meta name=\"viewport\"[^>]*>", voa_page)
     assert metas and any("width=device-width" in m for m in metas)
@@ -338,7 +329,7 @@ def test_html_lets_readers_zoom_the_page(voa_page: str) -> None:
 
 
 def test_html_lists_the_sources_with_their_tier(geo, voa_page: str) -> None:
-    notes = voa_page[voa_page.index('<section class="export-notes">'):]
+    notes = voa_page[voa_page.index('<section class="export-notes"'):]
     gabala = geo.site("gabala-radar")
     (source,) = gabala.sources
     assert (f'<a href="{source.url}" rel="noopener noreferrer">{html.escape(source.label)}</a> [T3]') in notes

@@ -445,12 +445,6 @@ def test_topic_payloads_are_escaped_on_the_map_and_in_the_legend(hostile_topic_g
     assert "49" not in html.unescape(legend)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compose.py lines 114 and 133 name feature groups after topic data (a category's label, "
-    "'Lines to <reference point name>') and draw_groups (line 156) passes the name unescaped to "
-    "folium.FeatureGroup; the LayerControl of the app (ui/mappanel.py line 55) and of the export "
-    "(export.py line 330) writes it into the page, where branca's Jinja pass evaluates '{{ 7*7 }}' "
-    "to 49 and Leaflet's layer control sets it as innerHTML (the <img onerror> runs)."))
 def test_topic_payloads_are_escaped_in_the_layer_control(hostile_topic_geo) -> None:
     page = standalone_html(hostile_topic_geo, ViewState(layers=ALL_LAYERS), OFFER_DAY, None, assets=EMPTY_ASSETS)
     match = re.search(r"overlays :\s*\{(.*?)\},\s*\};", page, flags=re.DOTALL)
@@ -466,7 +460,7 @@ def test_topic_payloads_are_escaped_in_the_exports(hostile_topic_geo) -> None:
     view = ViewState(layers=ALL_LAYERS)
     page = standalone_html(hostile_topic_geo, view, OFFER_DAY, None, assets=EMPTY_ASSETS)
     escaped = for_html(TOPIC_PAYLOAD)
-    notes = page[page.index('<section class="export-notes">'):page.index("</section>")]
+    notes = page[page.index('<section class="export-notes"'):page.index("</section>")]
     assert f"<li>Gabala {escaped} (Radar {escaped}, Russian {escaped}; status: operational): " in notes
     assert f"Wiki {escaped}, Qabala {escaped}</a> [T3]" in notes  # the source, linked, with its tier
     assert f"Report {escaped} (2007-08) [T1]" in notes  # a source without URL: named, not linked

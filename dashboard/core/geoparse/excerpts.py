@@ -33,7 +33,7 @@ def excerpts_for_site(
 ) -> tuple[Excerpt, ...]:
     """Return one excerpt per sentence that refers to ``site_id``, in article order.
 
-    A sentence counts as ``named`` when any of its phrases names the site itself.
+    A sentence counts as ``named`` unless every phrase in it refers to the site indirectly.
     """
     by_sentence: dict[int, list[SiteMention]] = {}
     for mention in mentions:
@@ -49,7 +49,7 @@ def excerpts_for_site(
         spans = tuple(
             (max(m.start, sentence.start) - sentence.start, min(m.end, sentence.end) - sentence.start) for m in found
         )
-        link = "named" if any(m.link == "named" for m in found) else "inferred"
+        link = "inferred" if all(m.link == "inferred" for m in found) else "named"  # context names it too
         excerpts.append(
             Excerpt(site_id, sentence, spans, link, ordinal, total, attribute(sentences, index))
         )

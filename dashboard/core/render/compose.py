@@ -153,7 +153,8 @@ def draw_groups(plan: MapPlan, *, keep_first_frame: bool = False) -> list[folium
     the article or the filters change."""
     drawn = []
     for group in plan.groups:
-        feature_group = folium.FeatureGroup(name=group.name, show=True, control=group.control)
+        # the layer control writes names as HTML (and branca reads them as Jinja): escape them
+        feature_group = folium.FeatureGroup(name=for_html(group.name), show=True, control=group.control)
         if group.markers:
             MarkerLayer(group.markers).add_to(feature_group)
         if group.paths:
