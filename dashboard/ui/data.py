@@ -77,10 +77,20 @@ def article_library() -> ArticleLibrary:
 
 
 def articles() -> tuple[dict[str, Article], frozenset[str]]:
-    """Every article (bundled, folder, stored) and the ids of the stored, removable ones."""
-    stored = article_library().articles()
+    """Every article (bundled, folder, stored) and the ids of the stored, removable ones.
+
+    Each run lists the stored articles (ids and times only); their texts are read again only
+    when that list changes.
+    """
+    signature = tuple((entry.id, entry.added_at) for entry in article_library().entries())
+    stored = _stored_articles(signature)
     files = file_articles()
     return {**files, **{k: v for k, v in stored.items() if k not in files}}, frozenset(stored) - frozenset(files)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _stored_articles(signature: tuple[tuple[str, float], ...]) -> dict[str, Article]:
+    return article_library().articles() if signature else {}
 
 
 def added_days() -> dict[str, str]:

@@ -3,6 +3,7 @@ basemap (OpenStreetMap tiles, or the offline outlines), its CSS and its own cont
 it is built once per session, so the map stays mounted while feature groups follow the view."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import folium
@@ -20,6 +21,7 @@ from dashboard.core.render.controls import (
     FullscreenButton,
     MeasureDistance,
 )
+from dashboard.core.render.raw import RawScriptElement
 from dashboard.core.view.state import ViewState
 
 DEFAULT_CENTER = (45.0, 25.0)
@@ -88,7 +90,61 @@ MAP_CSS = f"""
 """
 
 
-class TileFallback(MacroElement):
+#: folium's map header says ``maximum-scale=1.0, user-scalable=no``: readers on phones could not
+#: zoom the page (WCAG 1.4.4; axe ``meta-viewport``).
+_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1(?:\.0)?,\s*user-scalable=no")
+
+
+class _Text(Element):
+    """Header text written as it is (not compiled again as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class ZoomableMap(folium.Map):
+    """A ``folium.Map`` whose header lets the reader zoom the page."""
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        own = header._children.get(self.get_name())
+        if own is not None and not isinstance(own, _Text):
+            header.add_child(_Text(_ZOOM_LOCK.sub("", own.render())), name=self.get_name())
+
+
+class MapLandmark(MacroElement):
+    """Makes the map's container a named landmark (``region`` in the app's iframe, ``main`` in a
+    standalone page), so the controls, legend and tooltips drawn inside it are inside a landmark
+    and screen-reader users can jump to the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var box = {{ this._parent.get_name() }}.getContainer();
+            box.setAttribute("role", {{ this.role|tojson }});
+            box.setAttribute("aria-label", {{ this.label|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, role: str, label: str) -> None:
+        super().__init__()
+        self._name = "MapLandmark"
+        self.role = role
+        self.label = label
+
+
+MAP_LABEL = "Map of the sites and places the article names"
+
+
+class TileFallback(RawScriptElement):
     """When OpenStreetMap tiles fail to load (no internet), switch the map to the offline country
     outlines and say so once, instead of leaving the reader with a grey map."""
 
@@ -136,6 +192,7 @@ def build_base_map(
     *,
     measure: bool = True,
     copy_link: bool = True,
+    landmark: str = "region",
 ) -> folium.Map:
     """The map without its feature groups, centred on the view's lat/lon/zoom (else a default
     that the frame replaces).
@@ -143,10 +200,11 @@ def build_base_map(
     ``outlines`` is the offline basemap: its GeoJSON (written into the page, for standalone
     files) or the URL the browser fetches it from. With ``view.basemap == "offline"`` it is the
     basemap; otherwise OpenStreetMap tiles are used, with their attribution, and a served
-    ``outlines`` URL is where the map falls back to when the tiles fail to load.
+    ``outlines`` URL is where the map falls back to when the tiles fail to load. ``landmark`` is
+    the ARIA role of the map's container (``region`` inside a page, ``main`` as a page of its own).
     """
     centre = (view.lat, view.lon) if view.lat is not None and view.lon is not None else DEFAULT_CENTER
-    fmap = folium.Map(location=centre, zoom_start=view.zoom or DEFAULT_ZOOM, tiles=None, control_scale=True,
+    fmap = ZoomableMap(location=centre, zoom_start=view.zoom or DEFAULT_ZOOM, tiles=None, control_scale=True,
                       world_copy_jump=True, prefer_canvas=False)
     fmap.default_js = list(assets.js)
     fmap.default_css = list(assets.css)
@@ -158,6 +216,7 @@ def build_base_map(
         if isinstance(outlines, str):
             TileFallback(tiles, outlines, layer_options()).add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="dashboard_css")
+    MapLandmark(landmark, MAP_LABEL).add_to(fmap)
     FullscreenButton().add_to(fmap)
     if measure:
         MeasureDistance().add_to(fmap)
@@ -166,4 +225,5 @@ def build_base_map(
     return fmap
 
 
-__all__ = ["BASEMAP_LAYER_NAME", "DEFAULT_CENTER", "DEFAULT_ZOOM", "LOCAL_ASSETS", "MapAssets", "build_base_map"]
+__all__ = ["BASEMAP_LAYER_NAME", "DEFAULT_CENTER", "DEFAULT_ZOOM", "LOCAL_ASSETS", "MAP_LABEL", "MapAssets", "ZoomableMap",
+           "build_base_map"]

@@ -2,11 +2,12 @@
 CDN): full screen, measuring a distance, and a "Copy link" button. Each is a Folium ``MacroElement`` whose script adds itself to the map."""
 from __future__ import annotations
 
-from branca.element import MacroElement
 from folium.template import Template
 
+from dashboard.core.render.raw import RawScriptElement
 
-class FullscreenButton(MacroElement):
+
+class FullscreenButton(RawScriptElement):
     """A control that shows the map full screen (Fullscreen API; no third-party plugin)."""
 
     _template = Template(
@@ -45,7 +46,7 @@ class FullscreenButton(MacroElement):
         )
 
 
-class MeasureDistance(MacroElement):
+class MeasureDistance(RawScriptElement):
     """A "measure a distance" control (own code; Folium's MeasureControl loads its plugin from
     a CDN): press the button, click two points, read the great-circle distance (sphere of
     the Earth's mean radius, 6,371.0088 km; within about 0.5 % of the WGS-84 geodesic)."""
@@ -151,7 +152,7 @@ class MeasureDistance(MacroElement):
         )
 
 
-class CopyLinkButton(MacroElement):
+class CopyLinkButton(RawScriptElement):
     """A "Copy link" button that copies the page's address: the server keeps the whole view in
     it (``dashboard.ui.state.write_url``), so the link reopens the dashboard as the reader sees it."""
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from branca.element import MacroElement
 from folium.template import Template
 
 from dashboard.core.escape import for_html
+from dashboard.core.render.raw import RawScriptElement
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
     return "".join(parts)
 
 
-class LegendControl(MacroElement):
+class LegendControl(RawScriptElement):
     """A collapsible legend in the map's bottom-left corner, shown while its group is on the map:
     open on a map at least ``OPEN_WIDTH_PX`` wide, folded (one tap away) on a narrow one."""
 
@@ -79,7 +79,7 @@ class LegendControl(MacroElement):
         self.open_width = self.OPEN_WIDTH_PX
 
 
-class FrameView(MacroElement):
+class FrameView(RawScriptElement):
     """Fits the map to ``bounds`` when the frame ``key`` changes (another article or filter),
     so a view the reader panned is kept through unrelated reruns. With ``keep_first`` the first
     frame is only remembered (a link's own lat/lon/zoom win)."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from branca.element import MacroElement
 from folium.template import Template
 
+from dashboard.core.render.raw import RawScriptElement
 from dashboard.core.topics.model import Role
 
 _SHAPES = {
@@ -103,7 +103,7 @@ class MarkerSpec:
         }
 
 
-class MarkerLayer(MacroElement):
+class MarkerLayer(RawScriptElement):
     """Draws a FeatureCollection of :class:`MarkerSpec` features into its parent group.
 
     Each marker is a keyboard-focusable ``L.marker`` with a div icon (its classes carry

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from branca.element import MacroElement
 from folium.template import Template
+
+from dashboard.core.render.raw import RawScriptElement
 
 LatLon = tuple[float, float]
 
@@ -38,7 +39,7 @@ class PathSpec:
         return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-class PathLayer(MacroElement):
+class PathLayer(RawScriptElement):
     """Draws a FeatureCollection of :class:`PathSpec` features into its parent group."""
 
     _template = Template(
