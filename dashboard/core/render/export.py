@@ -108,7 +108,7 @@ def _site_records(geo: ArticleGeography, statuses: Mapping[str, str | None] | No
                 "status": statuses.get(site.id) if statuses is not None else None,
                 "mentions": counts.get(site.id, 0),
                 "source": "curated",
-                "source_url": " ; ".join(src.url for src in site.sources if src.url),
+                "source_url": " ; ".join(src.url for src in site.sources),  # "" where no URL: lines up with the tiers
                 "source_tier": " ; ".join(src.tier for src in site.sources),
                 "note": site.note,
             }
@@ -279,7 +279,7 @@ def _notes_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
             f"<li>{for_html(site.name)} ({for_html(roles[site.role].label)}, "
             f"{for_html(labels.get(site.category, site.category))}{for_html(extra)}): {_sources_html(site.sources)}</li>"
         )
-    parts = ['<section class="export-notes">', *(f"<p>{for_html(note)}</p>" for note in notes),
+    parts = ['<section class="export-notes" aria-label="Notes and sources">', *(f"<p>{for_html(note)}</p>" for note in notes),
              "<h2>Sites and the sources of their coordinates</h2>", f"<ul>{''.join(items)}</ul>"]
     site_ids = {site.id for site in sites}
     names = {site.id: site.name for site in geo.sites}
@@ -324,7 +324,7 @@ def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
     """
     map_view = view.with_changes(basemap="offline" if outlines is not None else "osm", lat=None, lon=None, zoom=None)
     plan = compose_map(geo, map_view, day)
-    fmap = build_base_map(map_view, outlines, assets=MapAssets(js=(), css=()), copy_link=False)
+    fmap = build_base_map(map_view, outlines, assets=MapAssets(js=(), css=()), copy_link=False, landmark="main")
     for group in draw_groups(plan):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -342,13 +342,22 @@ def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
     )
     root.html.add_child(Element(_header_html(geo, view, day, map_view.basemap)), name="export_header", index=0)
     root.html.add_child(Element(_notes_html(geo, view, day, statuses, plan.notes)), name="export_notes")
-    return _without_zoom_lock(root.render())
+    return _with_language(_without_zoom_lock(root.render()))
+
+
+_ZOOM_LOCK_RE = re.compile(r",\s*(?:maximum-scale|minimum-scale|user-scalable)\s*=\s*[\w.]+")
 
 
 def _without_zoom_lock(page: str) -> str:
     """Folium's page template forbids pinch zoom (``maximum-scale=1.0, user-scalable=no``), which
     fails WCAG 1.4.4: readers on phones must be able to zoom."""
-    return page.replace(", maximum-scale=1.0, minimum-scale=1.0, user-scalable=no", "")
+    return re.sub(r'<meta name="viewport"[^>]*>', lambda m: _ZOOM_LOCK_RE.sub("", m.group(0)), page)
+
+
+def _with_language(page: str) -> str:
+    """The page's language (the export's own words are English), for screen readers (WCAG 3.1.1;
+    axe ``html-has-lang``): Folium's template writes a bare ``<html>``."""
+    return page.replace("<html>", '<html lang="en">', 1)
 
 
 def render_export(
