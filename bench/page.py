@@ -69,15 +69,9 @@ from dashboard.config import Settings  # noqa: E402
 from dashboard.core.geography import place_markers, visible_places, visible_sites  # noqa: E402
 from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
 from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
-from dashboard.core.render.mapview import (  # noqa: E402
-    DEFAULT_CENTER,
-    DEFAULT_ZOOM,
-    LOCAL_ASSETS,
-    ROLE_STYLES,
-)
-from dashboard.core.topics.sites import PROPOSAL_LABELS, PROPOSALS  # noqa: E402
+from dashboard.core.render.base import DEFAULT_CENTER, DEFAULT_ZOOM, LOCAL_ASSETS  # noqa: E402
 from dashboard.core.view.state import ViewState  # noqa: E402
-from dashboard.services.articles import article_geography, file_articles  # noqa: E402
+from dashboard.services.articles import article_geography, catalogue, file_articles  # noqa: E402
 from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402
 from dashboard.services.geocoding import build_chain  # noqa: E402
 from dashboard.services.static_assets import ensure_static_assets  # noqa: E402
@@ -95,6 +89,7 @@ from tests.harness import (  # noqa: E402
 ARTICLE_ID = "voa-2007-06-07-putin-gabala-offer"
 DASHBOARD_QUERY = "/?basemap=offline"
 FILTERED_PROPOSAL = "russian-proposal"
+FILTERED_LABEL = "Russian proposal"
 FILTERED_SITE = "gabala-radar"
 VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 60_000
@@ -187,8 +182,10 @@ def dashboard_map_spec() -> dict[str, Any]:
     settings = Settings(offline=True)
     gazetteer = ensure_gazetteer()
     chain = build_chain(settings, lambda text: geoparse(text, gazetteer))
-    geo = article_geography(file_articles(settings)[ARTICLE_ID], chain)
+    topics = catalogue()
+    geo = article_geography(file_articles(settings)[ARTICLE_ID], chain, topics)
     view = ViewState(article=ARTICLE_ID, basemap="offline")
+    labels = {category.id: category.label for topic in geo.topics for category in topic.categories}
     places = place_markers(visible_places(geo, view))
     if places.clusters:
         raise BenchError("the default view clusters places; the plain map draws single markers only")
@@ -197,15 +194,15 @@ def dashboard_map_spec() -> dict[str, Any]:
         "zoom": DEFAULT_ZOOM,
         "height": MAP_HEIGHT,
         "assets": {"js": [list(pair) for pair in LOCAL_ASSETS.js], "css": [list(pair) for pair in LOCAL_ASSETS.css]},
-        "proposals": [{"id": proposal, "label": PROPOSAL_LABELS[proposal]} for proposal in PROPOSALS],
+        "proposals": [{"id": category_id, "label": label} for category_id, label in labels.items()],
         "sites": [
-            {"id": site.id, "proposal": site.proposal, "name": site.name, "lat": site.lat, "lon": site.lon,
-             "colour": ROLE_STYLES[site.role].colour}
+            {"id": site.id, "proposal": site.category, "name": site.name, "lat": site.lat, "lon": site.lon,
+             "colour": topics.role(site.role).colour}
             for site in visible_sites(geo, view)
         ],
         "places": [
-            {"name": place.name, "lat": place.lat, "lon": place.lon, "mentions": count}
-            for place, count in places.singles
+            {"name": group.name, "lat": group.lat, "lon": group.lon, "mentions": group.count}
+            for group in places.singles
         ],
         "outlines_path": str(DEFAULT_BASEMAP_PATH),
         "outline_count": len(load_basemap()["features"]),
@@ -270,11 +267,11 @@ def _map_frame(page: Page) -> MapScope:
 
 
 def _untick_in_layer_control(page: Page) -> None:
-    page.get_by_role("checkbox", name=PROPOSAL_LABELS[FILTERED_PROPOSAL]).uncheck()
+    page.get_by_role("checkbox", name=FILTERED_LABEL).uncheck()
 
 
 def _remove_multiselect_chip(page: Page) -> None:
-    page.get_by_role("button", name=f"Remove {PROPOSAL_LABELS[FILTERED_PROPOSAL]}").click()
+    page.get_by_role("button", name=f"Remove {FILTERED_LABEL}").click()
 
 
 def _settle_streamlit(page: Page) -> None:
@@ -514,7 +511,7 @@ What each variant draws (no tiles in any):
   (b) passes the groups to `st_folium` as `feature_group_to_add` (no remount on a filter change, as in the
   dashboard) under a proposal multiselect in the sidebar. (b') is (b) with the outlines fetched by the browser
   from `/app/static/` through the dashboard's own layer, as the dashboard does.
-- (c) the dashboard's own map (`dashboard/ui/mappanel.py`, `dashboard/core/mapview.py`): the same markers with
+- (c) the dashboard's own map (`dashboard/ui/mappanel.py`, `dashboard/core/render/`): the same markers with
   role-shaped, status-styled SVG icons and escaped tooltips, the outlines the way the dashboard draws them (the
   websocket column shows whether they travel with every rerun), legend, scale, fullscreen, measure and link
   controls; and the rest of the page (sidebar with filters, date slider, site list, excerpts, the add-an-article
