@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element
 from folium.template import Template
 
 from dashboard.core.render.basemap import (
@@ -19,7 +19,9 @@ from dashboard.core.render.basemap import (
 from dashboard.core.render.controls import (
     CopyLinkButton,
     FullscreenButton,
+    MapLandmark,
     MeasureDistance,
+    StillPageOnTap,
 )
 from dashboard.core.render.raw import RawScriptElement
 from dashboard.core.view.state import ViewState
@@ -117,30 +119,6 @@ class ZoomableMap(folium.Map):
             header.add_child(_Text(_ZOOM_LOCK.sub("", own.render())), name=self.get_name())
 
 
-class MapLandmark(MacroElement):
-    """Makes the map's container a named landmark (``region`` in the app's iframe, ``main`` in a
-    standalone page), so the controls, legend and tooltips drawn inside it are inside a landmark
-    and screen-reader users can jump to the map."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var box = {{ this._parent.get_name() }}.getContainer();
-            box.setAttribute("role", {{ this.role|tojson }});
-            box.setAttribute("aria-label", {{ this.label|tojson }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, role: str, label: str) -> None:
-        super().__init__()
-        self._name = "MapLandmark"
-        self.role = role
-        self.label = label
-
-
 MAP_LABEL = "Map of the sites and places the article names"
 
 
@@ -217,6 +195,7 @@ def build_base_map(
             TileFallback(tiles, outlines, layer_options()).add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="dashboard_css")
     MapLandmark(landmark, MAP_LABEL).add_to(fmap)
+    StillPageOnTap().add_to(fmap)
     FullscreenButton().add_to(fmap)
     if measure:
         MeasureDistance().add_to(fmap)

@@ -1,5 +1,7 @@
 """Leaflet controls written for this project (no third-party plugin, so nothing loads from a
-CDN): full screen, measuring a distance, and a "Copy link" button. Each is a Folium ``MacroElement`` whose script adds itself to the map."""
+CDN): full screen, measuring a distance, and a "Copy link" button; and two fixes of the map's own
+behaviour: its container as a named landmark, and a tap that does not scroll the page. Each is a
+Folium ``MacroElement`` whose script adds itself to the map."""
 from __future__ import annotations
 
 from folium.template import Template
@@ -193,3 +195,53 @@ class CopyLinkButton(RawScriptElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "CopyLinkButton"
+
+
+class MapLandmark(RawScriptElement):
+    """Makes the map's container a named landmark (``region`` in the app's iframe, ``main`` in a
+    standalone page), so the controls, legend and tooltips drawn inside it are inside a landmark
+    and screen-reader users can jump to the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var box = {{ this._parent.get_name() }}.getContainer();
+            box.setAttribute("role", {{ this.role|tojson }});
+            box.setAttribute("aria-label", {{ this.label|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, role: str, label: str) -> None:
+        super().__init__()
+        self._name = "MapLandmark"
+        self.role = role
+        self.label = label
+
+
+class StillPageOnTap(RawScriptElement):
+    """Leaflet focuses the map's container on every mouse or touch press, which scrolls the page
+    to show the whole map: on a phone whose screen shows only the top of the map, a tap on a
+    marker then lands on the map beside it after the page has moved, and selects nothing. Focus
+    the container without scrolling instead (``preventScroll``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, keyboard = map.keyboard, box = map.getContainer();
+            if (!keyboard) { return; }
+            L.DomEvent.off(box, "mousedown", keyboard._onMouseDown, keyboard);
+            L.DomEvent.on(box, "mousedown", function () {
+                if (!keyboard._focused) { box.focus({preventScroll: true}); }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StillPageOnTap"
