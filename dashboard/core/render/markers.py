@@ -108,7 +108,7 @@ class MarkerLayer(RawScriptElement):
 
     Each marker is a keyboard-focusable ``L.marker`` with a div icon (its classes carry
     ``site-<id>`` or ``place-marker``), an ``aria-label``, and a tooltip that opens on hover and
-    focus on the side where it fits inside the map. Enter or Space on a focused marker fires the
+    focus on the side where it fits, shifted if need be to stay inside the map. Enter or Space on a focused marker fires the
     same click a pointer does (with the marker's position, which is what selects it).
     """
 
@@ -126,24 +126,37 @@ class MarkerLayer(RawScriptElement):
                         title: p.label, keyboard: true, zIndexOffset: p.z, riseOnHover: true
                     });
                     marker.bindTooltip(p.tooltip, {direction: "top", offset: [0, -p.size / 2], className: "marker-tooltip"});
+                    // On opening (hover or keyboard focus): the side with room, then a shift that
+                    // keeps the whole tooltip inside the map (a marker in a corner has no such side).
                     function fit() {
-                        var map = marker._map;
-                        if (!map) { return; }
+                        var map = marker._map, tooltip = marker.getTooltip();
+                        if (!map || !tooltip) { return; }
                         var at = map.latLngToContainerPoint(marker.getLatLng()), size = map.getSize();
                         var side = at.y < 90 ? "bottom" : "top";
                         if (at.x < 130) { side = "right"; } else if (at.x > size.x - 130) { side = "left"; }
-                        var tooltip = marker.getTooltip();
                         tooltip.options.direction = side;
                         tooltip.options.offset = side === "top" ? [0, -p.size / 2] : side === "bottom" ? [0, p.size / 2]
                             : side === "right" ? [p.size / 2, 0] : [-p.size / 2, 0];
+                        tooltip.update();
+                        var element = tooltip.getElement();
+                        if (!element) { return; }
+                        var box = map.getContainer().getBoundingClientRect(), tip = element.getBoundingClientRect();
+                        var margin = 4, dx = 0, dy = 0;
+                        if (tip.left < box.left + margin) { dx = box.left + margin - tip.left; }
+                        else if (tip.right > box.right - margin) { dx = box.right - margin - tip.right; }
+                        if (tip.top < box.top + margin) { dy = box.top + margin - tip.top; }
+                        else if (tip.bottom > box.bottom - margin) { dy = box.bottom - margin - tip.bottom; }
+                        if (dx || dy) {
+                            tooltip.options.offset = [tooltip.options.offset[0] + dx, tooltip.options.offset[1] + dy];
+                            tooltip.update();
+                        }
                     }
-                    marker.on("mouseover", fit);
+                    marker.on("tooltipopen", fit);
                     marker.on("add", function () {
                         var icon = marker.getElement();
                         if (!icon) { return; }
                         icon.setAttribute("aria-label", p.label);
                         icon.setAttribute("data-key", p.key);
-                        icon.addEventListener("focus", fit, true);
                         icon.addEventListener("keydown", function (event) {
                             if (event.key !== "Enter" && event.key !== " ") { return; }
                             event.preventDefault();
