@@ -65,8 +65,10 @@ def timeline_chart(spans: pd.DataFrame, events: pd.DataFrame, day: dt.date) -> a
         tooltip=["site:N", "status:N", alt.Tooltip("when:N", title="date"), "summary:N"],
     )
     rule = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeDash=[4, 3]).encode(x="day:T")
-    rows = max(1, spans["site"].nunique() if not spans.empty else 1)
-    return (bars + points + rule).properties(height=40 * rows + 20)
+    rows = max(1, len(set(spans.get("site", ())) | set(events.get("site", ()))))
+    # fit-x: Streamlit's default ("fit") squeezes the rows and the legend into the height, and
+    # Vega-Lite then hides every other site's name as overlapping
+    return (bars + points + rule).properties(height=28 * rows + 20, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def render_timeline(geo: ArticleGeography, day: dt.date) -> None:
