@@ -54,5 +54,7 @@ def render_sites_table(geo: ArticleGeography, sites: tuple[Site, ...], view: Vie
     """
     if sites:
         st.markdown(markdown_table(sites_frame(geo, sites, view)))
+    elif not geo.sites:
+        st.caption("This article refers to no curated site: the places it names are on the map and highlighted in its text.")
     else:
         st.caption("No site matches these filters.")
