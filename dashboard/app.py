@@ -102,7 +102,7 @@ with st.sidebar:
 plan = data.map_plan(geo, view, day)
 map_column, reading_column = st.columns([3, 2], gap="medium")
 with map_column:
-    render_map(geo, view, plan)
+    render_map(geo, view, day, plan)
     for note in plan.notes:
         st.caption(for_markdown(note))
     if not geo.places and not geo.sites:

@@ -16,13 +16,14 @@ from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.gazetteer import Gazetteer
 from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
-from dashboard.core.render.compose import MapPlan, compose_map
+from dashboard.core.render.compose import MapPlan, compose_map, draw_groups
 from dashboard.core.topics.catalogue import Catalogue
 from dashboard.core.view.state import ViewState
 from dashboard.services import articles as article_sources
 from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import GeocodingChain, build_chain
 from dashboard.services.library import ArticleLibrary
+from dashboard.ui.foliumcache import groups_text
 
 ONLINE_RETRY_S = 600
 #: Composed maps kept for every reader (one per article, view and day): a link shared with a
@@ -162,13 +163,28 @@ def _map_plan(_geo: ArticleGeography, article_id: str, places_version: tuple[int
     return compose_map(_geo, view, day)
 
 
-def map_plan(geo: ArticleGeography, view: ViewState, day: dt.date) -> MapPlan:
-    """The composed map for this article, view and day, shared by every session (bounded).
+@st.cache_resource(show_spinner=False, max_entries=MAP_PLANS_KEPT)
+def _map_groups(_plan: MapPlan, article_id: str, places_version: tuple[int, int], view: ViewState, day: dt.date,
+                topics_version: str, keep_first_frame: bool, basemap: str) -> tuple[str, str]:
+    return groups_text(draw_groups(_plan, keep_first_frame=keep_first_frame), basemap)
 
-    The key leaves out where the map looks (lat, lon, zoom) and the basemap, which do not
-    change what is drawn; the geography is keyed by its article and by how many of its places
-    are placed (the online tier adds some) rather than hashed whole.
-    """
+
+def _plan_key(geo: ArticleGeography, view: ViewState, day: dt.date) -> tuple:
+    """What a composed map depends on: the article (and how many of its places are placed: the
+    online tier adds some), the view without where the map looks or its basemap, the day and
+    the topics' data. The geography itself is keyed by these rather than hashed whole."""
     places_version = (len(geo.places), sum(1 for place in geo.places if place.placed))
     key_view = view.with_changes(lat=None, lon=None, zoom=None, basemap="osm", article=geo.article.id)
-    return _map_plan(geo, geo.article.id, places_version, key_view, day, topics().version)
+    return (geo.article.id, places_version, key_view, day, topics().version)
+
+
+def map_plan(geo: ArticleGeography, view: ViewState, day: dt.date) -> MapPlan:
+    """The composed map for this article, view and day, shared by every session (bounded)."""
+    return _map_plan(geo, *_plan_key(geo, view, day))
+
+
+def map_groups(geo: ArticleGeography, view: ViewState, day: dt.date, *, keep_first_frame: bool) -> tuple[str, str]:
+    """The plan's feature groups and layer control as the map component reads them, rendered
+    once for every session that shows the same map."""
+    key = _plan_key(geo, view, day)
+    return _map_groups(_map_plan(geo, *key), *key, keep_first_frame, view.basemap)

@@ -2,19 +2,20 @@
 the view. Clicks (and Enter on a focused marker) select; pans and zooms are kept in the view."""
 from __future__ import annotations
 
-import folium
+import datetime as dt
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard.core.geography import ArticleGeography
-from dashboard.core.render.base import build_base_map
-from dashboard.core.render.basemap import SERVED_BASEMAP_URL
-from dashboard.core.render.compose import MapPlan, draw_groups
+from dashboard.core.render.compose import MapPlan
 from dashboard.core.view.state import ViewState
-from dashboard.ui import state
+from dashboard.ui import data, state
+from dashboard.ui.foliumcache import base_map_text, map_component
 
 MAP_KEY = "site_map"
 MAP_HEIGHT = 560
+#: What the map tells the server: a click (or Enter) on a marker, and where it looks after a move.
+RETURNED = ("last_object_clicked", "last_object_clicked_count", "bounds", "zoom")
 
 
 def _on_map_event(plan: MapPlan) -> None:
@@ -34,25 +35,24 @@ def _on_map_event(plan: MapPlan) -> None:
         state.moved_map(centre, int(zoom))
 
 
-def render_map(geo: ArticleGeography, view: ViewState, plan: MapPlan) -> None:
-    """Draw ``plan`` on the session's base map (built once from the opening view, so the map
-    never remounts); a selection made in the page pans the map to it."""
+def render_map(geo: ArticleGeography, view: ViewState, day: dt.date, plan: MapPlan) -> None:
+    """Draw ``plan`` on the session's base map (rendered once for the view the session opened
+    on, so the map never remounts); a selection made in the page pans the map to it."""
     start = state.initial_view()
-    base = build_base_map(start.with_changes(basemap=view.basemap), SERVED_BASEMAP_URL)
+    base = base_map_text(start.lat, start.lon, start.zoom, view.basemap)
+    groups = data.map_groups(geo, view, day, keep_first_frame=start.has_map_view)
     pan_to = state.selection_to_pan_to()
     target = None
     if pan_to and pan_to == view.site:
         site = geo.site(pan_to)
         group = geo.place_group(pan_to)
         target = (site.lat, site.lon) if site else (group.lat, group.lon) if group else None
-    st_folium(
+    map_component(
         base,
+        groups,
         key=MAP_KEY,
         height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_object_clicked", "last_object_clicked_count", "bounds", "zoom"],
-        feature_group_to_add=draw_groups(plan, keep_first_frame=start.has_map_view),
-        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=RETURNED,
         center=target,
         on_change=lambda: _on_map_event(plan),
     )
