@@ -48,6 +48,9 @@ st.html(
 settings = data.settings()
 topics = data.topics()
 articles, stored_ids = data.articles()
+if state.article_asked_for() not in (None, *articles):  # perhaps just added on another server
+    data.forget_library_listing()
+    articles, stored_ids = data.articles()
 choices = Choices(
     articles=frozenset(articles),
     sites=frozenset(site.id for site in topics.sites),

@@ -83,10 +83,26 @@ def articles() -> tuple[dict[str, Article], frozenset[str]]:
     Each run lists the stored articles (ids and times only); their texts are read again only
     when that list changes.
     """
-    signature = tuple((entry.id, entry.added_at) for entry in article_library().entries())
+    signature = tuple((entry.id, entry.added_at) for entry in _library_entries())
     stored = _stored_articles(signature)
     files = file_articles()
     return {**files, **{k: v for k, v in stored.items() if k not in files}}, frozenset(stored) - frozenset(files)
+
+
+#: How long a listing of the stored articles is reused before the store is asked again. This
+#: process's own additions and removals are seen at once (``forget_library_listing``); another
+#: replica's within this time, or at once when a link names an article not yet listed.
+LISTING_FRESH_S = 5.0
+
+
+@st.cache_resource(show_spinner=False, ttl=LISTING_FRESH_S)
+def _library_entries() -> tuple:
+    return tuple(article_library().entries())
+
+
+def forget_library_listing() -> None:
+    """Make the next run list the stored articles again (after adding or removing one)."""
+    _library_entries.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -97,7 +113,7 @@ def _stored_articles(signature: tuple[tuple[str, float], ...]) -> dict[str, Arti
 def added_days() -> dict[str, str]:
     """The day each stored article was added (``7 Jun 2007``), by id."""
     return {entry.id: fmt.day(dt.datetime.fromtimestamp(entry.added_at, dt.timezone.utc).date())
-            for entry in article_library().entries()}
+            for entry in _library_entries()}
 
 
 @st.cache_resource(show_spinner=False)

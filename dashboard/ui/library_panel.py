@@ -18,7 +18,7 @@ from dashboard.core.geoparse.intake import (
 )
 from dashboard.services.fetch import fetch_page
 from dashboard.services.library import ArticleLibrary, LibraryError
-from dashboard.ui import state
+from dashboard.ui import data, state
 
 ARTICLE_WIDGET = "article_choice"
 FLASH_KEY = "library_flash"
@@ -155,6 +155,7 @@ def _store(library: ArticleLibrary, make: Callable[[], Article]) -> None:
     else:
         message = f"This text is already in the library as “{title}”; no copy was added."
         st.session_state[FLASH_KEY] = ("known", message, None)
+    data.forget_library_listing()
     state.show_article_next(stored.id)
     st.rerun()
 
@@ -179,6 +180,7 @@ def _remove_button(
             except LibraryError as err:
                 st.error(for_markdown(str(err)))
                 return
+            data.forget_library_listing()
             st.session_state[FLASH_KEY] = ("removed", f"Removed “{for_markdown(title)}” from the library.", None)
             if article_id == current:
                 state.show_article_next(None)

@@ -48,6 +48,13 @@ def init_view(choices: Choices, forced_basemap: str | None) -> ViewState:
     return st.session_state[VIEW_KEY]
 
 
+def article_asked_for() -> str | None:
+    """The article a session's opening link names (before it is parsed), else None."""
+    if VIEW_KEY in st.session_state:
+        return None
+    return st.query_params.get("article")
+
+
 def current_view() -> ViewState:
     """The session's view as it stands."""
     return st.session_state[VIEW_KEY]
