@@ -35,36 +35,55 @@ export default function (component) {
         box.tabIndex = 0;
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", "The article, with the places it names highlighted");
+        // one listener for every mention: marks survive reruns, and a choice goes to this render's trigger
+        const choose = function (event) {
+            const mark = event.target.closest(".mention");
+            if (!mark || (event.type === "keydown" && event.key !== "Enter" && event.key !== " ")) { return; }
+            event.preventDefault();
+            box.__trigger("select", mark.dataset.key);
+        };
+        box.addEventListener("click", choose);
+        box.addEventListener("keydown", choose);
         parentElement.appendChild(box);
     }
+    box.__trigger = setTriggerValue;
     box.style.maxHeight = data.height + "px";
-    box.replaceChildren();
-    let first = null;
-    data.paragraphs.forEach(function (paragraph) {
-        const p = document.createElement("p");
-        paragraph.forEach(function (run) {
-            if (!run.key) { p.appendChild(document.createTextNode(run.text)); return; }
-            const mark = document.createElement("mark");
-            mark.textContent = run.text;
-            mark.className = "mention mention-" + run.kind + (run.key === data.selected ? " selected" : "");
-            mark.style.setProperty("--mention-colour", run.colour);
-            mark.tabIndex = 0;
-            mark.setAttribute("role", "button");
-            mark.setAttribute("aria-label", run.text + ": select " + run.name + " on the map");
-            mark.dataset.key = run.key;
-            const choose = function () { setTriggerValue("select", run.key); };
-            mark.addEventListener("click", choose);
-            mark.addEventListener("keydown", function (event) {
-                if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(); }
+    // Rebuilt only when the text or its marks change: a rerun for anything else keeps the reader's
+    // scroll position and keyboard focus.
+    const signature = JSON.stringify(data.paragraphs);
+    if (box.__signature !== signature) {
+        box.__signature = signature;
+        box.__scrolledTo = undefined;
+        box.replaceChildren();
+        data.paragraphs.forEach(function (paragraph) {
+            const p = document.createElement("p");
+            paragraph.forEach(function (run) {
+                if (!run.key) { p.appendChild(document.createTextNode(run.text)); return; }
+                const mark = document.createElement("mark");
+                mark.textContent = run.text;
+                mark.className = "mention mention-" + run.kind;
+                mark.style.setProperty("--mention-colour", run.colour);
+                mark.tabIndex = 0;
+                mark.setAttribute("role", "button");
+                mark.setAttribute("aria-label", run.text + ": select " + run.name + " on the map");
+                mark.dataset.key = run.key;
+                p.appendChild(mark);
             });
-            if (run.key === data.selected && first === null) { first = mark; }
-            p.appendChild(mark);
+            box.appendChild(p);
         });
-        box.appendChild(p);
+    }
+    let first = null;
+    box.querySelectorAll(".mention").forEach(function (mark) {
+        const selected = mark.dataset.key === data.selected;
+        mark.classList.toggle("selected", selected);
+        if (selected) { mark.setAttribute("aria-current", "true"); } else { mark.removeAttribute("aria-current"); }
+        if (selected && first === null) { first = mark; }
     });
-    if (first !== null) {
+    // scrolled to a selection once, when it is made: not again on every rerun
+    if (first !== null && box.__scrolledTo !== data.selected) {
         box.scrollTop = Math.max(0, first.offsetTop - box.offsetTop - 48);
     }
+    box.__scrolledTo = data.selected;
 }
 """
 
