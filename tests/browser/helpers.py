@@ -1,9 +1,60 @@
-"""Small waits shared by the browser tests (no sleeps: Playwright waits only)."""
+"""Small waits and probes shared by the browser tests (no sleeps: Playwright waits only)."""
 from __future__ import annotations
 
-from playwright.sync_api import FrameLocator, Page, expect
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Frame, FrameLocator, Page, expect
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+VOA = "voa-2007-06-07-putin-gabala-offer"
+EPAA = "usace-2016-01-07-romania-missile-defense-complex"
+SIDEBAR = "[data-testid=stSidebar]"
+
+#: A short story invented for the tests (no curated site): places in Vietnam and Laos.
+PASTED_TITLE = "Floods close schools in Hanoi"
+PASTED_TEXT = """Heavy rain closed schools across Hanoi on Tuesday as the Red River rose above its first warning mark, city officials said.
+
+In Ho Chi Minh City, about 1,150 kilometres to the south, the port authority held container ships at anchor for a second day. Forecasters in Da Nang said the storm would weaken before it crossed into Laos.
+
+Vietnam's government said 12,500 people had left low-lying districts near Hanoi and that ferries to Phu Quoc would resume on Friday.
+"""
+
+#: Every site and place marker Leaflet draws, with where it is: ``key`` (what it selects),
+#: ``classes``, ``lat``/``lng``, ``inBounds`` (inside ``map.getBounds()``) and ``x``/``y`` (its
+#: centre in the map's container, px). ``arguments[0]`` is the Leaflet map.
+_MARKERS_JS = """
+(map) => {
+    const bounds = map.getBounds(), out = [];
+    map.eachLayer((layer) => {
+        if (!(layer instanceof L.Marker) || !layer.getElement()) { return; }
+        const element = layer.getElement();
+        if (!/\\b(site-marker|place-marker)\\b/.test(element.className)) { return; }
+        const at = map.latLngToContainerPoint(layer.getLatLng());
+        out.push({key: element.dataset.key || "", classes: element.className, label: element.getAttribute("aria-label"),
+                  lat: layer.getLatLng().lat, lng: layer.getLatLng().lng,
+                  inBounds: bounds.contains(layer.getLatLng()), x: at.x, y: at.y});
+    });
+    return out;
+}
+"""
+
+#: How the map frames: its zoom, centre and size, and the zoom at which ``fitBounds`` with the
+#: app's padding (24 px each side, ``FrameView``) would show every drawn marker.
+_FRAME_JS = """
+(map) => {
+    const points = [];
+    map.eachLayer((layer) => {
+        if (layer instanceof L.Marker && layer.getElement() && /\\b(site-marker|place-marker)\\b/.test(layer.getElement().className)) {
+            points.push(layer.getLatLng());
+        }
+    });
+    const size = map.getSize();
+    return {zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng, width: size.x, height: size.y,
+            markers: points.length,
+            fitZoom: points.length ? map.getBoundsZoom(L.latLngBounds(points), false, L.point(48, 48)) : null};
+}
+"""
 
 
 def open_dashboard(page: Page, url: str) -> FrameLocator:
@@ -19,3 +70,119 @@ def wait_idle(page: Page) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_timeout(300)
     expect(page.locator("[data-test-script-state=notRunning]")).to_have_count(1, timeout=30_000)
+
+
+def settle(page: Page) -> None:
+    """Wait until the map has reported its first view (the URL gets ``zoom``) and the rerun that
+    causes has finished: a click made during that rerun can be lost (Streamlit merges the two
+    rerun requests and may drop the click's one-shot trigger)."""
+    wait_for_url_param(page, "zoom")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def map_frame(page: Page) -> Frame:
+    """The map iframe's frame (to evaluate script in it)."""
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def leaflet_map(frame: Frame) -> str:
+    """A JS expression for the Leaflet map of ``frame``: streamlit-folium's ``window.map``, or the
+    one ``map_<id>`` variable of a standalone (exported) page."""
+    return "(window.map || window[Object.keys(window).find((k) => /^map_[0-9a-f]+$/.test(k))])"
+
+
+def drawn_markers(frame: Frame) -> list[dict]:
+    """Every site and place marker on the map (see ``_MARKERS_JS``)."""
+    return frame.evaluate(f"() => ({_MARKERS_JS})({leaflet_map(frame)})")
+
+
+def map_state(frame: Frame) -> dict:
+    """The map's zoom, centre, size, marker count and the zoom that fits every marker."""
+    return frame.evaluate(f"() => ({_FRAME_JS})({leaflet_map(frame)})")
+
+
+def wait_for_markers(frame: Frame, at_least: int = 1) -> None:
+    """Wait until the map has drawn ``at_least`` site or place markers."""
+    expect(frame.locator(".site-marker, .place-marker").nth(at_least - 1)).to_be_attached(timeout=30_000)
+
+
+def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout_ms: int = 15_000) -> None:
+    """Poll ``condition`` (with Playwright's clock, so the page's routes keep running)."""
+    waited = 0
+    while not condition():
+        if waited >= timeout_ms:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(200)
+        waited += 200
+
+
+def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
+    """Assert that the map shows every marker it draws, fitted: each inside the bounds, and the
+    zoom the one ``fitBounds`` picks for them (capped at ``max_zoom``). Returns the map state."""
+    def settled() -> bool:
+        state = map_state(frame)
+        return state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
+
+    wait_until(page, settled, "the map to fit its markers")
+    markers = drawn_markers(frame)
+    outside = [m["label"] for m in markers if not m["inBounds"]]
+    assert not outside, f"markers outside the map's view: {outside}"
+    return map_state(frame)
+
+
+def query(url: str) -> dict[str, str]:
+    """The URL's query parameters (last value of each)."""
+    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
+
+
+def wait_for_url_param(page: Page, key: str, predicate: Callable[[str], bool] = lambda value: True) -> str:
+    """Wait until the page's URL has ``key`` with a value ``predicate`` accepts; return it."""
+    for _ in range(60):
+        value = query(page.url).get(key)
+        if value is not None and predicate(value):
+            return value
+        page.wait_for_timeout(250)
+    raise AssertionError(f"URL never got a matching {key!r}: {page.url}")
+
+
+def add_pasted_article(page: Page, text: str, title: str, outlet: str = "") -> str:
+    """Add an article through the sidebar's "Add an article" → Paste form, wait until it is
+    shown and return its id (from the URL)."""
+    before = query(page.url).get("article")
+    sidebar = page.locator(SIDEBAR)
+    expander = sidebar.get_by_text("Add an article")
+    if not sidebar.get_by_label("Article text").is_visible():
+        expander.click()
+        wait_idle(page)
+    sidebar.get_by_label("Article text").fill(text)
+    sidebar.get_by_label("Title").first.fill(title)
+    sidebar.get_by_label("Outlet").first.fill(outlet)
+    sidebar.get_by_role("button", name="Add and map").first.click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
+    article = wait_for_url_param(page, "article", lambda value: value not in (VOA, EPAA, before))
+    wait_idle(page)
+    return article
+
+
+def article_options(page: Page) -> list[str]:
+    """Open the sidebar's article selector and return the labels it offers (left open)."""
+    options = page.get_by_role("option")
+    for _ in range(3):  # a click that lands while the page settles may only focus the box
+        page.locator(SIDEBAR).get_by_role("combobox", name="Article").click()
+        try:
+            expect(options.first).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    return options.all_inner_texts()
+
+
+def choose_article(page: Page, label: str) -> None:
+    """Choose an article in the sidebar's selector by (the start of) its label."""
+    article_options(page)
+    page.get_by_role("option").filter(has_text=label).first.click()
+    wait_idle(page)
