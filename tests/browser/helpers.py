@@ -73,11 +73,11 @@ def wait_idle(page: Page) -> None:
 
 
 def settle(page: Page) -> None:
-    """Wait until the map has reported its first view (the URL gets ``zoom``) and the rerun that
-    causes has finished: a click made during that rerun can be lost (Streamlit merges the two
-    rerun requests and may drop the click's one-shot trigger)."""
-    wait_for_url_param(page, "zoom")
-    page.wait_for_timeout(500)
+    """Wait until the map has reported its first view (it does 250 ms after it moves) and the
+    rerun that causes has finished: a click made during that rerun can be lost (Streamlit merges
+    the two rerun requests and may drop the click's one-shot trigger)."""
+    wait_idle(page)
+    page.wait_for_timeout(800)
     wait_idle(page)
 
 
