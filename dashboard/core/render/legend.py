@@ -44,7 +44,9 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
 
 class LegendControl(RawScriptElement):
     """A collapsible legend in the map's bottom-left corner, shown while its group is on the map:
-    open on a map at least ``OPEN_WIDTH_PX`` wide, folded (one tap away) on a narrow one."""
+    open on a map at least ``OPEN_WIDTH_PX`` wide, folded (one tap away) on a narrow one, then as
+    the reader last left it (the legend is drawn anew when the groups change). Opening or folding
+    it refits a map the reader has not moved since it was framed, so it hides no marker."""
 
     _template = Template(
         """
@@ -54,9 +56,14 @@ class LegendControl(RawScriptElement):
             var control = L.control({position: "bottomleft"});
             control.onAdd = function (map) {
                 var box = L.DomUtil.create("details", "map-legend");
-                box.open = map.getSize().x >= {{ this.open_width }};
+                var chosen = window.__dashboardLegendOpen;
+                box.open = chosen === undefined ? map.getSize().x >= {{ this.open_width }} : chosen;
                 box.setAttribute("aria-label", "Map legend");
                 box.innerHTML = '<summary class="legend-summary">Legend</summary>' + {{ this.html|tojson }};
+                box.addEventListener("toggle", function () {
+                    window.__dashboardLegendOpen = box.open;
+                    if (window.__dashboardRefit) { window.__dashboardRefit(); }
+                });
                 L.DomEvent.disableClickPropagation(box);
                 L.DomEvent.disableScrollPropagation(box);
                 return box;
@@ -82,21 +89,45 @@ class LegendControl(RawScriptElement):
 class FrameView(RawScriptElement):
     """Fits the map to ``bounds`` when the frame ``key`` changes (another article or filter),
     so a view the reader panned is kept through unrelated reruns. With ``keep_first`` the first
-    frame is only remembered (a link's own lat/lon/zoom win)."""
+    frame is only remembered (a link's own lat/lon/zoom win). An open legend is kept clear: the
+    fit leaves its width on the left or its height at the bottom, whichever costs the map less,
+    so no marker is drawn under it (unless that would cost more than one zoom level)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var group = {{ this._parent.get_name() }};
+            function fit(map) {
+                var legend = map.getContainer().querySelector(".map-legend[open]"), size = map.getSize();
+                var left = 24, bottom = 24;
+                if (legend) {
+                    var width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
+                    if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+                }
+                var bounds = L.latLngBounds({{ this.bounds|tojson }});
+                if (map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(bounds, false, L.point(48, 48)) - 1) {
+                    left = 24; bottom = 24;  // a small map: better the legend over a marker (it folds) than a far-off view
+                }
+                window.__dashboardFramed = null;
+                map.once("moveend", function () { window.__dashboardFramed = {centre: map.getCenter(), zoom: map.getZoom()}; });
+                map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 24], paddingBottomRight: [24, bottom],
+                                                          maxZoom: {{ this.max_zoom }}});
+            }
             function frame() {
                 var map = group._map;
                 if (!map || window.__dashboardFrame === {{ this.key|tojson }}) { return; }
                 var first = window.__dashboardFrame === undefined;
                 window.__dashboardFrame = {{ this.key|tojson }};
                 if (first && {{ this.keep_first|tojson }}) { return; }
-                map.fitBounds({{ this.bounds|tojson }}, {padding: [24, 24], maxZoom: {{ this.max_zoom }}});
+                fit(map);
             }
+            // the legend opened or folded: fit again, unless the reader has moved the map since
+            window.__dashboardRefit = function () {
+                var map = group._map, framed = window.__dashboardFramed;
+                if (!map || !framed || map.getZoom() !== framed.zoom || !map.getCenter().equals(framed.centre, 1e-9)) { return; }
+                fit(map);
+            };
             group.on("add", frame);
             frame();
         })();
