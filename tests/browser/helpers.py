@@ -49,10 +49,21 @@ _FRAME_JS = """
             points.push(layer.getLatLng());
         }
     });
-    const size = map.getSize();
+    const size = map.getSize(), legend = map.getContainer().querySelector(".map-legend[open]");
+    let left = 24, bottom = 24, legendBox = null;
+    if (legend) {  // an open legend is kept clear (FrameView): its width on the left or its height at the bottom
+        const width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
+        if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+        const box = legend.getBoundingClientRect(), outer = map.getContainer().getBoundingClientRect();
+        legendBox = {left: box.left - outer.left, top: box.top - outer.top, right: box.right - outer.left, bottom: box.bottom - outer.top};
+    }
+    const bounds = points.length ? L.latLngBounds(points) : null;
+    if (bounds && map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(bounds, false, L.point(48, 48)) - 1) {
+        left = 24; bottom = 24; legendBox = null;  // a small map: the legend may cover a marker (FrameView)
+    }
     return {zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng, width: size.x, height: size.y,
-            markers: points.length,
-            fitZoom: points.length ? map.getBoundsZoom(L.latLngBounds(points), false, L.point(48, 48)) : null};
+            markers: points.length, legend: legendBox,
+            fitZoom: bounds ? map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) : null};
 }
 """
 
@@ -120,8 +131,9 @@ def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout_ms:
 
 
 def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
-    """Assert that the map shows every marker it draws, fitted: each inside the bounds, and the
-    zoom the one ``fitBounds`` picks for them (capped at ``max_zoom``). Returns the map state."""
+    """Assert that the map shows every marker it draws, fitted: each inside the bounds and none
+    under an open legend, and the zoom the one ``fitBounds`` picks for them (capped at
+    ``max_zoom``). Returns the map state."""
     def settled() -> bool:
         state = map_state(frame)
         return state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
@@ -130,7 +142,13 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
     markers = drawn_markers(frame)
     outside = [m["label"] for m in markers if not m["inBounds"]]
     assert not outside, f"markers outside the map's view: {outside}"
-    return map_state(frame)
+    state = map_state(frame)
+    legend = state["legend"]
+    if legend:
+        hidden = [m["label"] for m in markers
+                  if legend["left"] <= m["x"] <= legend["right"] and legend["top"] <= m["y"] <= legend["bottom"]]
+        assert not hidden, f"markers under the open legend: {hidden}"
+    return state
 
 
 def query(url: str) -> dict[str, str]:

@@ -182,6 +182,7 @@ def test_the_legend_explains_roles_statuses_rings_and_distances_the_same_in_the_
     assert "No public figure: no ring is drawn" in labels
     assert any(label.startswith("Published range") for label in labels)
     assert any(label.startswith("proposed, offered or in talks") for label in labels)
+    assert_framed(page, map_frame(page))  # opening the legend refitted the map (not moved since its frame)
     distances = [label for section, label in rows if section.startswith("Distances")]
     assert "Proposed X-band radar, Brdy (hill 718): 3,407 km" in distances
     assert all(THOUSANDS_KM.match(label.rsplit(": ", 1)[1]) for label in distances), distances
