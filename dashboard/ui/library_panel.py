@@ -1,6 +1,7 @@
 """Sidebar panels: choose an article, add one (paste, upload, URL), remove stored ones."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -22,6 +23,9 @@ from dashboard.ui import data, state
 
 ARTICLE_WIDGET = "article_choice"
 FLASH_KEY = "library_flash"
+#: How long the outcome of an add or a remove stays on screen (s): the map reports its first view
+#: a moment after an article is shown, and the rerun that causes would otherwise wipe the message.
+FLASH_SECONDS = 20.0
 UPLOAD_TYPES = ["txt", "md", "html", "htm"]
 
 
@@ -151,22 +155,31 @@ def _store(library: ArticleLibrary, make: Callable[[], Article]) -> None:
         return
     title = for_markdown(stored.title)
     if created:
-        st.session_state[FLASH_KEY] = ("added", f"Added “{title}” to the library.", stored.id)
+        _flash("added", f"Added “{title}” to the library.", stored.id)
     else:
-        message = f"This text is already in the library as “{title}”; no copy was added."
-        st.session_state[FLASH_KEY] = ("known", message, None)
+        _flash("known", f"This text is already in the library as “{title}”; no copy was added.", None)
     data.forget_library_listing()
     state.show_article_next(stored.id)
     st.rerun()
 
 
+def _flash(kind: str, message: str, article_id: str | None) -> None:
+    st.session_state[FLASH_KEY] = (kind, message, article_id, time.monotonic(), False)
+
+
 def _show_flash() -> str | None:
-    flash = st.session_state.pop(FLASH_KEY, None)
+    """Show the outcome of the last add or remove for ``FLASH_SECONDS``; return the added
+    article's id on the first run that shows it."""
+    flash = st.session_state.get(FLASH_KEY)
     if flash is None:
         return None
-    kind, message, article_id = flash
+    kind, message, article_id, since, shown = flash
+    if time.monotonic() - since > FLASH_SECONDS:
+        del st.session_state[FLASH_KEY]
+        return None
     (st.info if kind == "known" else st.success)(message)
-    return article_id
+    st.session_state[FLASH_KEY] = (kind, message, article_id, since, True)
+    return None if shown else article_id
 
 
 def _remove_button(
@@ -181,7 +194,7 @@ def _remove_button(
                 st.error(for_markdown(str(err)))
                 return
             data.forget_library_listing()
-            st.session_state[FLASH_KEY] = ("removed", f"Removed “{for_markdown(title)}” from the library.", None)
+            _flash("removed", f"Removed “{for_markdown(title)}” from the library.", None)
             if article_id == current:
                 state.show_article_next(None)
             st.rerun()
