@@ -134,9 +134,13 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
     """Assert that the map shows every marker it draws, fitted: each inside the bounds and none
     under an open legend, and the zoom the one ``fitBounds`` picks for them (capped at
     ``max_zoom``). Returns the map state."""
-    def settled() -> bool:
+    last: list[dict] = []
+
+    def settled() -> bool:  # fitted, and still for two looks in a row (no pan or zoom under way)
         state = map_state(frame)
-        return state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
+        still = bool(last) and (last[-1]["lat"], last[-1]["lng"], last[-1]["zoom"]) == (state["lat"], state["lng"], state["zoom"])
+        last.append(state)
+        return still and state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
 
     wait_until(page, settled, "the map to fit its markers")
     markers = drawn_markers(frame)
@@ -169,6 +173,7 @@ def wait_for_url_param(page: Page, key: str, predicate: Callable[[str], bool] = 
 def add_pasted_article(page: Page, text: str, title: str, outlet: str = "") -> str:
     """Add an article through the sidebar's "Add an article" → Paste form, wait until it is
     shown and return its id (from the URL)."""
+    settle(page)  # a click during the map's own rerun can be lost
     before = query(page.url).get("article")
     sidebar = page.locator(SIDEBAR)
     expander = sidebar.get_by_text("Add an article")
@@ -182,7 +187,7 @@ def add_pasted_article(page: Page, text: str, title: str, outlet: str = "") -> s
     wait_idle(page)
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
     article = wait_for_url_param(page, "article", lambda value: value not in (VOA, EPAA, before))
-    wait_idle(page)
+    settle(page)
     return article
 
 

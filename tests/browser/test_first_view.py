@@ -287,6 +287,8 @@ def test_same_titled_stored_articles_are_told_apart(page: Page, app_server) -> N
     open_dashboard(page, app_server.url + f"/?article={VOA}&basemap=offline")
     settle(page)
     add_pasted_article(page, "Harbour officials in Haiphong reopened the port on Monday.", "Harbour reopens", "Mekong Wire")
+    # the outcome stays on screen after the map's own rerun (it used to last one run, a blink)
+    expect(page.locator(SIDEBAR).get_by_text("Added “Harbour reopens” to the library.")).to_be_visible()
     add_pasted_article(page, "Harbour officials in Haiphong said on Monday that the port was open again.", "Harbour reopens",
                        "Delta Ledger")
     options = article_options(page)
