@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import MAP_FRAME, open_dashboard, wait_idle
+from helpers import MAP_FRAME, map_frame, map_state, open_dashboard, settle, wait_idle
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -66,6 +66,7 @@ def test_clicking_the_gabala_marker_shows_what_putin_said(page: Page, app_server
 
 def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_server, browser) -> None:
     frame = open_dashboard(page, app_server.url + "/?basemap=offline&proposal=us-plan,russian-proposal&site=iran")
+    settle(page)  # a click during the map's first rerun can be lost
     # the link named a site that this filter hides: the selection falls back to none
     page.get_by_role("radio", name="Gabala (Qabala) radar station, Daryal type").check(force=True)
     wait_idle(page)
@@ -90,11 +91,12 @@ def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_serve
     expect(other_frame.locator(".site-iran")).to_have_count(0)
     expect(other.get_by_role("button", name="Remove US plan")).to_be_visible()
     expect(other.get_by_role("button", name="Remove The threat")).to_have_count(0)
-    restored = _query(other.url)
     assert int(copied["zoom"]) >= zoom  # the link holds where the map looks (written after each move)
-    assert int(restored["zoom"]) == int(copied["zoom"])
-    assert abs(float(restored["lat"]) - float(copied["lat"])) < 0.5
-    assert abs(float(restored["lon"]) - float(copied["lon"])) < 0.5
+    settle(other)
+    restored = map_state(map_frame(other))  # where the reopened map looks (the URL's own latitude: see the
+    assert restored["zoom"] == int(copied["zoom"])  # xfail in test_first_view)
+    assert abs(restored["lat"] - float(copied["lat"])) < 0.5
+    assert abs(restored["lng"] - float(copied["lon"])) < 0.5
     other.close()
 
 
