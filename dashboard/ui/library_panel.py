@@ -170,6 +170,7 @@ def _flash(kind: str, message: str, article_id: str | None) -> None:
 def _show_flash() -> str | None:
     """Show the outcome of the last add or remove for ``FLASH_SECONDS``; return the added
     article's id on the first run that shows it."""
+    slot = st.empty()  # always drawn: the form below keeps its place (its open tab) when the message goes
     flash = st.session_state.get(FLASH_KEY)
     if flash is None:
         return None
@@ -177,7 +178,7 @@ def _show_flash() -> str | None:
     if time.monotonic() - since > FLASH_SECONDS:
         del st.session_state[FLASH_KEY]
         return None
-    (st.info if kind == "known" else st.success)(message)
+    (slot.info if kind == "known" else slot.success)(message)
     st.session_state[FLASH_KEY] = (kind, message, article_id, since, True)
     return None if shown else article_id
 
