@@ -9,6 +9,8 @@ visible; tooltips stay inside the map.
 Every non-loopback request is blocked and any console error fails a test (see conftest)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import (
     MAP_FRAME,
@@ -142,7 +144,8 @@ def test_a_grey_place_marker_is_selectable_and_says_where_its_coordinates_come_f
     card = page.locator(SELECTION)
     name = story.place.rstrip(":")
     expect(card.get_by_text(name, exact=True).first).to_be_visible()
-    expect(card).to_contain_text("in the article")
+    expect(card).to_contain_text(re.compile(r"Named (once|\d+ times) in the article"))
+    expect(card).to_contain_text(re.compile(r"\d+\.\d{4}° [NS], \d+\.\d{4}° [EW]"))
     if len(story.place_words) > 1 or story.place_words != (name,):
         expect(card).to_contain_text(", ".join(f"“{word}”" for word in story.place_words))
     expect(card).to_contain_text("from the embedded GeoNames gazetteer, confidence 0.")
