@@ -13,6 +13,7 @@ its filled polygon is closed along that pole's latitude (see :func:`disk` and :f
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -205,3 +206,14 @@ def geodesic_path(a: LatLon, b: LatLon, n: int = 64) -> list[LatLon]:
         position = line.Position(line.s13 * i / n)
         points.append((float(position["lat2"]), float(position["lon2"])))
     return [(lat, lon) for lat, lon in zip((p[0] for p in points), _unwrap([p[1] for p in points]))]
+
+
+def mercator_centre(south: float, west: float, north: float, east: float) -> LatLon:
+    """The centre of a web-map view given its bounds (degrees): the midpoint in Web Mercator,
+    where a map's centre is, not the midpoint of the latitudes (which lies south of it)."""
+    def y(lat: float) -> float:
+        lat = max(-85.05112878, min(85.05112878, lat))
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    middle = (y(south) + y(north)) / 2
+    return (math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2), (west + east) / 2)

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.core.geography import ArticleGeography
+from dashboard.core.geometry import mercator_centre
 from dashboard.core.render.compose import MapPlan
 from dashboard.core.view.state import ViewState
 from dashboard.ui import data, state
@@ -31,7 +32,7 @@ def _on_map_event(plan: MapPlan) -> None:
     bounds, zoom = value.get("bounds"), value.get("zoom")
     if bounds and zoom and bounds.get("_southWest") and bounds["_southWest"].get("lat") is not None:
         south, north = bounds["_southWest"], bounds["_northEast"]
-        centre = ((south["lat"] + north["lat"]) / 2, (south["lng"] + north["lng"]) / 2)
+        centre = mercator_centre(south["lat"], south["lng"], north["lat"], north["lng"])
         state.moved_map(centre, int(zoom))
 
 

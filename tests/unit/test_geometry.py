@@ -205,3 +205,13 @@ def test_band_refuses_bad_bounds(lo, hi):
 def test_ring_refuses_bad_arguments(radius, n):
     with pytest.raises(ValueError):
         ring(TEHRAN, radius, n=n)
+
+
+def test_a_web_map_centre_is_the_mercator_midpoint_of_its_bounds() -> None:
+    from dashboard.core.geometry import mercator_centre
+
+    # a 560 px map centred at 31N at zoom 1 shows 54.8S to 78.4N: the midpoint of those latitudes is 11.8N
+    lat, lon = mercator_centre(-54.810959, -100.0, 78.407787, 160.0)
+    assert lat == pytest.approx(31.0, abs=0.01) and lon == 30.0
+    assert mercator_centre(-10.0, 0.0, 10.0, 20.0) == pytest.approx((0.0, 10.0))
+    assert mercator_centre(-90.0, -180.0, 90.0, 180.0)[0] == pytest.approx(0.0)  # clamped at the poles
