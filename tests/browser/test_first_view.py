@@ -129,7 +129,7 @@ def test_the_url_holds_the_maps_own_centre(page: Page, app_server) -> None:
     open_dashboard(page, app_server.url + f"/?article={VOA}&basemap=offline&lat=52.5&lon=13.4&zoom=3")
     wait_for_markers(map_frame(page))
     page.wait_for_timeout(1000)
-    assert abs(map_state(map_frame(page))["lat"] - 52.5) < 0.01
+    assert abs(map_state(map_frame(page))["lat"] - 52.5) < 0.05  # Leaflet snaps the centre to a whole pixel
     assert abs(float(query(page.url)["lat"]) - 52.5) < 0.05, page.url  # within a pixel at zoom 3
 
 
