@@ -93,10 +93,10 @@ def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_serve
     expect(other.get_by_role("button", name="Remove The threat")).to_have_count(0)
     assert int(copied["zoom"]) >= zoom  # the link holds where the map looks (written after each move)
     settle(other)
-    restored = map_state(map_frame(other))  # where the reopened map looks (the URL's own latitude: see the
-    assert restored["zoom"] == int(copied["zoom"])  # xfail in test_first_view)
-    assert abs(restored["lat"] - float(copied["lat"])) < 0.5
-    assert abs(restored["lng"] - float(copied["lon"])) < 0.5
+    restored, written = map_state(map_frame(other)), _query(other.url)  # where the reopened map looks, and its URL
+    assert restored["zoom"] == int(written["zoom"]) == int(copied["zoom"])
+    for lat, lon in ((restored["lat"], restored["lng"]), (float(written["lat"]), float(written["lon"]))):
+        assert abs(lat - float(copied["lat"])) < 0.5 and abs(lon - float(copied["lon"])) < 0.5
     other.close()
 
 
