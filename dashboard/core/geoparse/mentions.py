@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dashboard.core.geoparse.datelines import is_dateline
 from dashboard.core.geoparse.gazetteer import (
     ABBREV,
     ADMIN1,
@@ -45,6 +46,7 @@ from dashboard.core.geoparse.gazetteer import (
     CONTINENT,
     COUNTRY,
     DEMONYM,
+    POSTAL,
     REGION,
     Gazetteer,
     NameInfo,
@@ -133,6 +135,17 @@ friendship union liberty independence unity victory progress hope providence par
 mobile reading bath orange march august university olympic store district region province
 territory area
 """)
+
+# Single words that name towns in GeoNames but in news are mostly an adjective, a company, a
+# common noun or a first name ("Arab leaders", "Pacific storms", "Toyota", "Gulf states"). Like
+# GENERIC words they are places only with a strong cue: "X, State", "the town of X", a dateline.
+MOSTLY_NOT_PLACES = _words("""
+arab arabian pacific atlantic gulf man lot god emerald toyota hamas hezbollah mary paul george
+nelson lincoln shaping sakai bo lee temple energy justice ocean
+""")
+
+#: Cues that make even a generic word a place ("Mobile, Ala.", "the city of Reading").
+STRONG_CUES = frozenset({"state after comma", "dateline", "noun of"})
 
 INSTITUTIONS = _words("university college")
 
@@ -442,17 +455,16 @@ def _area_follows(doc: _Doc, rest: str) -> bool:
     if second:
         keys.insert(0, f"{first} {fold(second.group(1))}")
     names = doc.gazetteer.names
+    if len(m.group()) == 2 and m.group().isupper() and (info := names.get(first)) is not None \
+            and info.mask & POSTAL:
+        return True  # "Dublin, OH"
     return any((info := names.get(k)) is not None and info.primary_mask & (COUNTRY | ADMIN1) for k in keys)
 
 
 def _dateline(text: str, hit: _Hit) -> bool:
-    """A dateline: a name in capitals opening a line ("WASHINGTON -", "LONDON, Ky. (AP)")."""
-    surface = text[hit.start:hit.end]
-    if not surface.isupper():
-        return False
-    before = text[max(0, hit.start - 3):hit.start]
-    at_line_start = hit.start == 0 or before.endswith("\n") or before == "   " or text[:hit.start].strip() == ""
-    return at_line_start and text.startswith((",", " (", " \u2014", " -", " \u2013", " "), hit.end)
+    """A dateline: a name in capitals opening a story ("WASHINGTON -", "LONDON, Ky. (AP)",
+    "CHARLESTON, W.Va. --" after a headline); see :mod:`datelines`."""
+    return is_dateline(text, hit.start, hit.end)
 
 
 def _listed(doc: _Doc, hit: _Hit) -> bool:
@@ -473,8 +485,15 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
         return (surface.isupper(), "capitals code" if surface.isupper() else "lower-case code")
     if hit.single and _is_common(hit.key.rstrip(".")):
         return False, "common word"
-    if all(w in GENERIC for w in words) and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
-        return False, "generic word"
+    if county_list_follows(text, hit.end) and f"{hit.key} county" in doc.gazetteer.names:
+        return True, "county list"
+    if (all(w in GENERIC for w in words) or (hit.single and hit.key in MOSTLY_NOT_PLACES)) \
+            and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
+        if _cue(doc, hit) not in STRONG_CUES:
+            return False, "generic word"
+    if info.mask & POSTAL and len(surface) == 2 and surface.isupper():
+        if text[max(0, hit.start - 2):hit.start] == ", " and (hit.start - 2) in doc.kept_ends:
+            return True, "postal code after a place"
     if surface.isupper() and len(surface) <= 3 and not info.mask & ABBREV and "." not in surface:
         return False, "short capitals"
     if words[-1] in STREET_WORDS and not hit.single:
@@ -523,6 +542,19 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
             and (hit.start - 2) in doc.kept_ends:
         return True, "area after a place"
     return False, "small place without a cue"
+
+
+_COUNTY_LIST_RE = re.compile(
+    r"(?:(?:,\s+|,?\s+(?:and|or|&)\s+)[A-Z][\w'.\u2019-]*(?:\s[A-Z][\w'.\u2019-]*)?)*"
+    r"\s+counties\b"
+)
+
+
+def county_list_follows(text: str, end: int) -> bool:
+    """Does a list of names ending in "counties" follow ``end``? "Clay, Becker and Otter Tail
+    counties": each name is a county ("Clay County"), not a town named Clay."""
+    m = _COUNTY_LIST_RE.match(text, end)
+    return m is not None and m.group().endswith("counties")
 
 
 def _folded_only(doc: _Doc, hit: _Hit, surface: str) -> bool:
