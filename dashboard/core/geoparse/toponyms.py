@@ -1,23 +1,30 @@
 """Resolve place mentions to gazetteer entries by the article's context, offline.
 
-Every candidate of a mention gets a score (never "first match"):
+Every candidate of a mention gets a score (never "first match"), the sum of named parts
+(:data:`PARTS`), so that :func:`explain_resolution` can say which rule decided:
 
-* a prior: 0.4 per decade of population, plus a bonus by kind (country > first-level area >
-  city); continents and regions have a fixed high score; demonyms always mean their country;
-  national capitals get a bonus ("Washington" alone is the city); names reached only through a
-  GeoNames alternate name lose a little;
+* a prior: :data:`POP_WEIGHT` per decade of population, plus a bonus by kind (country >
+  first-level area > city); continents and regions have a fixed high score; demonyms always
+  mean their country; national capitals get a bonus ("Washington" alone is the city); names
+  reached only through a GeoNames alternate name lose a little;
 * context from the rest of the article, never from the mention's own name: the countries it
   names or implies (a named country or demonym counts twice, a place inside it once), the
   first-level areas it names (a state named outright weighs more than one implied by a
-  city), and other names of the text with a candidate nearby (same 0.5-degree grid
-  neighbourhood), so that "Edmonton" next to "Enfield" is the London one;
+  city), the dateline's state and country (the story's home), the places already resolved
+  nearby (second pass) and other names of the text with a candidate nearby (same 0.5-degree
+  grid neighbourhood), so that "Edmonton" next to "Enfield" is the London one;
 * "X, Y" where Y is a state or a country that contains X settles it ("Paris, Texas");
+* a name in a list with first-level areas is one too ("Missouri, New York and Virginia");
+* "Clay and Becker counties": the names are counties ("Clay County");
 * structural rules: a country, continent or region beats towns of the same name unless the
-  text says "Town, State" ("Poland" in an article about Maine); a city beats a same-named area
-  it dominates ("Aleppo") unless "state"/"province"/"governor" follows.
+  story points at the town ("Poland" in an article about Maine, but "Lebanon" in a story whose
+  state holds a Lebanon); a city beats a same-named area it dominates ("Aleppo") unless
+  "state"/"province"/"governor" follows, except a US state's bare name ("New York").
 
-Resolution runs twice: the first choices feed the context of the second pass. Confidence comes
-from the margin between the best and the second candidate.
+Resolution runs twice: the first choices feed the context of the second pass. Then one sense
+per name per story: every bare use of a name takes the sense its best-supported use has
+("Belgrade, Minn." ... "in Belgrade"). Confidence is calibrated on the development sets from
+the rule that decided and the margin over the runner-up (:data:`CONFIDENCE_BY_RULE`).
 """
 from __future__ import annotations
 
@@ -27,45 +34,137 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dashboard.core.geoparse.datelines import is_dateline
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
 from dashboard.core.geoparse.mentions import (
     Mention,
+    county_list_follows,
     cued_unknown_names,
     extract_mentions,
 )
 from dashboard.core.geoparse.places import Place
 
-# Score weights (see the module docstring).
+# -- score weights ----------------------------------------------------------------------------
 #: Confidence of a name proposed only by its place preposition, before a geocoder confirms it.
 UNKNOWN_CONFIDENCE = 0.3
-POP_WEIGHT = 0.4  # per decade of population
+#: Prior per decade of population (a city of 1,000,000 gets 2.4, one of 10,000 gets 1.6).
+POP_WEIGHT = 0.4
+#: Prior by kind: a bare name more often means the country or the state than a same-named town.
 FEATURE_BONUS = {"country": 1.5, "admin1": 1.0, "admin2": 0.0, "city": 0.0}
+#: Continents and regions: fixed scores above any town's prior.
 FIXED_SCORE = {"continent": 5.0, "region": 4.8}
+#: A demonym ("Russian") always means its country.
 DEMONYM_SCORE = 10.0
+#: Reached only through a GeoNames alternate name (often a foreign spelling).
 ALT_PENALTY = 0.8
+#: National capitals: "Washington" alone is the city.
 CAPITAL_BONUS = 1.0
+#: "X County" / "X Parish" prefers the county entry over towns called "X County".
 COUNTY_BONUS = 1.5
+#: "X state", "X province", "X governor" after the name: the area.
 AREA_WORD_BONUS = 1.0
-COUNTRY_BONUS = 0.5  # per supporting name (a country or demonym counts twice), at most 3
-ADMIN1_BONUS = 1.5  # the area is named outright
-IMPLIED_ADMIN1_BONUS = 0.7  # a city of the text lies in the area
+#: Per supporting name of the same country (a country or demonym counts twice), at most 3.
+COUNTRY_BONUS = 0.5
+#: The candidate's first-level area is named outright in the story ("Kentucky").
+ADMIN1_BONUS = 2.0
+#: A city of the story lies in the candidate's first-level area.
+IMPLIED_ADMIN1_BONUS = 0.7
+#: Another name of the story has a candidate in the same grid neighbourhood.
 NEIGHBOUR_BONUS = 1.0
+#: Second pass: a place already resolved for another name lies within :data:`NEAR_KM`.
+RESOLVED_NEIGHBOUR_BONUS = 1.0
+#: "X, Y" with Y the candidate's state or country.
 CONTAINER_BONUS = 3.0
+#: The candidate lies in the dateline's first-level area (the story's home).
+DATELINE_ADMIN1_BONUS = 2.0
+#: The candidate lies in the dateline's country.
+DATELINE_COUNTRY_BONUS = 1.0
+#: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
+#: same for countries ("Poland, China and Mexico").
+LIST_KIND_BONUS = 2.0
+#: A city must hold this share of a same-named area's people to be preferred to it ("Aleppo").
 SAME_NAME_CITY_SHARE = 0.1
 #: Grid cell (degrees) for "another place of the text lies nearby".
 CELL_DEG = 0.5
+#: "Nearby" for places already resolved, in kilometres.
+NEAR_KM = 60.0
 #: Candidates per name considered for the neighbourhood test (most populous first).
 NEIGHBOUR_CANDIDATES = 40
+#: Countries whose press writes a first-level area's bare name for the area ("New York") and
+#: names its namesake city otherwise ("New York City"), the national capital excepted.
+STATE_NAME_COUNTRIES = frozenset({"US"})
+
+#: The parts of a score, in the order :func:`explain_resolution` lists them.
+PARTS = ("fixed", "population", "kind", "capital", "county word", "area word", "alternate name",
+         "country named", "state named", "neighbour", "resolved neighbour", "container",
+         "dateline", "listed with areas")
+
+# -- confidence -------------------------------------------------------------------------------
+#: Calibrated confidence by the rule that decided (measured on the TR-News and LGL development
+#: sets: the share of placed names within 161 km of the gold point, rounded down; see
+#: docs/BENCHMARKS.md). A large margin over the runner-up raises it (:data:`MARGIN_STEP`).
+CONFIDENCE_BY_RULE = {
+    "only candidate": 0.95,
+    "demonym": 0.99,
+    "fixed": 0.93,
+    "container": 0.97,
+    "dateline": 0.9,
+    "state named": 0.9,
+    "country named": 0.85,
+    "listed with areas": 0.93,
+    "county word": 0.9,
+    "area word": 0.9,
+    "broad name": 0.93,
+    "city over area": 0.85,
+    "one sense per story": 0.85,
+    "kind": 0.93,
+    "capital": 0.85,
+    "neighbour": 0.8,
+    "resolved neighbour": 0.8,
+    "population": 0.75,
+    "alternate name": 0.7,
+}
+#: Confidence for a rule missing from the table.
+DEFAULT_CONFIDENCE = 0.7
+#: Added per unit of score margin over the runner-up, up to :data:`MARGIN_CAP`.
+MARGIN_STEP = 0.04
+MARGIN_CAP = 0.1
+#: Highest confidence given.
+MAX_CONFIDENCE = 0.99
 
 _AREA_WORDS = ("state", "province", "region", "governorate", "county", "territory", "oblast",
-               "gov.", "governor", "legislature", "premier", "senator", "sen.")
+               "gov.", "governor", "legislature", "premier", "senator", "sen.", "attorney general")
 _AFTER_COMMA = re.compile(r",\s+((?:[A-Z][\w.'\u2019]*\.?)(?:\s+[A-Z][\w.'\u2019]*)?)")
+_LIST_SEPARATORS = (", ", " and ", " or ", ", and ", ", or ")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored candidate of a mention: its entry, total score and the parts that make it."""
+
+    entry: GazetteerEntry
+    score: float
+    parts: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one mention was resolved: its candidates best first, the chosen one (``None`` when the
+    gazetteer has no candidate), the rule that decided and the confidence."""
+
+    mention: Mention
+    candidates: tuple[Candidate, ...]
+    chosen: GazetteerEntry | None
+    rule: str
+    confidence: float
 
 
 @dataclass(frozen=True)
 class _Choice:
     entry: GazetteerEntry
-    confidence: float
+    score: float
+    rule: str
+    margin: float
 
 
 def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) -> tuple[Place, ...]:
@@ -91,29 +190,40 @@ def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazettee
 
     A mention with no gazetteer candidate gets ``lat``/``lon`` ``None`` and source ``"none"``.
     """
-    return tuple(_place(m, c) for m, c in zip(mentions, _resolve(text, mentions, gazetteer)))
+    _, choices = _resolve(text, mentions, gazetteer)
+    return tuple(_place(m, c) for m, c in zip(mentions, choices))
 
 
-def explain_resolution(
+def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
+    """Return, per mention, its scored candidates best first with their score parts, the chosen
+    entry, the rule that decided and the confidence (for tuning and debugging)."""
+    ctx, choices = _resolve(text, mentions, gazetteer)
+    out = []
+    for i, (m, choice) in enumerate(zip(mentions, choices)):
+        cands = []
+        for e, kind in ctx.options[i]:
+            parts: list[tuple[str, float]] = []
+            score = _score(ctx, i, e, kind, parts)
+            cands.append(Candidate(e, round(score, 3), tuple((n, round(v, 3)) for n, v in parts if v)))
+        cands.sort(key=lambda c: (-c.score, -c.entry.population, c.entry.entry_id))
+        seen: set[int] = set()
+        unique = tuple(c for c in cands if not (c.entry.entry_id in seen or seen.add(c.entry.entry_id)))
+        if choice is None:
+            out.append(Resolution(m, unique, None, "no candidate", 0.0))
+        else:
+            out.append(Resolution(m, unique, choice.entry, choice.rule, _confidence(choice)))
+    return out
+
+
+def _resolve(
     text: str, mentions: Sequence[Mention], gazetteer: Gazetteer
-) -> list[list[tuple[float, GazetteerEntry]]]:
-    """Return, per mention, its scored candidates best first (for tuning and debugging)."""
+) -> tuple[_Context, list[_Choice | None]]:
     ctx = _Context.build(text, mentions, gazetteer)
-    choices = _resolve(text, mentions, gazetteer)
-    ctx.update(mentions, choices)
-    return [
-        sorted(((_score(ctx, i, m, e, k), e) for e, k in ctx.options[i]), key=lambda se: -se[0])
-        for i, m in enumerate(mentions)
-    ]
-
-
-def _resolve(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[_Choice | None]:
-    ctx = _Context.build(text, mentions, gazetteer)
-    choices: list[_Choice | None] = []
-    for _ in range(2):
-        choices = [_choose(ctx, i, m) for i, m in enumerate(mentions)]
-        ctx.update(mentions, choices)
-    return choices
+    choices: list[_Choice | None] = [_choose(ctx, i) for i in range(len(mentions))]
+    ctx.update(choices)
+    ctx.second_pass = True
+    choices = [_choose(ctx, i) for i in range(len(mentions))]
+    return ctx, _one_sense_per_name(ctx, choices)
 
 
 def _place(mention: Mention, choice: _Choice | None) -> Place:
@@ -127,12 +237,19 @@ def _place(mention: Mention, choice: _Choice | None) -> Place:
         lat=e.lat,
         lon=e.lon,
         source="gazetteer",
-        confidence=choice.confidence,
+        confidence=_confidence(choice),
         precision_km=e.precision_km,
         feature=e.feature,
         country_code=e.country_code,
         geonameid=e.geonameid,
     )
+
+
+def _confidence(choice: _Choice) -> float:
+    """The calibrated confidence of a choice: its rule's rate plus a little for a wide margin."""
+    base = CONFIDENCE_BY_RULE.get(choice.rule, DEFAULT_CONFIDENCE)
+    bonus = min(MARGIN_CAP, MARGIN_STEP * max(0.0, choice.margin)) if choice.rule != "only candidate" else 0.0
+    return round(min(MAX_CONFIDENCE, base + bonus), 3)
 
 
 # -- context --------------------------------------------------------------------------------
@@ -146,25 +263,35 @@ class _Context:
     containers: list[tuple[GazetteerEntry, ...]]
     area_word: list[bool]
     cells: dict[tuple[int, int], set[str]]
+    listed: list[tuple[int, ...]]  # indexes of the mentions next to each one in a list
+    dateline: int | None  # index of the dateline mention
     countries: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> country counts
     admin1s: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    chosen: list[GazetteerEntry | None] = field(default_factory=list)
+    chosen_cells: dict[tuple[int, int], list[tuple[str, GazetteerEntry]]] = field(default_factory=dict)
+    home: GazetteerEntry | None = None  # the dateline's place, once resolved
+    second_pass: bool = False
 
     @classmethod
     def build(cls, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> _Context:
-        options = [gazetteer.matches(m.name) for m in mentions]
+        options = [_options(text, m, gazetteer) for m in mentions]
         keys = [name_key(m.name) for m in mentions]
         cells: dict[tuple[int, int], set[str]] = defaultdict(set)
         for key, opts in zip(keys, options):
             for e, _ in opts[:NEIGHBOUR_CANDIDATES]:
                 if e.feature in ("city", "admin2"):
                     cells[_cell(e)].add(key)
+        dateline = next((i for i, m in enumerate(mentions[:3]) if is_dateline(text, m.start, m.end)), None)
         ctx = cls(
             text=text,
             options=options,
             keys=keys,
             containers=[_container_after(text, m, gazetteer) for m in mentions],
-            area_word=[text[m.end:m.end + 14].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
+            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
             cells=cells,
+            listed=_list_neighbours(text, mentions),
+            dateline=dateline,
+            chosen=[None] * len(mentions),
         )
         ctx.seed()
         return ctx
@@ -176,11 +303,18 @@ class _Context:
             if len(strong) == 1 and strong[0].country_code:
                 self._add(key, strong[0])
 
-    def update(self, mentions: Sequence[Mention], choices: Sequence[_Choice | None]) -> None:
+    def update(self, choices: Sequence[_Choice | None]) -> None:
+        """Take the choices of a pass as the context of the next one."""
         self.countries, self.admin1s = {}, {}
+        self.chosen = [c.entry if c is not None else None for c in choices]
+        self.chosen_cells = defaultdict(list)
         for key, c in zip(self.keys, choices):
             if c is not None:
                 self._add(key, c.entry)
+                if c.entry.feature in ("city", "admin2"):
+                    self.chosen_cells[_cell(c.entry)].append((key, c.entry))
+        if self.dateline is not None:
+            self.home = self.chosen[self.dateline]
 
     def _add(self, key: str, e: GazetteerEntry) -> None:
         if not e.country_code:
@@ -208,83 +342,211 @@ class _Context:
                     return True
         return False
 
+    def resolved_neighbour(self, i: int, e: GazetteerEntry) -> bool:
+        """Second pass: is a place chosen for another name within :data:`NEAR_KM` of ``e``?"""
+        key = self.keys[i]
+        x, y = _cell(e)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for k, other in self.chosen_cells.get((x + dx, y + dy), ()):
+                    if k != key and _km(other, e) <= NEAR_KM:
+                        return True
+        return False
+
+
+def _options(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[tuple[GazetteerEntry, str], ...]:
+    """The candidates of a mention: "Clay" in "Clay and Becker counties" means Clay County."""
+    if county_list_follows(text, mention.end):
+        counties = tuple((e, k) for e, k in gazetteer.matches(f"{mention.name} County") if e.feature == "admin2")
+        if counties:
+            return counties
+    surface = mention.name
+    opts = gazetteer.matches(surface)
+    if not (len(surface) == 2 and surface.isupper()):
+        opts = tuple((e, k) for e, k in opts if k != "postal")
+    return opts
+
+
+def _list_neighbours(text: str, mentions: Sequence[Mention]) -> list[tuple[int, ...]]:
+    """For each mention, the mentions right before and after it in a list ("A, B and C")."""
+    out: list[list[int]] = [[] for _ in mentions]
+    for i in range(len(mentions) - 1):
+        gap = text[mentions[i].end:mentions[i + 1].start]
+        if gap in _LIST_SEPARATORS:
+            out[i].append(i + 1)
+            out[i + 1].append(i)
+    return [tuple(x) for x in out]
+
 
 def _cell(e: GazetteerEntry) -> tuple[int, int]:
     return int(math.floor(e.lat / CELL_DEG)), int(math.floor(e.lon / CELL_DEG))
 
 
+def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    """Equirectangular distance in km (accurate enough below a few hundred km)."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
+
+
 def _container_after(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[GazetteerEntry, ...]:
-    """Entries of an admin1 area or country right after "X, ", e.g. "Edmonton, Ky."."""
+    """Entries of an admin1 area or country right after "X, ", e.g. "Edmonton, Ky.", "Dublin, OH"."""
     m = _AFTER_COMMA.match(text, mention.end)
     if not m:
         return ()
     words = m.group(1)
     for cand in (words, words.split()[0]):
-        ents = tuple(e for e in gazetteer.candidates(cand) if e.feature in ("admin1", "country"))
+        postal = len(cand) == 2 and cand.isupper()
+        ents = tuple(e for e, k in gazetteer.matches(cand)
+                     if e.feature in ("admin1", "country") and (k != "postal" or postal))
         if ents:
             return ents
     return ()
 
 
 # -- scoring --------------------------------------------------------------------------------
-def _choose(ctx: _Context, i: int, mention: Mention) -> _Choice | None:
+def _choose(ctx: _Context, i: int) -> _Choice | None:
     options = ctx.options[i]
     if not options:
         return None
     best: dict[int, tuple[float, GazetteerEntry]] = {}
     for entry, kind in options:
-        s = _score(ctx, i, mention, entry, kind)
+        s = _score(ctx, i, entry, kind)
         if entry.entry_id not in best or best[entry.entry_id][0] < s:
             best[entry.entry_id] = (s, entry)
     ranked = sorted(best.values(), key=lambda se: (-se[0], -se[1].population, se[1].entry_id))
-    ranked = _prefer_city_over_namesake_area(ranked, ctx.area_word[i])
-    ranked = _prefer_broad_names(ctx, i, ranked)
-    top_score, top = ranked[0]
-    margin = top_score - ranked[1][0] if len(ranked) > 1 else 3.0
-    base = 0.55 if top.feature in ("region", "continent", "admin2") else 0.65
-    confidence = min(0.99, base + 0.35 * math.tanh(margin))
-    return _Choice(top, round(confidence, 3))
+    if len(ranked) == 1:
+        return _Choice(ranked[0][1], ranked[0][0], "only candidate", 3.0)
+    rule = None
+    swapped = _prefer_city_over_namesake_area(ranked, ctx.area_word[i])
+    if swapped is not ranked:
+        ranked, rule = swapped, "city over area"
+    swapped = _prefer_broad_names(ctx, i, ranked)
+    if swapped is not ranked:
+        ranked, rule = swapped, "broad name"
+    (top_score, top), (second_score, second) = ranked[0], ranked[1]
+    margin = top_score - second_score
+    if rule is None:
+        rule = _deciding_part(ctx, i, top, second, options)
+    return _Choice(top, top_score, rule, margin)
 
 
-def _score(ctx: _Context, i: int, mention: Mention, e: GazetteerEntry, kind: str) -> float:
+def _deciding_part(ctx: _Context, i: int, top: GazetteerEntry, second: GazetteerEntry,
+                   options: Sequence[tuple[GazetteerEntry, str]]) -> str:
+    """The score part that gives ``top`` its largest lead over ``second``."""
+    kinds = {e.entry_id: k for e, k in reversed(options)}
+    if kinds.get(top.entry_id) == "demonym":
+        return "demonym"
+    a: list[tuple[str, float]] = []
+    b: list[tuple[str, float]] = []
+    _score(ctx, i, top, kinds.get(top.entry_id, "name"), a)
+    _score(ctx, i, second, kinds.get(second.entry_id, "name"), b)
+    lead: Counter[str] = Counter()
+    for name, value in a:
+        lead[name] += value
+    for name, value in b:
+        lead[name] -= value
+    name, value = max(lead.items(), key=lambda kv: (kv[1], -PARTS.index(kv[0])))
+    return name if value > 0 else "population"
+
+
+def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
+           parts: list[tuple[str, float]] | None = None) -> float:
+    """The candidate's score; with ``parts``, each non-zero part is appended as (name, value)."""
     if kind == "demonym":
+        if parts is not None:
+            parts.append(("fixed", DEMONYM_SCORE))
         return DEMONYM_SCORE
     if e.feature in FIXED_SCORE:
+        if parts is not None:
+            parts.append(("fixed", FIXED_SCORE[e.feature]))
         return FIXED_SCORE[e.feature]
     key = ctx.keys[i]
-    s = POP_WEIGHT * math.log10(max(e.population, 10)) + FEATURE_BONUS.get(e.feature, 0.0)
+    found: list[tuple[str, float]] = parts if parts is not None else []
+    found.append(("population", POP_WEIGHT * math.log10(max(e.population, 10))))
+    found.append(("kind", FEATURE_BONUS.get(e.feature, 0.0)))
     if e.capital:
-        s += CAPITAL_BONUS
+        found.append(("capital", CAPITAL_BONUS))
     if e.feature == "admin2" and key.endswith(("county", "parish", "borough")):
-        s += COUNTY_BONUS
+        found.append(("county word", COUNTY_BONUS))
     if e.feature in ("admin1", "admin2") and ctx.area_word[i]:
-        s += AREA_WORD_BONUS
+        found.append(("area word", AREA_WORD_BONUS))
     if kind == "alt":
-        s -= ALT_PENALTY
+        found.append(("alternate name", -ALT_PENALTY))
     if e.feature != "country" and e.country_code:
-        s += COUNTRY_BONUS * ctx.country_support(key, e.country_code)
+        found.append(("country named", COUNTRY_BONUS * ctx.country_support(key, e.country_code)))
         if e.admin1:
             support = ctx.admin1_support(key, (e.country_code, e.admin1))
-            s += ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0
-        if e.feature in ("city", "admin2") and ctx.neighbour(key, e):
-            s += NEIGHBOUR_BONUS
+            found.append(("state named", ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0))
+        if e.feature in ("city", "admin2"):
+            if ctx.neighbour(key, e):
+                found.append(("neighbour", NEIGHBOUR_BONUS))
+            if ctx.second_pass and ctx.resolved_neighbour(i, e):
+                found.append(("resolved neighbour", RESOLVED_NEIGHBOUR_BONUS))
     if _contained(ctx, i, e):
-        s += CONTAINER_BONUS
-    return s
+        found.append(("container", CONTAINER_BONUS))
+    home = ctx.home
+    if home is not None and i != ctx.dateline and e.country_code == home.country_code and home.country_code:
+        if e.feature != "country":
+            found.append(("dateline", DATELINE_COUNTRY_BONUS))
+            if home.admin1 and e.admin1 == home.admin1 and home.feature != "country":
+                found.append(("dateline", DATELINE_ADMIN1_BONUS))
+    if ctx.second_pass and e.feature in ("admin1", "country") and _listed_with(ctx, i, (e.feature,)):
+        found.append(("listed with areas", LIST_KIND_BONUS))
+    return sum(v for _, v in found)
+
+
+def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
+    """Every use of a name in a story means the same place: bare uses take the choice of the
+    use with the highest score ("Belgrade, Minn." decides a later "in Belgrade"). A use with its
+    own container or area word ("Washington state") keeps its own choice."""
+    best: dict[str, _Choice] = {}
+    for i, c in enumerate(choices):
+        if c is None:
+            continue
+        cur = best.get(ctx.keys[i])
+        if cur is None or c.score > cur.score:
+            best[ctx.keys[i]] = c
+    out = list(choices)
+    for i, c in enumerate(choices):
+        if c is None or ctx.containers[i] or ctx.area_word[i]:
+            continue
+        top = best[ctx.keys[i]]
+        if top.entry.entry_id != c.entry.entry_id and any(e.entry_id == top.entry.entry_id for e, _ in ctx.options[i]):
+            out[i] = _Choice(top.entry, top.score, "one sense per story", top.margin)
+    return out
 
 
 def _prefer_broad_names(
     ctx: _Context, i: int, ranked: list[tuple[float, GazetteerEntry]]
 ) -> list[tuple[float, GazetteerEntry]]:
     """A name that is a country, continent or region means that place, whatever small towns share
-    it ("Poland" in an article about Maine), unless the text says otherwise ("Poland, Maine")."""
+    it ("Poland" in an article about Maine), unless the text points at the town: "Poland, Maine",
+    or the town's state is the story's dateline or is named in it."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
+        return ranked
+    if ctx.second_pass and _story_state(ctx, i, top) and not _listed_with(ctx, i, ("country", "continent", "region")):
         return ranked
     for score, e in ranked[1:]:
         if e.feature in ("country", "continent", "region"):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
+
+
+def _listed_with(ctx: _Context, i: int, features: tuple[str, ...]) -> bool:
+    """Second pass: is a list neighbour of mention ``i`` resolved to one of ``features``?"""
+    return any((c := ctx.chosen[j]) is not None and c.feature in features for j in ctx.listed[i])
+
+
+def _story_state(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Is ``e``'s first-level area the dateline's, or named outright in the story?"""
+    if not e.admin1 or not e.country_code:
+        return False
+    home = ctx.home
+    if home is not None and i != ctx.dateline and (home.country_code, home.admin1) == (e.country_code, e.admin1):
+        return True
+    return ctx.admin1_support(ctx.keys[i], (e.country_code, e.admin1)) >= 2
 
 
 def _contained(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
@@ -296,7 +558,8 @@ def _prefer_city_over_namesake_area(
     ranked: list[tuple[float, GazetteerEntry]], area_word: bool
 ) -> list[tuple[float, GazetteerEntry]]:
     """An area and a city of the same name inside it ("Aleppo"), or a national capital named
-    like an area of its country ("Washington"): the city, unless "state"/"province" follows."""
+    like an area of its country ("Washington"): the city, unless "state"/"province" follows.
+    A US state's bare name stays the state ("New York"; :data:`STATE_NAME_COUNTRIES`)."""
     top_score, top = ranked[0]
     if area_word or top.feature not in ("admin1", "admin2"):
         return ranked
@@ -304,6 +567,8 @@ def _prefer_city_over_namesake_area(
         if e.feature != "city" or e.country_code != top.country_code or top_score - score > 3.0:
             continue
         inside = e.admin1 == top.admin1 and e.population >= SAME_NAME_CITY_SHARE * max(top.population, 1)
+        if top.feature == "admin1" and top.country_code in STATE_NAME_COUNTRIES:
+            inside = False
         if inside or e.capital:
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
