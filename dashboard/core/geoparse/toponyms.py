@@ -260,6 +260,7 @@ class _Context:
     text: str
     options: list[tuple[tuple[GazetteerEntry, str], ...]]
     keys: list[str]
+    bases: list[str]  # keys without a trailing "city": "Dublin City" supports no other Dublin
     containers: list[tuple[GazetteerEntry, ...]]
     area_word: list[bool]
     cells: dict[tuple[int, int], set[str]]
@@ -276,8 +277,9 @@ class _Context:
     def build(cls, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> _Context:
         options = [_options(text, m, gazetteer) for m in mentions]
         keys = [name_key(m.name) for m in mentions]
+        bases = [_base_key(k) for k in keys]
         cells: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for key, opts in zip(keys, options):
+        for key, opts in zip(bases, options):
             for e, _ in opts[:NEIGHBOUR_CANDIDATES]:
                 if e.feature in ("city", "admin2"):
                     cells[_cell(e)].add(key)
@@ -286,6 +288,7 @@ class _Context:
             text=text,
             options=options,
             keys=keys,
+            bases=bases,
             containers=[_container_after(text, m, gazetteer) for m in mentions],
             area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
             cells=cells,
@@ -298,7 +301,7 @@ class _Context:
 
     def seed(self) -> None:
         """Countries and areas named unambiguously (a single country or admin1 candidate)."""
-        for key, opts in zip(self.keys, self.options):
+        for key, opts in zip(self.bases, self.options):
             strong = [e for e, _ in opts if e.feature in ("country", "admin1")]
             if len(strong) == 1 and strong[0].country_code:
                 self._add(key, strong[0])
@@ -308,7 +311,7 @@ class _Context:
         self.countries, self.admin1s = {}, {}
         self.chosen = [c.entry if c is not None else None for c in choices]
         self.chosen_cells = defaultdict(list)
-        for key, c in zip(self.keys, choices):
+        for key, c in zip(self.bases, choices):
             if c is not None:
                 self._add(key, c.entry)
                 if c.entry.feature in ("city", "admin2"):
@@ -344,7 +347,7 @@ class _Context:
 
     def resolved_neighbour(self, i: int, e: GazetteerEntry) -> bool:
         """Second pass: is a place chosen for another name within :data:`NEAR_KM` of ``e``?"""
-        key = self.keys[i]
+        key = self.bases[i]
         x, y = _cell(e)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -376,6 +379,12 @@ def _list_neighbours(text: str, mentions: Sequence[Mention]) -> list[tuple[int, 
             out[i].append(i + 1)
             out[i + 1].append(i)
     return [tuple(x) for x in out]
+
+
+def _base_key(key: str) -> str:
+    """``key`` without a trailing "city" ("dublin city" -> "dublin"): a name and its "City" form
+    are one name, and must not support each other."""
+    return key[:-5] if key.endswith(" city") else key
 
 
 def _cell(e: GazetteerEntry) -> tuple[int, int]:
@@ -461,13 +470,13 @@ def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
         if parts is not None:
             parts.append(("fixed", FIXED_SCORE[e.feature]))
         return FIXED_SCORE[e.feature]
-    key = ctx.keys[i]
+    key = ctx.bases[i]
     found: list[tuple[str, float]] = parts if parts is not None else []
     found.append(("population", POP_WEIGHT * math.log10(max(e.population, 10))))
     found.append(("kind", FEATURE_BONUS.get(e.feature, 0.0)))
     if e.capital:
         found.append(("capital", CAPITAL_BONUS))
-    if e.feature == "admin2" and key.endswith(("county", "parish", "borough")):
+    if e.feature == "admin2" and ctx.keys[i].endswith(("county", "parish", "borough")):
         found.append(("county word", COUNTY_BONUS))
     if e.feature in ("admin1", "admin2") and ctx.area_word[i]:
         found.append(("area word", AREA_WORD_BONUS))
@@ -522,11 +531,13 @@ def _prefer_broad_names(
 ) -> list[tuple[float, GazetteerEntry]]:
     """A name that is a country, continent or region means that place, whatever small towns share
     it ("Poland" in an article about Maine), unless the text points at the town: "Poland, Maine",
-    or the town's state is the story's dateline or is named in it."""
+    the town's state is the story's dateline or is named in it, or another place of the story
+    lies next to it (second pass; not when the name is listed with countries)."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
-    if ctx.second_pass and _story_state(ctx, i, top) and not _listed_with(ctx, i, ("country", "continent", "region")):
+    if ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
+            and not _listed_with(ctx, i, ("country", "continent", "region")):
         return ranked
     for score, e in ranked[1:]:
         if e.feature in ("country", "continent", "region"):
@@ -546,7 +557,7 @@ def _story_state(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
     home = ctx.home
     if home is not None and i != ctx.dateline and (home.country_code, home.admin1) == (e.country_code, e.admin1):
         return True
-    return ctx.admin1_support(ctx.keys[i], (e.country_code, e.admin1)) >= 2
+    return ctx.admin1_support(ctx.bases[i], (e.country_code, e.admin1)) >= 2
 
 
 def _contained(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
