@@ -272,6 +272,7 @@ class _Context:
     chosen_cells: dict[tuple[int, int], list[tuple[str, GazetteerEntry]]] = field(default_factory=dict)
     home: GazetteerEntry | None = None  # the dateline's place, once resolved
     second_pass: bool = False
+    _memo: dict[tuple[str, str, object], object] = field(default_factory=dict)  # per pass
 
     @classmethod
     def build(cls, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> _Context:
@@ -308,7 +309,7 @@ class _Context:
 
     def update(self, choices: Sequence[_Choice | None]) -> None:
         """Take the choices of a pass as the context of the next one."""
-        self.countries, self.admin1s = {}, {}
+        self.countries, self.admin1s, self._memo = {}, {}, {}
         self.chosen = [c.entry if c is not None else None for c in choices]
         self.chosen_cells = defaultdict(list)
         for key, c in zip(self.bases, choices):
@@ -329,14 +330,27 @@ class _Context:
     def country_support(self, key: str, cc: str) -> int:
         """How strongly names other than ``key`` point at country ``cc`` (2 per country named,
         1 per place inside it), capped at 3."""
-        return min(3, sum(c[cc] for k, c in self.countries.items() if k != key))
+        memo = self._memo.get(("c", key, cc))
+        if memo is None:
+            memo = self._memo[("c", key, cc)] = min(3, sum(c[cc] for k, c in self.countries.items() if k != key))
+        return memo
 
     def admin1_support(self, key: str, area: tuple[str, str]) -> int:
         """2 when a name other than ``key`` is the first-level area itself, 1 when one lies in it."""
-        return max((c[area] for k, c in self.admin1s.items() if k != key), default=0)
+        memo = self._memo.get(("a", key, area))
+        if memo is None:
+            memo = self._memo[("a", key, area)] = max(
+                (c[area] for k, c in self.admin1s.items() if k != key), default=0)
+        return memo
 
     def neighbour(self, key: str, e: GazetteerEntry) -> bool:
         """Does another name of the text have a candidate place near ``e``?"""
+        memo = self._memo.get(("n", key, e.entry_id))
+        if memo is None:
+            memo = self._memo[("n", key, e.entry_id)] = self._neighbour(key, e)
+        return memo
+
+    def _neighbour(self, key: str, e: GazetteerEntry) -> bool:
         x, y = _cell(e)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -404,7 +418,7 @@ def _container_after(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple
     if not m:
         return ()
     words = m.group(1)
-    for cand in (words, words.split()[0]):
+    for cand in dict.fromkeys((words, words.split()[0], words.rstrip("."), words.split()[0].rstrip("."))):
         postal = len(cand) == 2 and cand.isupper()
         ents = tuple(e for e, k in gazetteer.matches(cand)
                      if e.feature in ("admin1", "country") and (k != "postal" or postal))
@@ -530,17 +544,17 @@ def _prefer_broad_names(
     ctx: _Context, i: int, ranked: list[tuple[float, GazetteerEntry]]
 ) -> list[tuple[float, GazetteerEntry]]:
     """A name that is a country, continent or region means that place, whatever small towns share
-    it ("Poland" in an article about Maine), unless the text points at the town: "Poland, Maine",
-    the town's state is the story's dateline or is named in it, or another place of the story
-    lies next to it (second pass; not when the name is listed with countries)."""
+    it ("Poland" in an article about Maine), unless the text says "Poland, Maine". A country's
+    name also yields to the town when the story points at it (second pass): the town's state is
+    the dateline's or is named in the story, or another place of the story lies next to it, and
+    the name is not listed with countries ("Poland, China and Mexico")."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
-    if ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
-            and not _listed_with(ctx, i, ("country", "continent", "region")):
-        return ranked
+    pointed = ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
+        and not _listed_with(ctx, i, ("country", "continent", "region"))
     for score, e in ranked[1:]:
-        if e.feature in ("country", "continent", "region"):
+        if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
 
