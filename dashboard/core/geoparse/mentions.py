@@ -62,7 +62,7 @@ CUED_CITY = 1_000
 
 STRONG = COUNTRY | ADMIN1 | CONTINENT | REGION
 
-_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['\u2019](?![sS]\b)[^\W\d_]+)*")
+_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.[A-Z][a-z]{1,3}\.|[^\W\d_]+(?:['\u2019](?![sS]\b)[^\W\d_]+)*")
 _GAP_RE = re.compile(r"[ \-]|\. ")
 
 
@@ -143,6 +143,9 @@ MOSTLY_NOT_PLACES = _words("""
 arab arabian pacific atlantic gulf man lot god emerald toyota hamas hezbollah mary paul george
 nelson lincoln shaping sakai bo lee temple energy justice ocean
 """)
+
+#: Oceans news names without the word "Ocean" ("across the Pacific").
+OCEANS = _words("pacific atlantic")
 
 #: Cues that make even a generic word a place ("Mobile, Ala.", "the city of Reading").
 STRONG_CUES = frozenset({"state after comma", "dateline", "noun of"})
@@ -487,6 +490,8 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
         return False, "common word"
     if county_list_follows(text, hit.end) and f"{hit.key} county" in doc.gazetteer.names:
         return True, "county list"
+    if hit.key in OCEANS and _the_ocean(doc, hit):
+        return True, "the ocean"
     if (all(w in GENERIC for w in words) or (hit.single and hit.key in MOSTLY_NOT_PLACES)) \
             and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
         if _cue(doc, hit) not in STRONG_CUES:
@@ -508,6 +513,8 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
     if not hit.strong and not hit.demonym and _hyphen_name(doc, hit):
         return False, "part of a hyphenated name"
     if not hit.strong and info.city_pop < BIG_CITY and nxt is not None and nxt.key in INSTITUTIONS:
+        return False, "institution name"
+    if not hit.strong and info.city_pop < BIG_CITY and _SAINTS_INSTITUTION_RE.match(text, hit.end):
         return False, "institution name"
     evidence = _person_evidence(doc, hit)
     if evidence:
@@ -555,6 +562,25 @@ def county_list_follows(text: str, end: int) -> bool:
     counties": each name is a county ("Clay County"), not a town named Clay."""
     m = _COUNTY_LIST_RE.match(text, end)
     return m is not None and m.group().endswith("counties")
+
+
+#: "St. John's University", "St. Mary's Hospital": a saint's name with an institution noun.
+_SAINTS_INSTITUTION_RE = re.compile(
+    r"['\u2019]s\s+(?:University|College|Church|Cathedral|Hospital|School|Academy|Chapel|Parish|Catholic)\b")
+
+
+def _the_ocean(doc: _Doc, hit: _Hit) -> bool:
+    """"the Pacific" standing alone (not "the Pacific coast", "the Pacific Fleet"): the ocean."""
+    prev = _prev(doc, hit.first)
+    if prev is None or prev.key != "the":
+        return False
+    if prev.text == "The" and not _sentence_start(doc.text, prev.start):
+        return False  # "by The Atlantic": a title
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is None or not (nxt.text[0].isupper() or nxt.key in _OCEAN_NOUNS)
+
+
+_OCEAN_NOUNS = _words("coast coastal rim northwest region states islands island nations nation fleet")
 
 
 def _folded_only(doc: _Doc, hit: _Hit, surface: str) -> bool:

@@ -82,6 +82,8 @@ DATELINE_COUNTRY_BONUS = 1.0
 #: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
 #: same for countries ("Poland, China and Mexico").
 LIST_KIND_BONUS = 2.0
+#: A town pointed at by the story may overtake a same-named country this far ahead of it.
+POINTED_TOWN_GAP = 3.0
 #: A city must hold this share of a same-named area's people to be preferred to it ("Aleppo").
 SAME_NAME_CITY_SHARE = 0.1
 #: Grid cell (degrees) for "another place of the text lies nearby".
@@ -377,6 +379,10 @@ def _options(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[tuple[G
         counties = tuple((e, k) for e, k in gazetteer.matches(f"{mention.name} County") if e.feature == "admin2")
         if counties:
             return counties
+    if text[max(0, mention.start - 4):mention.start].lower() == "the " and name_key(mention.name) in ("pacific", "atlantic"):
+        ocean = tuple((e, k) for e, k in gazetteer.matches(f"{mention.name} Ocean") if e.feature == "region")
+        if ocean:
+            return ocean  # "across the Pacific"
     surface = mention.name
     opts = gazetteer.matches(surface)
     if not (len(surface) == 2 and surface.isupper()):
@@ -549,12 +555,34 @@ def _prefer_broad_names(
     the dateline's or is named in the story, or another place of the story lies next to it, and
     the name is not listed with countries ("Poland, China and Mexico")."""
     top_score, top = ranked[0]
+    if top.feature == "country" and ctx.second_pass:
+        return _prefer_pointed_town(ctx, i, ranked)
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
     pointed = ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
         and not _listed_with(ctx, i, ("country", "continent", "region"))
     for score, e in ranked[1:]:
         if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
+            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
+    return ranked
+
+
+def _prefer_pointed_town(
+    ctx: _Context, i: int, ranked: list[tuple[float, GazetteerEntry]]
+) -> list[tuple[float, GazetteerEntry]]:
+    """A country's name means a town of the story's own state when the story is datelined there,
+    or names that state and places the town next to another of its places ("Jordan" in a
+    Minnesota story that names Jordan's neighbours). Never when listed with countries."""
+    if _listed_with(ctx, i, ("country", "continent", "region")):
+        return ranked
+    top_score = ranked[0][0]
+    for score, e in ranked[1:]:
+        if e.feature not in ("city", "admin2") or top_score - score > POINTED_TOWN_GAP:
+            continue
+        home = ctx.home
+        datelined = home is not None and i != ctx.dateline and home.feature != "country" \
+            and (home.country_code, home.admin1) == (e.country_code, e.admin1)
+        if datelined or (_story_state(ctx, i, e) and ctx.resolved_neighbour(i, e)):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
 
