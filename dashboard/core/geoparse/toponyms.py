@@ -59,8 +59,6 @@ DEMONYM_SCORE = 10.0
 ALT_PENALTY = 0.8
 #: National capitals: "Washington" alone is the city.
 CAPITAL_BONUS = 1.0
-#: "X County" / "X Parish" prefers the county entry over towns called "X County".
-COUNTY_BONUS = 1.5
 #: "X state", "X province", "X governor" after the name: the area.
 AREA_WORD_BONUS = 1.0
 #: Per supporting name of the same country (a country or demonym counts twice), at most 3.
@@ -97,7 +95,7 @@ NEIGHBOUR_CANDIDATES = 40
 STATE_NAME_COUNTRIES = frozenset({"US"})
 
 #: The parts of a score, in the order :func:`explain_resolution` lists them.
-PARTS = ("fixed", "population", "kind", "capital", "county word", "area word", "alternate name",
+PARTS = ("fixed", "population", "kind", "capital", "area word", "alternate name",
          "country named", "state named", "neighbour", "resolved neighbour", "container",
          "dateline", "listed with areas")
 
@@ -114,7 +112,6 @@ CONFIDENCE_BY_RULE = {
     "state named": 0.9,
     "country named": 0.85,
     "listed with areas": 0.93,
-    "county word": 0.9,
     "area word": 0.9,
     "broad name": 0.93,
     "city over area": 0.85,
@@ -137,6 +134,7 @@ MAX_CONFIDENCE = 0.99
 _AREA_WORDS = ("state", "province", "region", "governorate", "county", "territory", "oblast",
                "gov.", "governor", "legislature", "premier", "senator", "sen.", "attorney general")
 _AFTER_COMMA = re.compile(r",\s+((?:[A-Z][\w.'\u2019]*\.?)(?:\s+[A-Z][\w.'\u2019]*)?)")
+_AREA_NOUNS = (" county", " parish", " borough", " province", " state", " region", " district")
 _LIST_SEPARATORS = (", ", " and ", " or ", ", and ", ", or ")
 
 
@@ -447,7 +445,9 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
     if len(ranked) == 1:
         return _Choice(ranked[0][1], ranked[0][0], "only candidate", 3.0)
     rule = None
-    swapped = _prefer_city_over_namesake_area(ranked, ctx.area_word[i])
+    area_named = ctx.area_word[i] or ctx.keys[i].endswith(_AREA_NOUNS) or (
+        ctx.second_pass and _listed_with(ctx, i, ("admin1",)))
+    swapped = _prefer_city_over_namesake_area(ranked, area_named)
     if swapped is not ranked:
         ranked, rule = swapped, "city over area"
     swapped = _prefer_broad_names(ctx, i, ranked)
@@ -496,8 +496,6 @@ def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
     found.append(("kind", FEATURE_BONUS.get(e.feature, 0.0)))
     if e.capital:
         found.append(("capital", CAPITAL_BONUS))
-    if e.feature == "admin2" and ctx.keys[i].endswith(("county", "parish", "borough")):
-        found.append(("county word", COUNTY_BONUS))
     if e.feature in ("admin1", "admin2") and ctx.area_word[i]:
         found.append(("area word", AREA_WORD_BONUS))
     if kind == "alt":
@@ -611,7 +609,9 @@ def _prefer_city_over_namesake_area(
     ranked: list[tuple[float, GazetteerEntry]], area_word: bool
 ) -> list[tuple[float, GazetteerEntry]]:
     """An area and a city of the same name inside it ("Aleppo"), or a national capital named
-    like an area of its country ("Washington"): the city, unless "state"/"province" follows.
+    like an area of its country ("Washington"): the city, unless the text says it is the area
+    (``area_word``: "state"/"province" follows, the name ends in "County", or it is listed with
+    states: "Washington and Oregon").
     A US state's bare name stays the state ("New York"; :data:`STATE_NAME_COUNTRIES`)."""
     top_score, top = ranked[0]
     if area_word or top.feature not in ("admin1", "admin2"):
