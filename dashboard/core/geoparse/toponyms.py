@@ -80,10 +80,10 @@ DATELINE_COUNTRY_BONUS = 1.0
 #: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
 #: same for countries ("Poland, China and Mexico").
 LIST_KIND_BONUS = 2.0
-#: A town pointed at by the story may overtake a same-named country this far ahead of it.
-POINTED_TOWN_GAP = 3.0
 #: A city must hold this share of a same-named area's people to be preferred to it ("Aleppo").
 SAME_NAME_CITY_SHARE = 0.1
+#: Resolution passes: each pass after the first takes the previous choices as context.
+PASSES = 2
 #: Grid cell (degrees) for "another place of the text lies nearby".
 CELL_DEG = 0.5
 #: "Nearby" for places already resolved, in kilometres.
@@ -220,9 +220,10 @@ def _resolve(
 ) -> tuple[_Context, list[_Choice | None]]:
     ctx = _Context.build(text, mentions, gazetteer)
     choices: list[_Choice | None] = [_choose(ctx, i) for i in range(len(mentions))]
-    ctx.update(choices)
-    ctx.second_pass = True
-    choices = [_choose(ctx, i) for i in range(len(mentions))]
+    for _ in range(PASSES - 1):
+        ctx.update(choices)
+        ctx.second_pass = True
+        choices = [_choose(ctx, i) for i in range(len(mentions))]
     return ctx, _one_sense_per_name(ctx, choices)
 
 
@@ -553,34 +554,12 @@ def _prefer_broad_names(
     the dateline's or is named in the story, or another place of the story lies next to it, and
     the name is not listed with countries ("Poland, China and Mexico")."""
     top_score, top = ranked[0]
-    if top.feature == "country" and ctx.second_pass:
-        return _prefer_pointed_town(ctx, i, ranked)
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
     pointed = ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
         and not _listed_with(ctx, i, ("country", "continent", "region"))
     for score, e in ranked[1:]:
         if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
-            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
-    return ranked
-
-
-def _prefer_pointed_town(
-    ctx: _Context, i: int, ranked: list[tuple[float, GazetteerEntry]]
-) -> list[tuple[float, GazetteerEntry]]:
-    """A country's name means a town of the story's own state when the story is datelined there,
-    or names that state and places the town next to another of its places ("Jordan" in a
-    Minnesota story that names Jordan's neighbours). Never when listed with countries."""
-    if _listed_with(ctx, i, ("country", "continent", "region")):
-        return ranked
-    top_score = ranked[0][0]
-    for score, e in ranked[1:]:
-        if e.feature not in ("city", "admin2") or top_score - score > POINTED_TOWN_GAP:
-            continue
-        home = ctx.home
-        datelined = home is not None and i != ctx.dateline and home.feature != "country" \
-            and (home.country_code, home.admin1) == (e.country_code, e.admin1)
-        if datelined or (_story_state(ctx, i, e) and ctx.resolved_neighbour(i, e)):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
 
