@@ -24,7 +24,8 @@ Every candidate of a mention gets a score (never "first match"), the sum of name
 Resolution runs twice: the first choices feed the context of the second pass. Then one sense
 per name per story: every bare use of a name takes the sense its best-supported use has
 ("Belgrade, Minn." ... "in Belgrade"). Confidence is calibrated on the development sets from
-the rule that decided and the margin over the runner-up (:data:`CONFIDENCE_BY_RULE`).
+the rule that decided, the kind of place and the margin over the runner-up
+(:data:`CONFIDENCE_TABLE`).
 """
 from __future__ import annotations
 
@@ -100,36 +101,47 @@ PARTS = ("fixed", "population", "kind", "capital", "area word", "alternate name"
          "dateline", "listed with areas")
 
 # -- confidence -------------------------------------------------------------------------------
-#: Calibrated confidence by the rule that decided (measured on the TR-News and LGL development
-#: sets: the share of placed names within 161 km of the gold point, rounded down; see
-#: docs/BENCHMARKS.md). A large margin over the runner-up raises it (:data:`MARGIN_STEP`).
-CONFIDENCE_BY_RULE = {
-    "only candidate": 0.95,
-    "demonym": 0.99,
-    "fixed": 0.93,
-    "container": 0.97,
-    "dateline": 0.9,
-    "state named": 0.9,
-    "country named": 0.85,
-    "listed with areas": 0.93,
-    "area word": 0.9,
-    "broad name": 0.93,
-    "city over area": 0.85,
-    "one sense per story": 0.85,
-    "kind": 0.93,
-    "capital": 0.85,
-    "neighbour": 0.8,
-    "resolved neighbour": 0.8,
-    "population": 0.75,
-    "alternate name": 0.7,
+#: Calibrated confidence by the rule that decided and the kind of place chosen: the share of such
+#: choices within 161 km of the gold point on the TR-News and LGL development sets together,
+#: rounded down (docs/BENCHMARKS.md, "Confidence calibration"). Kinds: ``country``, ``area`` (a
+#: first-level area or region up to :data:`WIDE_KM` across), ``wide`` (a larger one: its
+#: reference point may lie far from another gazetteer's), ``admin2`` and ``city``.
+CONFIDENCE_TABLE: dict[tuple[str, str], float] = {
+    ("only candidate", "country"): 0.99, ("only candidate", "area"): 0.97,
+    ("only candidate", "admin2"): 0.95, ("only candidate", "city"): 0.9,
+    ("only candidate", "wide"): 0.85,
+    ("container", "city"): 0.97, ("container", "admin2"): 0.95,
+    ("state named", "admin2"): 0.97, ("state named", "city"): 0.93, ("state named", "wide"): 0.9,
+    ("city over area", "city"): 0.94,
+    ("country named", "city"): 0.93, ("country named", "wide"): 0.95, ("country named", "area"): 0.6,
+    ("fixed", "area"): 0.97, ("fixed", "wide"): 0.97,
+    ("demonym", "country"): 0.92,
+    ("listed with areas", "country"): 0.97, ("listed with areas", "area"): 0.93,
+    ("listed with areas", "wide"): 0.8,
+    ("neighbour", "admin2"): 0.97, ("neighbour", "city"): 0.78,
+    ("one sense per story", "area"): 0.95, ("one sense per story", "city"): 0.85,
+    ("population", "country"): 0.95, ("population", "city"): 0.57, ("population", "admin2"): 0.3,
+    ("population", "wide"): 0.77, ("population", "area"): 0.85,
+    ("kind", "country"): 0.91, ("kind", "wide"): 0.57, ("kind", "area"): 0.8,
+    ("capital", "city"): 0.54,
+    ("dateline", "admin2"): 0.95, ("dateline", "city"): 0.67, ("dateline", "wide"): 0.9,
+    ("resolved neighbour", "city"): 0.81, ("resolved neighbour", "admin2"): 0.8,
+    ("alternate name", "city"): 0.85,
+    ("broad name", "wide"): 0.9, ("broad name", "area"): 0.9,
+    ("area word", "admin2"): 0.9, ("area word", "area"): 0.9,
 }
-#: Confidence for a rule missing from the table.
+#: Confidence for a (rule, kind) pair missing from the table.
 DEFAULT_CONFIDENCE = 0.7
-#: Added per unit of score margin over the runner-up, up to :data:`MARGIN_CAP`.
-MARGIN_STEP = 0.04
-MARGIN_CAP = 0.1
-#: Highest confidence given.
+#: Areas wider than this (km, the entry's precision radius) are "wide" for the table.
+WIDE_KM = 250.0
+#: Confidence added per unit of score margin over the runner-up, around a margin of
+#: :data:`MARGIN_CENTRE` and for margins clamped to [0, 2]: a narrow win is less sure
+#: (on the development sets: 67 % right below a margin of 0.5, 92 % above 2).
+MARGIN_STEP = 0.05
+MARGIN_CENTRE = 1.0
+#: Highest and lowest confidence given.
 MAX_CONFIDENCE = 0.99
+MIN_CONFIDENCE = 0.2
 
 _AREA_WORDS = ("state", "province", "region", "governorate", "county", "territory", "oblast",
                "gov.", "governor", "legislature", "premier", "senator", "sen.", "attorney general")
@@ -247,10 +259,20 @@ def _place(mention: Mention, choice: _Choice | None) -> Place:
 
 
 def _confidence(choice: _Choice) -> float:
-    """The calibrated confidence of a choice: its rule's rate plus a little for a wide margin."""
-    base = CONFIDENCE_BY_RULE.get(choice.rule, DEFAULT_CONFIDENCE)
-    bonus = min(MARGIN_CAP, MARGIN_STEP * max(0.0, choice.margin)) if choice.rule != "only candidate" else 0.0
-    return round(min(MAX_CONFIDENCE, base + bonus), 3)
+    """The calibrated confidence of a choice: the rate of its (rule, kind) on the development
+    sets, moved up or down a little by its margin over the runner-up."""
+    e = choice.entry
+    base = CONFIDENCE_TABLE.get((choice.rule, _kind_class(e)), DEFAULT_CONFIDENCE)
+    if choice.rule != "only candidate":
+        base += MARGIN_STEP * (min(2.0, max(0.0, choice.margin)) - MARGIN_CENTRE)
+    return round(min(MAX_CONFIDENCE, max(MIN_CONFIDENCE, base)), 3)
+
+
+def _kind_class(e: GazetteerEntry) -> str:
+    """The kind of place for the confidence table: country, area, wide, admin2 or city."""
+    if e.feature in ("admin1", "region", "continent"):
+        return "wide" if e.precision_km > WIDE_KM else "area"
+    return e.feature if e.feature in ("country", "admin2") else "city"
 
 
 # -- context --------------------------------------------------------------------------------
