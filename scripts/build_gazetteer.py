@@ -463,7 +463,7 @@ def _regions() -> list[Row]:
         row = Row(None, name, lat, lon, "region", cc, None, 0, radius)
         row.add(name, "name")
         for alias in aliases:
-            row.add(alias, "alias")
+            row.add(alias, "abbrev" if alias.isupper() or "." in alias else "alias")  # "EU", "E.U."
         out.append(row)
     return out
 

@@ -285,6 +285,8 @@ def _lookup(text: str, tokens: list[_Token], gazetteer: Gazetteer) -> list[_Hit]
             info = names.get(key)
             if info is not None:
                 best = _Hit(i, j, tok.start, end, key, info)
+            elif j > i and (county := names.get(key + " county")) is not None and county_list_follows(text, end):
+                best = _Hit(i, j, tok.start, end, key, county)  # "Otter Tail" in "Clay and Otter Tail counties"
             if text.startswith(".", end) and not tokens[j].text.endswith("."):
                 dotted = names.get(key + ".")
                 if dotted is not None:
@@ -484,6 +486,9 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
     text, info = doc.text, hit.info
     surface = text[hit.start:hit.end]
     words = hit.key.split(" ")
+    if info.mask & POSTAL and len(surface) == 2 and surface.isupper():
+        if text[max(0, hit.start - 2):hit.start] == ", " and (hit.start - 2) in doc.kept_ends:
+            return True, "postal code after a place"
     if hit.key in _CAPS_ONLY:
         return (surface.isupper(), "capitals code" if surface.isupper() else "lower-case code")
     if hit.single and _is_common(hit.key.rstrip(".")):
@@ -496,9 +501,6 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
             and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
         if _cue(doc, hit) not in STRONG_CUES:
             return False, "generic word"
-    if info.mask & POSTAL and len(surface) == 2 and surface.isupper():
-        if text[max(0, hit.start - 2):hit.start] == ", " and (hit.start - 2) in doc.kept_ends:
-            return True, "postal code after a place"
     if surface.isupper() and len(surface) <= 3 and not info.mask & ABBREV and "." not in surface:
         return False, "short capitals"
     if words[-1] in STREET_WORDS and not hit.single:
@@ -516,6 +518,11 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
         return False, "institution name"
     if not hit.strong and info.city_pop < BIG_CITY and _SAINTS_INSTITUTION_RE.match(text, hit.end):
         return False, "institution name"
+    if hit.key.startswith(("st. ", "saint ")) and (_SAINTS_PAIR_RE.match(text, hit.end) or
+                                                   _DEDICATION_RE.search(text, max(0, hit.start - 20), hit.start)):
+        return False, "saint's name"
+    if hit.key in ORGANISATION_CODES and not _stands_as_noun(doc, hit):
+        return False, "organisation as a modifier"
     evidence = _person_evidence(doc, hit)
     if evidence:
         return False, evidence
@@ -569,18 +576,35 @@ _SAINTS_INSTITUTION_RE = re.compile(
     r"['\u2019]s\s+(?:University|College|Church|Cathedral|Hospital|School|Academy|Chapel|Parish|Catholic)\b")
 
 
+#: "St. Peter and St. Paul", "the church of St. Mary": saints, not towns.
+_SAINTS_PAIR_RE = re.compile(r",? (?:and|&) (?:St\.?|Saint) [A-Z]")
+_DEDICATION_RE = re.compile(r"\b(?:[Cc]hurch|[Cc]athedral|[Cc]hapel|[Bb]asilica|[Pp]arish|[Ff]east|[Oo]rder) of $")
+
+#: Codes of unions of countries that name a place as nouns ("joined the EU") but an institution
+#: as modifiers ("EU leaders", "EU-Canada deal").
+ORGANISATION_CODES = _words("eu e.u.")
+
+
+def _stands_as_noun(doc: _Doc, hit: _Hit) -> bool:
+    """Not followed by a word it modifies ("EU officials") nor joined by a hyphen ("EU-Canada",
+    "Canada-EU")."""
+    text = doc.text
+    if text.startswith("-", hit.end) or text[max(0, hit.start - 1):hit.start] == "-":
+        return False
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is None or nxt.key in FUNCTION_WORDS or nxt.text[0].isupper()
+
+
 def _the_ocean(doc: _Doc, hit: _Hit) -> bool:
-    """"the Pacific" standing alone (not "the Pacific coast", "the Pacific Fleet"): the ocean."""
+    """"the Pacific" standing alone (not "the Pacific coast", "the Pacific deal", "The Atlantic"
+    mid-sentence, a title): the ocean."""
     prev = _prev(doc, hit.first)
     if prev is None or prev.key != "the":
         return False
     if prev.text == "The" and not _sentence_start(doc.text, prev.start):
         return False  # "by The Atlantic": a title
     nxt = _next(doc, hit.last, hit.end)
-    return nxt is None or not (nxt.text[0].isupper() or nxt.key in _OCEAN_NOUNS)
-
-
-_OCEAN_NOUNS = _words("coast coastal rim northwest region states islands island nations nation fleet")
+    return nxt is None or nxt.key in FUNCTION_WORDS  # "the Pacific.", "the Pacific to Asia"
 
 
 def _folded_only(doc: _Doc, hit: _Hit, surface: str) -> bool:
