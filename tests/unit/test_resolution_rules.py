@@ -168,3 +168,10 @@ def test_confidence_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     assert T._confidence(narrow) == T.MAX_CONFIDENCE
     monkeypatch.setitem(T.CONFIDENCE_TABLE, ("population", "city"), -5.0)
     assert T._confidence(narrow) == T.MIN_CONFIDENCE
+
+
+def test_x_city_follows_the_bare_name(gaz: Gazetteer) -> None:
+    text = "OAKTON, Ohio -- The Dublin City Council voted; residents of Dublin and Worthington spoke."
+    got = {p.name: p for p in geoparse(text, gaz)}
+    assert (got["Dublin City"].lat, got["Dublin City"].lon) == (got["Dublin"].lat, got["Dublin"].lon)
+    assert got["Dublin"].country_code == "US"

@@ -549,7 +549,9 @@ def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
 def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
     """Every use of a name in a story means the same place: bare uses take the choice of the
     use with the highest score ("Belgrade, Minn." decides a later "in Belgrade"). A use with its
-    own container or area word ("Washington state") keeps its own choice."""
+    own container or area word ("Washington state") keeps its own choice. "X City" follows the
+    city chosen for a bare "X" of the same story ("Dublin City Council" in a story on Dublin,
+    Ohio), even when the gazetteer knows "X City" only as another place's alternate name."""
     best: dict[str, _Choice] = {}
     for i, c in enumerate(choices):
         if c is None:
@@ -561,9 +563,13 @@ def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_C
     for i, c in enumerate(choices):
         if c is None or ctx.containers[i] or ctx.area_word[i]:
             continue
-        top = best[ctx.keys[i]]
+        key, base = ctx.keys[i], ctx.bases[i]
+        top = best[key]
         if top.entry.entry_id != c.entry.entry_id and any(e.entry_id == top.entry.entry_id for e, _ in ctx.options[i]):
             out[i] = _Choice(top.entry, top.score, "one sense per story", top.margin)
+        elif base != key and base in best and best[base].entry.feature == "city" \
+                and best[base].entry.entry_id != c.entry.entry_id:
+            out[i] = _Choice(best[base].entry, best[base].score, "one sense per story", best[base].margin)
     return out
 
 
