@@ -148,3 +148,11 @@ def test_villages_of_500_people_with_a_cue(gaz: Gazetteer) -> None:
     assert small and all(500 <= e.population < 1000 for e in small)
     assert "Falls Village" in names("The board met in Falls Village on Monday.", gaz)
     assert "Falls Village" not in names("The Falls Village team won on Monday.", gaz)
+
+
+def test_small_place_next_to_a_cued_town(gaz: Gazetteer) -> None:
+    text = "A crash in Bicester left two hurt; Kidlington crews helped."
+    assert rules(text, gaz)["Kidlington"] == (True, "small place next to a cued town")
+    far = "A crash in Hartford left two hurt; Kidlington crews helped."  # no namesake nearby
+    assert rules(far, gaz)["Kidlington"] == (False, "small place without a cue")
+    assert rules("Kidlington crews helped.", gaz)["Kidlington"] == (False, "small place without a cue")

@@ -265,7 +265,36 @@ def explain_mentions(text: str, gazetteer: Gazetteer, *, demonyms: bool = True) 
         if kept:
             doc.kept_ends.add(hit.end)
         out.append(Judgement(Mention(text[hit.start:hit.end], hit.start, hit.end), kept, rule))
-    return tuple(out)
+    return tuple(_near_kept_places(doc, out))
+
+
+def _near_kept_places(doc: _Doc, judged: list[Judgement]) -> list[Judgement]:
+    """A small place named without a cue is kept when one of its namesakes lies within
+    :data:`NEAR_DEG` of a town the story names with a cue ("Kidlington" in a story on Bicester):
+    local stories name their neighbouring villages bare."""
+    anchors = []
+    for j in judged:
+        if j.kept and j.rule.startswith("city"):
+            anchors += [(e.lat, e.lon) for e in doc.gazetteer.candidates(j.mention.name)[:NEAR_CANDIDATES]
+                        if e.feature == "city"]
+    if not anchors:
+        return judged
+    out = []
+    for j in judged:
+        if not j.kept and j.rule == "small place without a cue":
+            for e in doc.gazetteer.candidates(j.mention.name)[:NEAR_CANDIDATES]:
+                if e.feature == "city" and e.population >= CUED_CITY and any(
+                        abs(e.lat - a) < NEAR_DEG and abs(e.lon - b) < NEAR_DEG * 1.5 for a, b in anchors):
+                    j = Judgement(j.mention, True, "small place next to a cued town")
+                    break
+        out.append(j)
+    return out
+
+
+#: "Next to" for :func:`_near_kept_places`, in degrees of latitude (~33 km).
+NEAR_DEG = 0.3
+#: Namesakes of a name considered there (most populous first).
+NEAR_CANDIDATES = 10
 
 
 # -- look-up --------------------------------------------------------------------------------
