@@ -156,3 +156,8 @@ def test_small_place_next_to_a_cued_town(gaz: Gazetteer) -> None:
     far = "A crash in Hartford left two hurt; Kidlington crews helped."  # no namesake nearby
     assert rules(far, gaz)["Kidlington"] == (False, "small place without a cue")
     assert rules("Kidlington crews helped.", gaz)["Kidlington"] == (False, "small place without a cue")
+    hyphen = "A crash in Bicester left two hurt; Kidlington-Smith crews helped."
+    assert not any(j.kept for j in explain_mentions(hyphen, gaz) if j.mention.name == "Kidlington")
+    person = ("A crash in Bicester left two hurt. Kidlington fled. Kidlington was caught. "
+              "Kidlington was charged.")  # a name used three times without a cue is a person's
+    assert not any(j.kept for j in explain_mentions(person, gaz) if j.mention.name == "Kidlington")

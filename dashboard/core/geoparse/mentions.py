@@ -34,6 +34,7 @@ capitals (never the pronoun).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -271,7 +272,8 @@ def explain_mentions(text: str, gazetteer: Gazetteer, *, demonyms: bool = True) 
 def _near_kept_places(doc: _Doc, judged: list[Judgement]) -> list[Judgement]:
     """A small place named without a cue is kept when one of its namesakes lies within
     :data:`NEAR_DEG` of a town the story names with a cue ("Kidlington" in a story on Bicester):
-    local stories name their neighbouring villages bare."""
+    local stories name their neighbouring villages bare. Not a name joined by a hyphen
+    ("Wal-Mart") nor one used :data:`UNCUED_REPEATS` times without a cue (a person)."""
     anchors = []
     for j in judged:
         if j.kept and j.rule.startswith("city"):
@@ -279,9 +281,11 @@ def _near_kept_places(doc: _Doc, judged: list[Judgement]) -> list[Judgement]:
                         if e.feature == "city"]
     if not anchors:
         return judged
+    uncued = Counter(j.mention.name for j in judged if j.rule == "small place without a cue")
     out = []
     for j in judged:
-        if not j.kept and j.rule == "small place without a cue":
+        if not j.kept and j.rule == "small place without a cue" and uncued[j.mention.name] < UNCUED_REPEATS \
+                and not doc.text.startswith("-", j.mention.end):
             for e in doc.gazetteer.candidates(j.mention.name)[:NEAR_CANDIDATES]:
                 if e.feature == "city" and e.population >= CUED_CITY and any(
                         abs(e.lat - a) < NEAR_DEG and abs(e.lon - b) < NEAR_DEG * 1.5 for a, b in anchors):
@@ -295,6 +299,8 @@ def _near_kept_places(doc: _Doc, judged: list[Judgement]) -> list[Judgement]:
 NEAR_DEG = 0.3
 #: Namesakes of a name considered there (most populous first).
 NEAR_CANDIDATES = 10
+#: A name used this often without any cue is someone's or something's ("Welch", "Barry").
+UNCUED_REPEATS = 3
 
 
 # -- look-up --------------------------------------------------------------------------------
