@@ -90,6 +90,9 @@ CASES = [
     Case("_prefer_broad_names", lambda ctx, i, ranked: ranked,
          "Officials in Baltimore and Dundalk discussed the Middle East.", "Middle East",
          lambda p: p.feature == "region", "a region beats a namesake town next to the story's places"),
+    Case("_dateline_state", lambda ctx, i, e: False,
+         "BANGOR, Maine \u2014 Officials in Poland said the road was closed.", "Poland", cc("US", "city"),
+         "a country's name yields to a town of the dateline's state"),
     Case("_prefer_city_over_namesake_area", lambda ranked, area_word: ranked,
          "Farmers in Aleppo waited for aid.", "Aleppo", lambda p: p.feature == "city",
          "a city beats the same-named area it dominates"),
@@ -125,6 +128,11 @@ def test_county_list_names_counties(gaz: Gazetteer) -> None:
 def test_the_ocean(gaz: Gazetteer) -> None:
     (pacific,) = geoparse("Ships crossed the Pacific.", gaz)
     assert pacific.feature == "region" and pacific.lat == pytest.approx(30.0)
+
+
+def test_a_state_named_in_the_story_does_not_make_a_country_a_town(gaz: Gazetteer) -> None:
+    text = "The plan puts interceptors in Poland. The president will host the talks in Maine."
+    assert geoparse(text, gaz)[0].feature == "country"
 
 
 def test_postal_code_container(gaz: Gazetteer) -> None:

@@ -578,13 +578,13 @@ def _prefer_broad_names(
 ) -> list[tuple[float, GazetteerEntry]]:
     """A name that is a country, continent or region means that place, whatever small towns share
     it ("Poland" in an article about Maine), unless the text says "Poland, Maine". A country's
-    name also yields to the town when the story points at it (second pass): the town's state is
-    the dateline's or is named in the story, or another place of the story lies next to it, and
-    the name is not listed with countries ("Poland, China and Mexico")."""
+    name also yields to the town when the story points at it (second pass): the town lies in the
+    dateline's state, or another place of the story lies next to it, and the name is not listed
+    with countries ("Poland, China and Mexico"). A state merely named in the story is not enough."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
-    pointed = ctx.second_pass and (_story_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
+    pointed = ctx.second_pass and (_dateline_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
         and not _listed_with(ctx, i, ("country", "continent", "region"))
     for score, e in ranked[1:]:
         if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
@@ -597,14 +597,11 @@ def _listed_with(ctx: _Context, i: int, features: tuple[str, ...]) -> bool:
     return any((c := ctx.chosen[j]) is not None and c.feature in features for j in ctx.listed[i])
 
 
-def _story_state(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
-    """Is ``e``'s first-level area the dateline's, or named outright in the story?"""
-    if not e.admin1 or not e.country_code:
-        return False
+def _dateline_state(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Is ``e`` in the first-level area of the story's dateline (not the dateline itself)?"""
     home = ctx.home
-    if home is not None and i != ctx.dateline and (home.country_code, home.admin1) == (e.country_code, e.admin1):
-        return True
-    return ctx.admin1_support(ctx.bases[i], (e.country_code, e.admin1)) >= 2
+    return home is not None and i != ctx.dateline and home.feature != "country" and bool(e.admin1) \
+        and (home.country_code, home.admin1) == (e.country_code, e.admin1)
 
 
 def _contained(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
