@@ -89,6 +89,7 @@ class NameInfo:
     city_pop: int
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Return ``text`` case-folded, without diacritics, with typographic quotes/dashes made ASCII."""
     text = text.translate(_QUOTES)
@@ -97,6 +98,7 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Return the look-up key of a place name: folded, hyphens and runs of spaces made one space.
 

@@ -385,6 +385,12 @@ class _Context:
     def resolved_neighbour(self, i: int, e: GazetteerEntry) -> bool:
         """Second pass: is a place chosen for another name within :data:`NEAR_KM` of ``e``?"""
         key = self.bases[i]
+        memo = self._memo.get(("r", key, e.entry_id))
+        if memo is None:
+            memo = self._memo[("r", key, e.entry_id)] = self._resolved_neighbour(key, e)
+        return memo
+
+    def _resolved_neighbour(self, key: str, e: GazetteerEntry) -> bool:
         x, y = _cell(e)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -504,46 +510,51 @@ def _deciding_part(ctx: _Context, i: int, top: GazetteerEntry, second: Gazetteer
 
 def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
            parts: list[tuple[str, float]] | None = None) -> float:
-    """The candidate's score; with ``parts``, each non-zero part is appended as (name, value)."""
+    """The candidate's score; with ``parts``, each part is appended as (name, value)."""
     if kind == "demonym":
         if parts is not None:
             parts.append(("fixed", DEMONYM_SCORE))
         return DEMONYM_SCORE
-    if e.feature in FIXED_SCORE:
+    feature = e.feature
+    if feature in FIXED_SCORE:
         if parts is not None:
-            parts.append(("fixed", FIXED_SCORE[e.feature]))
-        return FIXED_SCORE[e.feature]
+            parts.append(("fixed", FIXED_SCORE[feature]))
+        return FIXED_SCORE[feature]
     key = ctx.bases[i]
-    found: list[tuple[str, float]] = parts if parts is not None else []
-    found.append(("population", POP_WEIGHT * math.log10(max(e.population, 10))))
-    found.append(("kind", FEATURE_BONUS.get(e.feature, 0.0)))
-    if e.capital:
-        found.append(("capital", CAPITAL_BONUS))
-    if e.feature in ("admin1", "admin2") and ctx.area_word[i]:
-        found.append(("area word", AREA_WORD_BONUS))
-    if kind == "alt":
-        found.append(("alternate name", -ALT_PENALTY))
-    if e.feature != "country" and e.country_code:
-        found.append(("country named", COUNTRY_BONUS * ctx.country_support(key, e.country_code)))
+    population = POP_WEIGHT * math.log10(max(e.population, 10))
+    kind_bonus = FEATURE_BONUS.get(feature, 0.0)
+    capital = CAPITAL_BONUS if e.capital else 0.0
+    area_word = AREA_WORD_BONUS if feature in ("admin1", "admin2") and ctx.area_word[i] else 0.0
+    alternate = -ALT_PENALTY if kind == "alt" else 0.0
+    country = state = neighbour = resolved = 0.0
+    if feature != "country" and e.country_code:
+        country = COUNTRY_BONUS * ctx.country_support(key, e.country_code)
         if e.admin1:
             support = ctx.admin1_support(key, (e.country_code, e.admin1))
-            found.append(("state named", ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0))
-        if e.feature in ("city", "admin2"):
+            state = ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0
+        if feature in ("city", "admin2"):
             if ctx.neighbour(key, e):
-                found.append(("neighbour", NEIGHBOUR_BONUS))
+                neighbour = NEIGHBOUR_BONUS
             if ctx.second_pass and ctx.resolved_neighbour(i, e):
-                found.append(("resolved neighbour", RESOLVED_NEIGHBOUR_BONUS))
-    if _contained(ctx, i, e):
-        found.append(("container", CONTAINER_BONUS))
+                resolved = RESOLVED_NEIGHBOUR_BONUS
+    container = CONTAINER_BONUS if ctx.containers[i] and _contained(ctx, i, e) else 0.0
+    dateline = 0.0
     home = ctx.home
     if home is not None and i != ctx.dateline and e.country_code == home.country_code and home.country_code:
-        if e.feature != "country":
-            found.append(("dateline", DATELINE_COUNTRY_BONUS))
+        if feature != "country":
+            dateline = DATELINE_COUNTRY_BONUS
             if home.admin1 and e.admin1 == home.admin1 and home.feature != "country":
-                found.append(("dateline", DATELINE_ADMIN1_BONUS))
-    if ctx.second_pass and e.feature in ("admin1", "country") and _listed_with(ctx, i, (e.feature,)):
-        found.append(("listed with areas", LIST_KIND_BONUS))
-    return sum(v for _, v in found)
+                dateline += DATELINE_ADMIN1_BONUS
+    listed = 0.0
+    if ctx.second_pass and feature in ("admin1", "country") and _listed_with(ctx, i, (feature,)):
+        listed = LIST_KIND_BONUS
+    if parts is not None:
+        parts.extend((("population", population), ("kind", kind_bonus), ("capital", capital),
+                      ("area word", area_word), ("alternate name", alternate), ("country named", country),
+                      ("state named", state), ("neighbour", neighbour), ("resolved neighbour", resolved),
+                      ("container", container), ("dateline", dateline), ("listed with areas", listed)))
+    return (population + kind_bonus + capital + area_word + alternate + country + state + neighbour
+            + resolved + container + dateline + listed)
 
 
 def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
