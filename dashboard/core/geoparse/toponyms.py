@@ -16,10 +16,12 @@ Every candidate of a mention gets a score (never "first match"), the sum of name
 * "X, Y" where Y is a state or a country that contains X settles it ("Paris, Texas");
 * a name in a list with first-level areas is one too ("Missouri, New York and Virginia");
 * "Clay and Becker counties": the names are counties ("Clay County");
-* structural rules: a country, continent or region beats towns of the same name unless the
-  story points at the town ("Poland" in an article about Maine, but "Lebanon" in a story whose
-  state holds a Lebanon); a city beats a same-named area it dominates ("Aleppo") unless
-  "state"/"province"/"governor" follows, except a US state's bare name ("New York").
+* structural rules: a continent or region beats towns of the same name unless "Town, State"
+  says otherwise, and so does a country unless the story points at the town (it lies in the
+  dateline's state or next to another place of the story: "Poland" in an article that names
+  Maine stays the country, "Palestine" next to Elkhart, Texas, is the town); a city beats a
+  same-named area it dominates ("Aleppo") unless the text says it is the area ("province"
+  follows, "X County", listed with states), except a US state's bare name ("New York").
 
 Resolution runs twice: the first choices feed the context of the second pass. Then one sense
 per name per story: every bare use of a name takes the sense its best-supported use has
