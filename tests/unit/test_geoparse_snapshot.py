@@ -27,8 +27,8 @@ TEXTS = {
                       "on Monday; residents of Dublin and Worthington spoke near Columbus.",
     "town-and-state": "The mayor of Springfield met farmers from across Illinois. Peoria and "
                       "Decatur sent delegates.",
-    "counties": "Rain flooded roads in Becker, Clay and Otter Tail counties in Minnesota, and "
-                "crews from Fargo helped.",
+    "counties": "Rain flooded roads in Potter, Randall and Van Zandt counties in Texas, and "
+                "crews from Amarillo helped.",
     "country-or-town": "Officials from Poland, China and Mexico will visit the family compound "
                        "in Maine, near Kennebunkport.",
     "abbreviations": "She flew from N.Y.C. to D.C. and then to Reno, NV, where the U.K. envoy "

@@ -32,7 +32,7 @@ def rules(text: str, gaz: Gazetteer) -> dict[str, tuple[bool, str]]:
     ("Storm closes roads. CHARLESTON, W.Va. -- Crews worked all night.", "CHARLESTON"),
     ("Rally draws crowd. BEIRUT (Reuters) - Thousands marched.", "BEIRUT"),
     ("MOSCOW: The ministry said nothing.", "MOSCOW"),
-    ("Staff Reporter March 3, 2009 NEWARK -- The board met.", "NEWARK"),
+    ("Posted May 4, 2011 SACRAMENTO -- The board met.", "SACRAMENTO"),
     ("Bridge reopens. SAN FRANCISCO \u2014 Traffic resumed.", "SAN FRANCISCO"),
 ])
 def test_datelines_in_capitals_are_places(text: str, name: str, gaz: Gazetteer) -> None:
@@ -60,7 +60,7 @@ def test_dateline_after_a_date_or_at_a_line_start(gaz: Gazetteer) -> None:
 
 
 def test_dateline_state_decides_the_town_and_the_story(gaz: Gazetteer) -> None:
-    got = {p.name: p for p in geoparse("Fire hits plant. CHARLESTON, W.Va. -- Crews from Dunbar helped.", gaz)}
+    got = {p.name: p for p in geoparse("Fire hits plant. CHARLESTON, W.Va. -- Crews from nearby towns helped.", gaz)}
     assert got["CHARLESTON"].country_code == "US" and abs(got["CHARLESTON"].lon + 81.6) < 0.5
     assert "W.Va." in got and got["W.Va."].feature == "admin1"  # one token, not "Va."
     assert "Va." not in got
@@ -83,8 +83,8 @@ def test_postal_codes_only_after_a_place(gaz: Gazetteer) -> None:
 
 
 def test_saint_mount_and_fort_short_forms(gaz: Gazetteer) -> None:
-    assert "St. Paris" in names("A fire in St. Paris destroyed a trailer.", gaz)
-    assert "Mt. Pleasant" in names("The band from Mt. Pleasant won.", gaz)
+    assert "St. Cloud" in names("A fire in St. Cloud destroyed a trailer.", gaz)
+    assert "Mt. Airy" in names("The band from Mt. Airy won.", gaz)
 
 
 def test_saints_institutions_are_not_towns(gaz: Gazetteer) -> None:
@@ -93,12 +93,12 @@ def test_saints_institutions_are_not_towns(gaz: Gazetteer) -> None:
 
 # -- counties, regions, generic words ---------------------------------------------------------
 def test_county_list(gaz: Gazetteer) -> None:
-    text = "Rain flooded roads in Becker, Clay and Otter Tail counties on Friday."
-    assert names(text, gaz)[:3] == ["Becker", "Clay", "Otter Tail"]
-    assert rules(text, gaz)["Clay"] == (True, "county list")
-    assert M.county_list_follows(text, text.index("Becker") + 6)
-    assert not M.county_list_follows("Becker and Clay met.", 6)
-    assert not M.county_list_follows("Becker County met.", 6)  # one county is named by its own hit
+    text = "Rain flooded roads in Potter, Randall and Van Zandt counties on Friday."
+    assert names(text, gaz)[:3] == ["Potter", "Randall", "Van Zandt"]  # neither Potter nor Van Zandt is a town
+    assert rules(text, gaz)["Randall"] == (True, "county list")
+    assert M.county_list_follows(text, text.index("Potter") + 6)
+    assert not M.county_list_follows("Potter and Randall met.", 6)
+    assert not M.county_list_follows("Potter County met.", 6)  # one county is named by its own hit
 
 
 def test_compound_regions_are_regions(gaz: Gazetteer) -> None:
@@ -144,20 +144,20 @@ def test_a_preposition_governing_another_noun_is_no_cue(gaz: Gazetteer) -> None:
 
 def test_villages_of_500_people_with_a_cue(gaz: Gazetteer) -> None:
     # GeoNames places of 500-999 people are in the gazetteer and need a cue like other small places
-    small = [e for e in gaz.candidates("Falls Village") if e.feature == "city"]
+    small = [e for e in gaz.candidates("Holly Pond") if e.feature == "city"]
     assert small and all(500 <= e.population < 1000 for e in small)
-    assert "Falls Village" in names("The board met in Falls Village on Monday.", gaz)
-    assert "Falls Village" not in names("The Falls Village team won on Monday.", gaz)
+    assert "Holly Pond" in names("The board met in Holly Pond on Monday.", gaz)
+    assert "Holly Pond" not in names("The Holly Pond team won on Monday.", gaz)
 
 
 def test_small_place_next_to_a_cued_town(gaz: Gazetteer) -> None:
-    text = "A crash in Bicester left two hurt; Kidlington crews helped."
-    assert rules(text, gaz)["Kidlington"] == (True, "small place next to a cued town")
-    far = "A crash in Hartford left two hurt; Kidlington crews helped."  # no namesake nearby
-    assert rules(far, gaz)["Kidlington"] == (False, "small place without a cue")
-    assert rules("Kidlington crews helped.", gaz)["Kidlington"] == (False, "small place without a cue")
-    hyphen = "A crash in Bicester left two hurt; Kidlington-Smith crews helped."
-    assert not any(j.kept for j in explain_mentions(hyphen, gaz) if j.mention.name == "Kidlington")
-    person = ("A crash in Bicester left two hurt. Kidlington fled. Kidlington was caught. "
-              "Kidlington was charged.")  # a name used three times without a cue is a person's
-    assert not any(j.kept for j in explain_mentions(person, gaz) if j.mention.name == "Kidlington")
+    text = "A crash in Chinnor left two hurt; Watlington crews helped."
+    assert rules(text, gaz)["Watlington"] == (True, "small place next to a cued town")
+    far = "A crash in Hartford left two hurt; Watlington crews helped."  # no namesake nearby
+    assert rules(far, gaz)["Watlington"] == (False, "small place without a cue")
+    assert rules("Watlington crews helped.", gaz)["Watlington"] == (False, "small place without a cue")
+    hyphen = "A crash in Chinnor left two hurt; Watlington-Smith crews helped."
+    assert not any(j.kept for j in explain_mentions(hyphen, gaz) if j.mention.name == "Watlington")
+    person = ("A crash in Chinnor left two hurt. Watlington fled. Watlington was caught. "
+              "Watlington was charged.")  # a name used three times without a cue is a person's
+    assert not any(j.kept for j in explain_mentions(person, gaz) if j.mention.name == "Watlington")

@@ -320,8 +320,8 @@ def _lookup(text: str, tokens: list[_Token], gazetteer: Gazetteer) -> list[_Hit]
             info = names.get(key)
             if info is not None:
                 best = _Hit(i, j, tok.start, end, key, info)
-            elif j > i and (county := names.get(key + " county")) is not None and county_list_follows(text, end):
-                best = _Hit(i, j, tok.start, end, key, county)  # "Otter Tail" in "Clay and Otter Tail counties"
+            elif (county := names.get(key + " county")) is not None and county_list_follows(text, end):
+                best = _Hit(i, j, tok.start, end, key, county)  # "Potter", "Van Zandt" in "... counties"
             if text.startswith(".", end) and not tokens[j].text.endswith("."):
                 dotted = names.get(key + ".")
                 if dotted is not None:
