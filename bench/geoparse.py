@@ -5,7 +5,8 @@ Runs the batch CLI ``python -m dashboard geoparse --offline`` on the gold texts 
 predictions with ``../shared/eval/score.py`` (run as a subprocess) and prints a Markdown
 block for docs/BENCHMARKS.md: the command, precision/recall/F1, acc@161, the end-to-end share
 and articles per second. Speed is always measured in-process, on one core, over the
-geoparse calls only (gazetteer already open, one warm-up pass).
+geoparse calls only (gazetteer already open, one warm-up pass); the machine's load average is
+printed with it, since a shared machine's load changes the figure.
 
 Usage: ``python bench/geoparse.py [--gold PATH] [--in-process] [--profile all] [--repeat N]``.
 Exits 0 with a notice when the gold file is missing.
@@ -129,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"```\n$ {command}\n```")
     print(f"gold: {args.gold.name} ({len(rows)} articles, {figures['gold_toponyms']} toponyms), "
           f"profile {args.profile}, predictions via {'in-process geoparse' if in_process else 'python -m dashboard geoparse --offline'}; "
-          f"gazetteer {gazetteer.path.name} build {gazetteer.version}; Python {platform.python_version()}")
+          f"gazetteer {gazetteer.path.name} build {gazetteer.version} "
+          f"({gazetteer.path.stat().st_size / 1e6:.1f} MB); Python {platform.python_version()}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print()
     print("| P | R | F1 | acc@161 | acc@161 country / below | AUC | end-to-end | articles/s (1 core) |")
     print("|---|---|---|---|---|---|---|---|")

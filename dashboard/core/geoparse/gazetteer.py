@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 #: Bump when the schema or the build's content rules change: older files are rebuilt.
-GAZETTEER_VERSION = "8"
+GAZETTEER_VERSION = "11"
 
 #: Name classes in the in-memory index (bit flags).
 COUNTRY = 1
@@ -29,6 +29,8 @@ CONTINENT = 16
 REGION = 32
 DEMONYM = 64
 ABBREV = 128
+#: A two-letter postal code ("OH", "ON"): a place only right after another ("Dublin, OH").
+POSTAL = 256
 
 FEATURE_BITS = {
     "country": COUNTRY,
@@ -76,7 +78,8 @@ class NameInfo:
     """What the gazetteer knows about one normalised name key (for the matcher).
 
     ``mask`` ORs the class bits of every entry reachable by the key (``DEMONYM`` when it is
-    a demonym, ``ABBREV`` when it is a curated abbreviation); ``primary_mask`` only those
+    a demonym, ``ABBREV`` when it is a curated abbreviation, ``POSTAL`` when it is a two-letter
+    postal code); ``primary_mask`` only those
     reached through an entry's own name (not an alternate name); ``city_pop`` is the largest
     population among the cities it names (0 when none).
     """
@@ -86,6 +89,7 @@ class NameInfo:
     city_pop: int
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Return ``text`` case-folded, without diacritics, with typographic quotes/dashes made ASCII."""
     text = text.translate(_QUOTES)
@@ -94,6 +98,7 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Return the look-up key of a place name: folded, hyphens and runs of spaces made one space.
 
@@ -192,7 +197,7 @@ class Gazetteer:
         """Return ``(entry, kind)`` for every entry ``name`` reaches, most populous first.
 
         ``kind`` says how: ``name`` (the entry's own name), ``alias`` (a curated common name:
-        "Britain"), ``abbrev`` ("Ky."), ``alt`` (a GeoNames alternate name) or ``demonym``.
+        "Britain"), ``abbrev`` ("Ky."), ``postal`` ("KY"), ``alt`` (a GeoNames alternate name) or ``demonym``.
         """
         key = name_key(name)
         if key not in self._names:

@@ -34,9 +34,11 @@ capitals (never the pronoun).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dashboard.core.geoparse.datelines import is_dateline
 from dashboard.core.geoparse.gazetteer import (
     ABBREV,
     ADMIN1,
@@ -45,6 +47,7 @@ from dashboard.core.geoparse.gazetteer import (
     CONTINENT,
     COUNTRY,
     DEMONYM,
+    POSTAL,
     REGION,
     Gazetteer,
     NameInfo,
@@ -56,11 +59,11 @@ BIG_CITY = 100_000
 #: An unaccented word matching only accented city names ("Bush" ~ "Būsh") needs a cue below this.
 FOLDED_BIG_CITY = 500_000
 #: Smaller cities with a place cue ("in X") must have at least this many people.
-CUED_CITY = 1_000
+CUED_CITY = 500
 
 STRONG = COUNTRY | ADMIN1 | CONTINENT | REGION
 
-_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['\u2019](?![sS]\b)[^\W\d_]+)*")
+_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.[A-Z][a-z]{1,3}\.|[^\W\d_]+(?:['\u2019](?![sS]\b)[^\W\d_]+)*")
 _GAP_RE = re.compile(r"[ \-]|\. ")
 
 
@@ -133,6 +136,20 @@ friendship union liberty independence unity victory progress hope providence par
 mobile reading bath orange march august university olympic store district region province
 territory area
 """)
+
+# Single words that name towns in GeoNames but in news are mostly an adjective, a company, a
+# common noun or a first name ("Arab leaders", "Pacific storms", "Toyota", "Gulf states"). Like
+# GENERIC words they are places only with a strong cue: "X, State", "the town of X", a dateline.
+MOSTLY_NOT_PLACES = _words("""
+arab arabian pacific atlantic gulf man lot god emerald toyota hamas hezbollah mary paul george
+nelson lincoln shaping sakai bo lee temple energy justice ocean hydro
+""")
+
+#: Oceans news names without the word "Ocean" ("across the Pacific").
+OCEANS = _words("pacific atlantic")
+
+#: Cues that make even a generic word a place ("Mobile, Ala.", "the city of Reading").
+STRONG_CUES = frozenset({"state after comma", "dateline", "noun of"})
 
 INSTITUTIONS = _words("university college")
 
@@ -249,7 +266,41 @@ def explain_mentions(text: str, gazetteer: Gazetteer, *, demonyms: bool = True) 
         if kept:
             doc.kept_ends.add(hit.end)
         out.append(Judgement(Mention(text[hit.start:hit.end], hit.start, hit.end), kept, rule))
-    return tuple(out)
+    return tuple(_near_kept_places(doc, out))
+
+
+def _near_kept_places(doc: _Doc, judged: list[Judgement]) -> list[Judgement]:
+    """A small place named without a cue is kept when one of its namesakes lies within
+    :data:`NEAR_DEG` of a town the story names with a cue ("Kidlington" in a story on Bicester):
+    local stories name their neighbouring villages bare. Not a name joined by a hyphen
+    ("Wal-Mart") nor one used :data:`UNCUED_REPEATS` times without a cue (a person)."""
+    anchors = []
+    for j in judged:
+        if j.kept and j.rule.startswith("city"):
+            anchors += [(e.lat, e.lon) for e in doc.gazetteer.candidates(j.mention.name)[:NEAR_CANDIDATES]
+                        if e.feature == "city"]
+    if not anchors:
+        return judged
+    uncued = Counter(j.mention.name for j in judged if j.rule == "small place without a cue")
+    out = []
+    for j in judged:
+        if not j.kept and j.rule == "small place without a cue" and uncued[j.mention.name] < UNCUED_REPEATS \
+                and not doc.text.startswith("-", j.mention.end):
+            for e in doc.gazetteer.candidates(j.mention.name)[:NEAR_CANDIDATES]:
+                if e.feature == "city" and e.population >= CUED_CITY and any(
+                        abs(e.lat - a) < NEAR_DEG and abs(e.lon - b) < NEAR_DEG * 1.5 for a, b in anchors):
+                    j = Judgement(j.mention, True, "small place next to a cued town")
+                    break
+        out.append(j)
+    return out
+
+
+#: "Next to" for :func:`_near_kept_places`, in degrees of latitude (~33 km).
+NEAR_DEG = 0.3
+#: Namesakes of a name considered there (most populous first).
+NEAR_CANDIDATES = 10
+#: A name used this often without any cue is someone's or something's ("Welch", "Barry").
+UNCUED_REPEATS = 3
 
 
 # -- look-up --------------------------------------------------------------------------------
@@ -269,6 +320,8 @@ def _lookup(text: str, tokens: list[_Token], gazetteer: Gazetteer) -> list[_Hit]
             info = names.get(key)
             if info is not None:
                 best = _Hit(i, j, tok.start, end, key, info)
+            elif (county := names.get(key + " county")) is not None and county_list_follows(text, end):
+                best = _Hit(i, j, tok.start, end, key, county)  # "Potter", "Van Zandt" in "... counties"
             if text.startswith(".", end) and not tokens[j].text.endswith("."):
                 dotted = names.get(key + ".")
                 if dotted is not None:
@@ -414,7 +467,7 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
     """A place cue around the hit ("in X", "town of X", "X-based", "X, Maine", a dateline)."""
     text = doc.text
     prev = _prev(doc, hit.first)
-    if prev is not None and prev.key in PLACE_CUES:
+    if prev is not None and prev.key in PLACE_CUES and not _governs_other(doc, hit):
         if not (prev.key == "to" and hit.first >= 2 and doc.tokens[hit.first - 2].key == "according"):
             return "preposition"
     if prev is not None and prev.key == "of" and hit.first >= 2:
@@ -431,6 +484,22 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
     return None
 
 
+def _governs_other(doc: _Doc, hit: _Hit) -> bool:
+    """Does the preposition before the hit govern another noun? "into Lucy's windpipe" (a
+    possessive), "at Millfield Theatre" (a facility named after the place)."""
+    if doc.text.startswith(("'s ", "\u2019s "), hit.end):
+        return True
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is not None and nxt.text[0].isupper() and nxt.key in FACILITY_NOUNS
+
+
+#: Capitalised nouns that make a place's name part of a facility's ("Millfield Theatre").
+FACILITY_NOUNS = _words("""
+theatre theater hospital stadium arena school academy college university church cathedral hall
+centre center library museum gallery hotel station airport prison mall market chapel clinic
+""")
+
+
 def _area_follows(doc: _Doc, rest: str) -> bool:
     """Does ``rest`` (the text after "X, ") start with a state, province or country?"""
     m = _TOKEN_RE.match(rest)
@@ -442,17 +511,16 @@ def _area_follows(doc: _Doc, rest: str) -> bool:
     if second:
         keys.insert(0, f"{first} {fold(second.group(1))}")
     names = doc.gazetteer.names
+    if len(m.group()) == 2 and m.group().isupper() and (info := names.get(first)) is not None \
+            and info.mask & POSTAL:
+        return True  # "Dublin, OH"
     return any((info := names.get(k)) is not None and info.primary_mask & (COUNTRY | ADMIN1) for k in keys)
 
 
 def _dateline(text: str, hit: _Hit) -> bool:
-    """A dateline: a name in capitals opening a line ("WASHINGTON -", "LONDON, Ky. (AP)")."""
-    surface = text[hit.start:hit.end]
-    if not surface.isupper():
-        return False
-    before = text[max(0, hit.start - 3):hit.start]
-    at_line_start = hit.start == 0 or before.endswith("\n") or before == "   " or text[:hit.start].strip() == ""
-    return at_line_start and text.startswith((",", " (", " \u2014", " -", " \u2013", " "), hit.end)
+    """A dateline: a name in capitals opening a story ("WASHINGTON -", "LONDON, Ky. (AP)",
+    "CHARLESTON, W.Va. --" after a headline); see :mod:`datelines`."""
+    return is_dateline(text, hit.start, hit.end)
 
 
 def _listed(doc: _Doc, hit: _Hit) -> bool:
@@ -469,12 +537,21 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
     text, info = doc.text, hit.info
     surface = text[hit.start:hit.end]
     words = hit.key.split(" ")
+    if info.mask & POSTAL and len(surface) == 2 and surface.isupper():
+        if text[max(0, hit.start - 2):hit.start] == ", " and (hit.start - 2) in doc.kept_ends:
+            return True, "postal code after a place"
     if hit.key in _CAPS_ONLY:
         return (surface.isupper(), "capitals code" if surface.isupper() else "lower-case code")
     if hit.single and _is_common(hit.key.rstrip(".")):
         return False, "common word"
-    if all(w in GENERIC for w in words) and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
-        return False, "generic word"
+    if county_list_follows(text, hit.end) and f"{hit.key} county" in doc.gazetteer.names:
+        return True, "county list"
+    if hit.key in OCEANS and _the_ocean(doc, hit):
+        return True, "the ocean"
+    if (all(w in GENERIC for w in words) or (hit.single and hit.key in MOSTLY_NOT_PLACES)) \
+            and not info.primary_mask & (COUNTRY | CONTINENT | REGION):
+        if _cue(doc, hit) not in STRONG_CUES:
+            return False, "generic word"
     if surface.isupper() and len(surface) <= 3 and not info.mask & ABBREV and "." not in surface:
         return False, "short capitals"
     if words[-1] in STREET_WORDS and not hit.single:
@@ -490,6 +567,13 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
         return False, "part of a hyphenated name"
     if not hit.strong and info.city_pop < BIG_CITY and nxt is not None and nxt.key in INSTITUTIONS:
         return False, "institution name"
+    if not hit.strong and info.city_pop < BIG_CITY and _SAINTS_INSTITUTION_RE.match(text, hit.end):
+        return False, "institution name"
+    if hit.key.startswith(("st. ", "saint ")) and (_SAINTS_PAIR_RE.match(text, hit.end) or
+                                                   _DEDICATION_RE.search(text, max(0, hit.start - 20), hit.start)):
+        return False, "saint's name"
+    if hit.key in ORGANISATION_CODES and not _stands_as_noun(doc, hit):
+        return False, "organisation as a modifier"
     evidence = _person_evidence(doc, hit)
     if evidence:
         return False, evidence
@@ -523,6 +607,55 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
             and (hit.start - 2) in doc.kept_ends:
         return True, "area after a place"
     return False, "small place without a cue"
+
+
+_COUNTY_LIST_RE = re.compile(
+    r"(?:(?:,\s+|,?\s+(?:and|or|&)\s+)[A-Z][\w'.\u2019-]*(?:\s[A-Z][\w'.\u2019-]*)?)*"
+    r"\s+counties\b"
+)
+
+
+def county_list_follows(text: str, end: int) -> bool:
+    """Does a list of names ending in "counties" follow ``end``? "Clay, Becker and Otter Tail
+    counties": each name is a county ("Clay County"), not a town named Clay."""
+    m = _COUNTY_LIST_RE.match(text, end)
+    return m is not None and m.group().endswith("counties")
+
+
+#: "St. John's University", "St. Mary's Hospital": a saint's name with an institution noun.
+_SAINTS_INSTITUTION_RE = re.compile(
+    r"['\u2019]s\s+(?:University|College|Church|Cathedral|Hospital|School|Academy|Chapel|Parish|Catholic)\b")
+
+
+#: "St. Peter and St. Paul", "the church of St. Mary": saints, not towns.
+_SAINTS_PAIR_RE = re.compile(r",? (?:and|&) (?:St\.?|Saint) [A-Z]")
+_DEDICATION_RE = re.compile(r"\b(?:[Cc]hurch|[Cc]athedral|[Cc]hapel|[Bb]asilica|[Pp]arish|[Ff]east|[Oo]rder) of $")
+
+#: Codes of unions of countries that name a place as nouns ("joined the EU") but an institution
+#: as modifiers ("EU leaders", "EU-Canada deal").
+ORGANISATION_CODES = _words("eu e.u.")
+
+
+def _stands_as_noun(doc: _Doc, hit: _Hit) -> bool:
+    """Not followed by a word it modifies ("EU officials") nor joined by a hyphen ("EU-Canada",
+    "Canada-EU")."""
+    text = doc.text
+    if text.startswith("-", hit.end) or text[max(0, hit.start - 1):hit.start] == "-":
+        return False
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is None or nxt.key in FUNCTION_WORDS or nxt.text[0].isupper()
+
+
+def _the_ocean(doc: _Doc, hit: _Hit) -> bool:
+    """"the Pacific" standing alone (not "the Pacific coast", "the Pacific deal", "The Atlantic"
+    mid-sentence, a title): the ocean."""
+    prev = _prev(doc, hit.first)
+    if prev is None or prev.key != "the":
+        return False
+    if prev.text == "The" and not _sentence_start(doc.text, prev.start):
+        return False  # "by The Atlantic": a title
+    nxt = _next(doc, hit.last, hit.end)
+    return nxt is None or nxt.key in FUNCTION_WORDS  # "the Pacific.", "the Pacific to Asia"
 
 
 def _folded_only(doc: _Doc, hit: _Hit, surface: str) -> bool:

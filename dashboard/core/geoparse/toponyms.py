@@ -1,23 +1,33 @@
 """Resolve place mentions to gazetteer entries by the article's context, offline.
 
-Every candidate of a mention gets a score (never "first match"):
+Every candidate of a mention gets a score (never "first match"), the sum of named parts
+(:data:`PARTS`), so that :func:`explain_resolution` can say which rule decided:
 
-* a prior: 0.4 per decade of population, plus a bonus by kind (country > first-level area >
-  city); continents and regions have a fixed high score; demonyms always mean their country;
-  national capitals get a bonus ("Washington" alone is the city); names reached only through a
-  GeoNames alternate name lose a little;
+* a prior: :data:`POP_WEIGHT` per decade of population, plus a bonus by kind (country >
+  first-level area > city); continents and regions have a fixed high score; demonyms always
+  mean their country; national capitals get a bonus ("Washington" alone is the city); names
+  reached only through a GeoNames alternate name lose a little;
 * context from the rest of the article, never from the mention's own name: the countries it
   names or implies (a named country or demonym counts twice, a place inside it once), the
   first-level areas it names (a state named outright weighs more than one implied by a
-  city), and other names of the text with a candidate nearby (same 0.5-degree grid
-  neighbourhood), so that "Edmonton" next to "Enfield" is the London one;
+  city), the dateline's state and country (the story's home), the places already resolved
+  nearby (second pass) and other names of the text with a candidate nearby (same 0.5-degree
+  grid neighbourhood), so that "Edmonton" next to "Enfield" is the London one;
 * "X, Y" where Y is a state or a country that contains X settles it ("Paris, Texas");
-* structural rules: a country, continent or region beats towns of the same name unless the
-  text says "Town, State" ("Poland" in an article about Maine); a city beats a same-named area
-  it dominates ("Aleppo") unless "state"/"province"/"governor" follows.
+* a name in a list with first-level areas is one too ("Missouri, New York and Virginia");
+* "Clay and Becker counties": the names are counties ("Clay County");
+* structural rules: a continent or region beats towns of the same name unless "Town, State"
+  says otherwise, and so does a country unless the story points at the town (it lies in the
+  dateline's state or next to another place of the story: "Poland" in an article that names
+  Maine stays the country, "Palestine" next to Elkhart, Texas, is the town); a city beats a
+  same-named area it dominates ("Aleppo") unless the text says it is the area ("province"
+  follows, "X County", listed with states), except a US state's bare name ("New York").
 
-Resolution runs twice: the first choices feed the context of the second pass. Confidence comes
-from the margin between the best and the second candidate.
+Resolution runs twice: the first choices feed the context of the second pass. Then one sense
+per name per story: every bare use of a name takes the sense its best-supported use has
+("Belgrade, Minn." ... "in Belgrade"). Confidence is calibrated on the development sets from
+the rule that decided, the kind of place and the margin over the runner-up
+(:data:`CONFIDENCE_TABLE`).
 """
 from __future__ import annotations
 
@@ -27,45 +37,148 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dashboard.core.geoparse.datelines import is_dateline
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
 from dashboard.core.geoparse.mentions import (
     Mention,
+    county_list_follows,
     cued_unknown_names,
     extract_mentions,
 )
 from dashboard.core.geoparse.places import Place
 
-# Score weights (see the module docstring).
+# -- score weights ----------------------------------------------------------------------------
 #: Confidence of a name proposed only by its place preposition, before a geocoder confirms it.
 UNKNOWN_CONFIDENCE = 0.3
-POP_WEIGHT = 0.4  # per decade of population
+#: Prior per decade of population (a city of 1,000,000 gets 2.4, one of 10,000 gets 1.6).
+POP_WEIGHT = 0.4
+#: Prior by kind: a bare name more often means the country or the state than a same-named town.
 FEATURE_BONUS = {"country": 1.5, "admin1": 1.0, "admin2": 0.0, "city": 0.0}
+#: Continents and regions: fixed scores above any town's prior.
 FIXED_SCORE = {"continent": 5.0, "region": 4.8}
+#: A demonym ("Russian") always means its country.
 DEMONYM_SCORE = 10.0
+#: Reached only through a GeoNames alternate name (often a foreign spelling).
 ALT_PENALTY = 0.8
+#: National capitals: "Washington" alone is the city.
 CAPITAL_BONUS = 1.0
-COUNTY_BONUS = 1.5
+#: "X state", "X province", "X governor" after the name: the area.
 AREA_WORD_BONUS = 1.0
-COUNTRY_BONUS = 0.5  # per supporting name (a country or demonym counts twice), at most 3
-ADMIN1_BONUS = 1.5  # the area is named outright
-IMPLIED_ADMIN1_BONUS = 0.7  # a city of the text lies in the area
+#: Per supporting name of the same country (a country or demonym counts twice), at most 3.
+COUNTRY_BONUS = 0.5
+#: The candidate's first-level area is named outright in the story ("Kentucky").
+ADMIN1_BONUS = 2.0
+#: A city of the story lies in the candidate's first-level area.
+IMPLIED_ADMIN1_BONUS = 0.7
+#: Another name of the story has a candidate in the same grid neighbourhood.
 NEIGHBOUR_BONUS = 1.0
+#: Second pass: a place already resolved for another name lies within :data:`NEAR_KM`.
+RESOLVED_NEIGHBOUR_BONUS = 1.0
+#: "X, Y" with Y the candidate's state or country.
 CONTAINER_BONUS = 3.0
+#: The candidate lies in the dateline's first-level area (the story's home).
+DATELINE_ADMIN1_BONUS = 2.0
+#: The candidate lies in the dateline's country.
+DATELINE_COUNTRY_BONUS = 1.0
+#: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
+#: same for countries ("Poland, China and Mexico").
+LIST_KIND_BONUS = 2.0
+#: A city must hold this share of a same-named area's people to be preferred to it ("Aleppo").
 SAME_NAME_CITY_SHARE = 0.1
+#: Resolution passes: each pass after the first takes the previous choices as context.
+PASSES = 2
 #: Grid cell (degrees) for "another place of the text lies nearby".
 CELL_DEG = 0.5
+#: "Nearby" for places already resolved, in kilometres.
+NEAR_KM = 60.0
 #: Candidates per name considered for the neighbourhood test (most populous first).
 NEIGHBOUR_CANDIDATES = 40
+#: Countries whose press writes a first-level area's bare name for the area ("New York") and
+#: names its namesake city otherwise ("New York City"), the national capital excepted.
+STATE_NAME_COUNTRIES = frozenset({"US"})
+
+#: The parts of a score, in the order :func:`explain_resolution` lists them.
+PARTS = ("fixed", "population", "kind", "capital", "area word", "alternate name",
+         "country named", "state named", "neighbour", "resolved neighbour", "container",
+         "dateline", "listed with areas")
+
+# -- confidence -------------------------------------------------------------------------------
+#: Calibrated confidence by the rule that decided and the kind of place chosen: the share of such
+#: choices within 161 km of the gold point on the TR-News and LGL development sets together,
+#: rounded down (docs/BENCHMARKS.md, "Confidence calibration"). Kinds: ``country``, ``area`` (a
+#: first-level area or region up to :data:`WIDE_KM` across), ``wide`` (a larger one: its
+#: reference point may lie far from another gazetteer's), ``admin2`` and ``city``.
+CONFIDENCE_TABLE: dict[tuple[str, str], float] = {
+    ("only candidate", "country"): 0.99, ("only candidate", "area"): 0.97,
+    ("only candidate", "admin2"): 0.95, ("only candidate", "city"): 0.9,
+    ("only candidate", "wide"): 0.85,
+    ("container", "city"): 0.97, ("container", "admin2"): 0.95,
+    ("state named", "admin2"): 0.97, ("state named", "city"): 0.93, ("state named", "wide"): 0.9,
+    ("city over area", "city"): 0.94,
+    ("country named", "city"): 0.93, ("country named", "wide"): 0.95, ("country named", "area"): 0.6,
+    ("fixed", "area"): 0.97, ("fixed", "wide"): 0.97,
+    ("demonym", "country"): 0.92,
+    ("listed with areas", "country"): 0.97, ("listed with areas", "area"): 0.93,
+    ("listed with areas", "wide"): 0.8,
+    ("neighbour", "admin2"): 0.97, ("neighbour", "city"): 0.78,
+    ("one sense per story", "area"): 0.95, ("one sense per story", "city"): 0.85,
+    ("population", "country"): 0.95, ("population", "city"): 0.57, ("population", "admin2"): 0.3,
+    ("population", "wide"): 0.77, ("population", "area"): 0.85,
+    ("kind", "country"): 0.91, ("kind", "wide"): 0.57, ("kind", "area"): 0.8,
+    ("capital", "city"): 0.54,
+    ("dateline", "admin2"): 0.95, ("dateline", "city"): 0.67, ("dateline", "wide"): 0.9,
+    ("resolved neighbour", "city"): 0.81, ("resolved neighbour", "admin2"): 0.8,
+    ("alternate name", "city"): 0.85,
+    ("broad name", "wide"): 0.9, ("broad name", "area"): 0.9,
+    ("area word", "admin2"): 0.9, ("area word", "area"): 0.9,
+}
+#: Confidence for a (rule, kind) pair missing from the table.
+DEFAULT_CONFIDENCE = 0.7
+#: Areas wider than this (km, the entry's precision radius) are "wide" for the table.
+WIDE_KM = 250.0
+#: Confidence added per unit of score margin over the runner-up, around a margin of
+#: :data:`MARGIN_CENTRE` and for margins clamped to [0, 2]: a narrow win is less sure
+#: (on the development sets: 67 % right below a margin of 0.5, 92 % above 2).
+MARGIN_STEP = 0.05
+MARGIN_CENTRE = 1.0
+#: Highest and lowest confidence given.
+MAX_CONFIDENCE = 0.99
+MIN_CONFIDENCE = 0.2
 
 _AREA_WORDS = ("state", "province", "region", "governorate", "county", "territory", "oblast",
-               "gov.", "governor", "legislature", "premier", "senator", "sen.")
+               "gov.", "governor", "legislature", "premier", "senator", "sen.", "attorney general")
 _AFTER_COMMA = re.compile(r",\s+((?:[A-Z][\w.'\u2019]*\.?)(?:\s+[A-Z][\w.'\u2019]*)?)")
+_AREA_NOUNS = (" county", " parish", " borough", " province", " state", " region", " district")
+_LIST_SEPARATORS = (", ", " and ", " or ", ", and ", ", or ")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored candidate of a mention: its entry, total score and the parts that make it."""
+
+    entry: GazetteerEntry
+    score: float
+    parts: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one mention was resolved: its candidates best first, the chosen one (``None`` when the
+    gazetteer has no candidate), the rule that decided and the confidence."""
+
+    mention: Mention
+    candidates: tuple[Candidate, ...]
+    chosen: GazetteerEntry | None
+    rule: str
+    confidence: float
 
 
 @dataclass(frozen=True)
 class _Choice:
     entry: GazetteerEntry
-    confidence: float
+    score: float
+    rule: str
+    margin: float
 
 
 def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) -> tuple[Place, ...]:
@@ -91,29 +204,41 @@ def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazettee
 
     A mention with no gazetteer candidate gets ``lat``/``lon`` ``None`` and source ``"none"``.
     """
-    return tuple(_place(m, c) for m, c in zip(mentions, _resolve(text, mentions, gazetteer)))
+    _, choices = _resolve(text, mentions, gazetteer)
+    return tuple(_place(m, c) for m, c in zip(mentions, choices))
 
 
-def explain_resolution(
+def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
+    """Return, per mention, its scored candidates best first with their score parts, the chosen
+    entry, the rule that decided and the confidence (for tuning and debugging)."""
+    ctx, choices = _resolve(text, mentions, gazetteer)
+    out = []
+    for i, (m, choice) in enumerate(zip(mentions, choices)):
+        cands = []
+        for e, kind in ctx.options[i]:
+            parts: list[tuple[str, float]] = []
+            score = _score(ctx, i, e, kind, parts)
+            cands.append(Candidate(e, round(score, 3), tuple((n, round(v, 3)) for n, v in parts if v)))
+        cands.sort(key=lambda c: (-c.score, -c.entry.population, c.entry.entry_id))
+        seen: set[int] = set()
+        unique = tuple(c for c in cands if not (c.entry.entry_id in seen or seen.add(c.entry.entry_id)))
+        if choice is None:
+            out.append(Resolution(m, unique, None, "no candidate", 0.0))
+        else:
+            out.append(Resolution(m, unique, choice.entry, choice.rule, _confidence(choice)))
+    return out
+
+
+def _resolve(
     text: str, mentions: Sequence[Mention], gazetteer: Gazetteer
-) -> list[list[tuple[float, GazetteerEntry]]]:
-    """Return, per mention, its scored candidates best first (for tuning and debugging)."""
+) -> tuple[_Context, list[_Choice | None]]:
     ctx = _Context.build(text, mentions, gazetteer)
-    choices = _resolve(text, mentions, gazetteer)
-    ctx.update(mentions, choices)
-    return [
-        sorted(((_score(ctx, i, m, e, k), e) for e, k in ctx.options[i]), key=lambda se: -se[0])
-        for i, m in enumerate(mentions)
-    ]
-
-
-def _resolve(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[_Choice | None]:
-    ctx = _Context.build(text, mentions, gazetteer)
-    choices: list[_Choice | None] = []
-    for _ in range(2):
-        choices = [_choose(ctx, i, m) for i, m in enumerate(mentions)]
-        ctx.update(mentions, choices)
-    return choices
+    choices: list[_Choice | None] = [_choose(ctx, i) for i in range(len(mentions))]
+    for _ in range(PASSES - 1):
+        ctx.update(choices)
+        ctx.second_pass = True
+        choices = [_choose(ctx, i) for i in range(len(mentions))]
+    return ctx, _one_sense_per_name(ctx, choices)
 
 
 def _place(mention: Mention, choice: _Choice | None) -> Place:
@@ -127,13 +252,30 @@ def _place(mention: Mention, choice: _Choice | None) -> Place:
         lat=e.lat,
         lon=e.lon,
         source="gazetteer",
-        confidence=choice.confidence,
+        confidence=_confidence(choice),
         precision_km=e.precision_km,
         feature=e.feature,
         country_code=e.country_code,
         geonameid=e.geonameid,
         place_name=e.name,
     )
+
+
+def _confidence(choice: _Choice) -> float:
+    """The calibrated confidence of a choice: the rate of its (rule, kind) on the development
+    sets, moved up or down a little by its margin over the runner-up."""
+    e = choice.entry
+    base = CONFIDENCE_TABLE.get((choice.rule, _kind_class(e)), DEFAULT_CONFIDENCE)
+    if choice.rule != "only candidate":
+        base += MARGIN_STEP * (min(2.0, max(0.0, choice.margin)) - MARGIN_CENTRE)
+    return round(min(MAX_CONFIDENCE, max(MIN_CONFIDENCE, base)), 3)
+
+
+def _kind_class(e: GazetteerEntry) -> str:
+    """The kind of place for the confidence table: country, area, wide, admin2 or city."""
+    if e.feature in ("admin1", "region", "continent"):
+        return "wide" if e.precision_km > WIDE_KM else "area"
+    return e.feature if e.feature in ("country", "admin2") else "city"
 
 
 # -- context --------------------------------------------------------------------------------
@@ -144,44 +286,65 @@ class _Context:
     text: str
     options: list[tuple[tuple[GazetteerEntry, str], ...]]
     keys: list[str]
+    bases: list[str]  # keys without a trailing "city": "Dublin City" supports no other Dublin
     containers: list[tuple[GazetteerEntry, ...]]
     area_word: list[bool]
     cells: dict[tuple[int, int], set[str]]
+    listed: list[tuple[int, ...]]  # indexes of the mentions next to each one in a list
+    dateline: int | None  # index of the dateline mention
     countries: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> country counts
     admin1s: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    chosen: list[GazetteerEntry | None] = field(default_factory=list)
+    chosen_cells: dict[tuple[int, int], list[tuple[str, GazetteerEntry]]] = field(default_factory=dict)
+    home: GazetteerEntry | None = None  # the dateline's place, once resolved
+    second_pass: bool = False
+    _memo: dict[tuple[str, str, object], object] = field(default_factory=dict)  # per pass
 
     @classmethod
     def build(cls, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> _Context:
-        options = [gazetteer.matches(m.name) for m in mentions]
+        options = [_options(text, m, gazetteer) for m in mentions]
         keys = [name_key(m.name) for m in mentions]
+        bases = [_base_key(k) for k in keys]
         cells: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for key, opts in zip(keys, options):
+        for key, opts in zip(bases, options):
             for e, _ in opts[:NEIGHBOUR_CANDIDATES]:
                 if e.feature in ("city", "admin2"):
                     cells[_cell(e)].add(key)
+        dateline = next((i for i, m in enumerate(mentions[:3]) if is_dateline(text, m.start, m.end)), None)
         ctx = cls(
             text=text,
             options=options,
             keys=keys,
+            bases=bases,
             containers=[_container_after(text, m, gazetteer) for m in mentions],
-            area_word=[text[m.end:m.end + 14].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
+            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
             cells=cells,
+            listed=_list_neighbours(text, mentions),
+            dateline=dateline,
+            chosen=[None] * len(mentions),
         )
         ctx.seed()
         return ctx
 
     def seed(self) -> None:
         """Countries and areas named unambiguously (a single country or admin1 candidate)."""
-        for key, opts in zip(self.keys, self.options):
+        for key, opts in zip(self.bases, self.options):
             strong = [e for e, _ in opts if e.feature in ("country", "admin1")]
             if len(strong) == 1 and strong[0].country_code:
                 self._add(key, strong[0])
 
-    def update(self, mentions: Sequence[Mention], choices: Sequence[_Choice | None]) -> None:
-        self.countries, self.admin1s = {}, {}
-        for key, c in zip(self.keys, choices):
+    def update(self, choices: Sequence[_Choice | None]) -> None:
+        """Take the choices of a pass as the context of the next one."""
+        self.countries, self.admin1s, self._memo = {}, {}, {}
+        self.chosen = [c.entry if c is not None else None for c in choices]
+        self.chosen_cells = defaultdict(list)
+        for key, c in zip(self.bases, choices):
             if c is not None:
                 self._add(key, c.entry)
+                if c.entry.feature in ("city", "admin2"):
+                    self.chosen_cells[_cell(c.entry)].append((key, c.entry))
+        if self.dateline is not None:
+            self.home = self.chosen[self.dateline]
 
     def _add(self, key: str, e: GazetteerEntry) -> None:
         if not e.country_code:
@@ -193,14 +356,27 @@ class _Context:
     def country_support(self, key: str, cc: str) -> int:
         """How strongly names other than ``key`` point at country ``cc`` (2 per country named,
         1 per place inside it), capped at 3."""
-        return min(3, sum(c[cc] for k, c in self.countries.items() if k != key))
+        memo = self._memo.get(("c", key, cc))
+        if memo is None:
+            memo = self._memo[("c", key, cc)] = min(3, sum(c[cc] for k, c in self.countries.items() if k != key))
+        return memo
 
     def admin1_support(self, key: str, area: tuple[str, str]) -> int:
         """2 when a name other than ``key`` is the first-level area itself, 1 when one lies in it."""
-        return max((c[area] for k, c in self.admin1s.items() if k != key), default=0)
+        memo = self._memo.get(("a", key, area))
+        if memo is None:
+            memo = self._memo[("a", key, area)] = max(
+                (c[area] for k, c in self.admin1s.items() if k != key), default=0)
+        return memo
 
     def neighbour(self, key: str, e: GazetteerEntry) -> bool:
         """Does another name of the text have a candidate place near ``e``?"""
+        memo = self._memo.get(("n", key, e.entry_id))
+        if memo is None:
+            memo = self._memo[("n", key, e.entry_id)] = self._neighbour(key, e)
+        return memo
+
+    def _neighbour(self, key: str, e: GazetteerEntry) -> bool:
         x, y = _cell(e)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -209,83 +385,237 @@ class _Context:
                     return True
         return False
 
+    def resolved_neighbour(self, i: int, e: GazetteerEntry) -> bool:
+        """Second pass: is a place chosen for another name within :data:`NEAR_KM` of ``e``?"""
+        key = self.bases[i]
+        memo = self._memo.get(("r", key, e.entry_id))
+        if memo is None:
+            memo = self._memo[("r", key, e.entry_id)] = self._resolved_neighbour(key, e)
+        return memo
+
+    def _resolved_neighbour(self, key: str, e: GazetteerEntry) -> bool:
+        x, y = _cell(e)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for k, other in self.chosen_cells.get((x + dx, y + dy), ()):
+                    if k != key and _km(other, e) <= NEAR_KM:
+                        return True
+        return False
+
+
+def _options(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[tuple[GazetteerEntry, str], ...]:
+    """The candidates of a mention: "Clay" in "Clay and Becker counties" means Clay County."""
+    if county_list_follows(text, mention.end):
+        counties = tuple((e, k) for e, k in gazetteer.matches(f"{mention.name} County") if e.feature == "admin2")
+        if counties:
+            return counties
+    if text[max(0, mention.start - 4):mention.start].lower() == "the " and name_key(mention.name) in ("pacific", "atlantic"):
+        ocean = tuple((e, k) for e, k in gazetteer.matches(f"{mention.name} Ocean") if e.feature == "region")
+        if ocean:
+            return ocean  # "across the Pacific"
+    surface = mention.name
+    opts = gazetteer.matches(surface)
+    if not (len(surface) == 2 and surface.isupper()):
+        opts = tuple((e, k) for e, k in opts if k != "postal")
+    return opts
+
+
+def _list_neighbours(text: str, mentions: Sequence[Mention]) -> list[tuple[int, ...]]:
+    """For each mention, the mentions right before and after it in a list ("A, B and C")."""
+    out: list[list[int]] = [[] for _ in mentions]
+    for i in range(len(mentions) - 1):
+        gap = text[mentions[i].end:mentions[i + 1].start]
+        if gap in _LIST_SEPARATORS:
+            out[i].append(i + 1)
+            out[i + 1].append(i)
+    return [tuple(x) for x in out]
+
+
+def _base_key(key: str) -> str:
+    """``key`` without a trailing "city" ("dublin city" -> "dublin"): a name and its "City" form
+    are one name, and must not support each other."""
+    return key[:-5] if key.endswith(" city") else key
+
 
 def _cell(e: GazetteerEntry) -> tuple[int, int]:
     return int(math.floor(e.lat / CELL_DEG)), int(math.floor(e.lon / CELL_DEG))
 
 
+def _km(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    """Equirectangular distance in km (accurate enough below a few hundred km)."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
+
+
 def _container_after(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[GazetteerEntry, ...]:
-    """Entries of an admin1 area or country right after "X, ", e.g. "Edmonton, Ky."."""
+    """Entries of an admin1 area or country right after "X, ", e.g. "Edmonton, Ky.", "Dublin, OH"."""
     m = _AFTER_COMMA.match(text, mention.end)
     if not m:
         return ()
     words = m.group(1)
-    for cand in (words, words.split()[0]):
-        ents = tuple(e for e in gazetteer.candidates(cand) if e.feature in ("admin1", "country"))
+    for cand in dict.fromkeys((words, words.split()[0], words.rstrip("."), words.split()[0].rstrip("."))):
+        postal = len(cand) == 2 and cand.isupper()
+        ents = tuple(e for e, k in gazetteer.matches(cand)
+                     if e.feature in ("admin1", "country") and (k != "postal" or postal))
         if ents:
             return ents
     return ()
 
 
 # -- scoring --------------------------------------------------------------------------------
-def _choose(ctx: _Context, i: int, mention: Mention) -> _Choice | None:
+def _choose(ctx: _Context, i: int) -> _Choice | None:
     options = ctx.options[i]
     if not options:
         return None
     best: dict[int, tuple[float, GazetteerEntry]] = {}
     for entry, kind in options:
-        s = _score(ctx, i, mention, entry, kind)
+        s = _score(ctx, i, entry, kind)
         if entry.entry_id not in best or best[entry.entry_id][0] < s:
             best[entry.entry_id] = (s, entry)
     ranked = sorted(best.values(), key=lambda se: (-se[0], -se[1].population, se[1].entry_id))
-    ranked = _prefer_city_over_namesake_area(ranked, ctx.area_word[i])
-    ranked = _prefer_broad_names(ctx, i, ranked)
-    top_score, top = ranked[0]
-    margin = top_score - ranked[1][0] if len(ranked) > 1 else 3.0
-    base = 0.55 if top.feature in ("region", "continent", "admin2") else 0.65
-    confidence = min(0.99, base + 0.35 * math.tanh(margin))
-    return _Choice(top, round(confidence, 3))
+    if len(ranked) == 1:
+        return _Choice(ranked[0][1], ranked[0][0], "only candidate", 3.0)
+    rule = None
+    area_named = ctx.area_word[i] or ctx.keys[i].endswith(_AREA_NOUNS) or (
+        ctx.second_pass and _listed_with(ctx, i, ("admin1",)))
+    swapped = _prefer_city_over_namesake_area(ranked, area_named)
+    if swapped is not ranked:
+        ranked, rule = swapped, "city over area"
+    swapped = _prefer_broad_names(ctx, i, ranked)
+    if swapped is not ranked:
+        ranked, rule = swapped, "broad name"
+    (top_score, top), (second_score, second) = ranked[0], ranked[1]
+    margin = top_score - second_score
+    if rule is None:
+        rule = _deciding_part(ctx, i, top, second, options)
+    return _Choice(top, top_score, rule, margin)
 
 
-def _score(ctx: _Context, i: int, mention: Mention, e: GazetteerEntry, kind: str) -> float:
+def _deciding_part(ctx: _Context, i: int, top: GazetteerEntry, second: GazetteerEntry,
+                   options: Sequence[tuple[GazetteerEntry, str]]) -> str:
+    """The score part that gives ``top`` its largest lead over ``second``."""
+    kinds = {e.entry_id: k for e, k in reversed(options)}
+    if kinds.get(top.entry_id) == "demonym":
+        return "demonym"
+    a: list[tuple[str, float]] = []
+    b: list[tuple[str, float]] = []
+    _score(ctx, i, top, kinds.get(top.entry_id, "name"), a)
+    _score(ctx, i, second, kinds.get(second.entry_id, "name"), b)
+    lead: Counter[str] = Counter()
+    for name, value in a:
+        lead[name] += value
+    for name, value in b:
+        lead[name] -= value
+    name, value = max(lead.items(), key=lambda kv: (kv[1], -PARTS.index(kv[0])))
+    return name if value > 0 else "population"
+
+
+def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
+           parts: list[tuple[str, float]] | None = None) -> float:
+    """The candidate's score; with ``parts``, each part is appended as (name, value)."""
     if kind == "demonym":
+        if parts is not None:
+            parts.append(("fixed", DEMONYM_SCORE))
         return DEMONYM_SCORE
-    if e.feature in FIXED_SCORE:
-        return FIXED_SCORE[e.feature]
-    key = ctx.keys[i]
-    s = POP_WEIGHT * math.log10(max(e.population, 10)) + FEATURE_BONUS.get(e.feature, 0.0)
-    if e.capital:
-        s += CAPITAL_BONUS
-    if e.feature == "admin2" and key.endswith(("county", "parish", "borough")):
-        s += COUNTY_BONUS
-    if e.feature in ("admin1", "admin2") and ctx.area_word[i]:
-        s += AREA_WORD_BONUS
-    if kind == "alt":
-        s -= ALT_PENALTY
-    if e.feature != "country" and e.country_code:
-        s += COUNTRY_BONUS * ctx.country_support(key, e.country_code)
+    feature = e.feature
+    if feature in FIXED_SCORE:
+        if parts is not None:
+            parts.append(("fixed", FIXED_SCORE[feature]))
+        return FIXED_SCORE[feature]
+    key = ctx.bases[i]
+    population = POP_WEIGHT * math.log10(max(e.population, 10))
+    kind_bonus = FEATURE_BONUS.get(feature, 0.0)
+    capital = CAPITAL_BONUS if e.capital else 0.0
+    area_word = AREA_WORD_BONUS if feature in ("admin1", "admin2") and ctx.area_word[i] else 0.0
+    alternate = -ALT_PENALTY if kind == "alt" else 0.0
+    country = state = neighbour = resolved = 0.0
+    if feature != "country" and e.country_code:
+        country = COUNTRY_BONUS * ctx.country_support(key, e.country_code)
         if e.admin1:
             support = ctx.admin1_support(key, (e.country_code, e.admin1))
-            s += ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0
-        if e.feature in ("city", "admin2") and ctx.neighbour(key, e):
-            s += NEIGHBOUR_BONUS
-    if _contained(ctx, i, e):
-        s += CONTAINER_BONUS
-    return s
+            state = ADMIN1_BONUS if support >= 2 else IMPLIED_ADMIN1_BONUS if support else 0.0
+        if feature in ("city", "admin2"):
+            if ctx.neighbour(key, e):
+                neighbour = NEIGHBOUR_BONUS
+            if ctx.second_pass and ctx.resolved_neighbour(i, e):
+                resolved = RESOLVED_NEIGHBOUR_BONUS
+    container = CONTAINER_BONUS if ctx.containers[i] and _contained(ctx, i, e) else 0.0
+    dateline = 0.0
+    home = ctx.home
+    if home is not None and i != ctx.dateline and e.country_code == home.country_code and home.country_code:
+        if feature != "country":
+            dateline = DATELINE_COUNTRY_BONUS
+            if home.admin1 and e.admin1 == home.admin1 and home.feature != "country":
+                dateline += DATELINE_ADMIN1_BONUS
+    listed = 0.0
+    if ctx.second_pass and feature in ("admin1", "country") and _listed_with(ctx, i, (feature,)):
+        listed = LIST_KIND_BONUS
+    if parts is not None:
+        parts.extend((("population", population), ("kind", kind_bonus), ("capital", capital),
+                      ("area word", area_word), ("alternate name", alternate), ("country named", country),
+                      ("state named", state), ("neighbour", neighbour), ("resolved neighbour", resolved),
+                      ("container", container), ("dateline", dateline), ("listed with areas", listed)))
+    return (population + kind_bonus + capital + area_word + alternate + country + state + neighbour
+            + resolved + container + dateline + listed)
+
+
+def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
+    """Every use of a name in a story means the same place: bare uses take the choice of the
+    use with the highest score ("Belgrade, Minn." decides a later "in Belgrade"). A use with its
+    own container or area word ("Washington state") keeps its own choice. "X City" follows the
+    city chosen for a bare "X" of the same story ("Dublin City Council" in a story on Dublin,
+    Ohio), even when the gazetteer knows "X City" only as another place's alternate name."""
+    best: dict[str, _Choice] = {}
+    for i, c in enumerate(choices):
+        if c is None:
+            continue
+        cur = best.get(ctx.keys[i])
+        if cur is None or c.score > cur.score:
+            best[ctx.keys[i]] = c
+    out = list(choices)
+    for i, c in enumerate(choices):
+        if c is None or ctx.containers[i] or ctx.area_word[i]:
+            continue
+        key, base = ctx.keys[i], ctx.bases[i]
+        top = best[key]
+        if top.entry.entry_id != c.entry.entry_id and any(e.entry_id == top.entry.entry_id for e, _ in ctx.options[i]):
+            out[i] = _Choice(top.entry, top.score, "one sense per story", top.margin)
+        elif base != key and base in best and best[base].entry.feature == "city" \
+                and best[base].entry.entry_id != c.entry.entry_id:
+            out[i] = _Choice(best[base].entry, best[base].score, "one sense per story", best[base].margin)
+    return out
 
 
 def _prefer_broad_names(
     ctx: _Context, i: int, ranked: list[tuple[float, GazetteerEntry]]
 ) -> list[tuple[float, GazetteerEntry]]:
     """A name that is a country, continent or region means that place, whatever small towns share
-    it ("Poland" in an article about Maine), unless the text says otherwise ("Poland, Maine")."""
+    it ("Poland" in an article about Maine), unless the text says "Poland, Maine". A country's
+    name also yields to the town when the story points at it (second pass): the town lies in the
+    dateline's state, or another place of the story lies next to it, and the name is not listed
+    with countries ("Poland, China and Mexico"). A state merely named in the story is not enough."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
+    pointed = ctx.second_pass and (_dateline_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
+        and not _listed_with(ctx, i, ("country", "continent", "region"))
     for score, e in ranked[1:]:
-        if e.feature in ("country", "continent", "region"):
+        if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
+
+
+def _listed_with(ctx: _Context, i: int, features: tuple[str, ...]) -> bool:
+    """Second pass: is a list neighbour of mention ``i`` resolved to one of ``features``?"""
+    return any((c := ctx.chosen[j]) is not None and c.feature in features for j in ctx.listed[i])
+
+
+def _dateline_state(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Is ``e`` in the first-level area of the story's dateline (not the dateline itself)?"""
+    home = ctx.home
+    return home is not None and i != ctx.dateline and home.feature != "country" and bool(e.admin1) \
+        and (home.country_code, home.admin1) == (e.country_code, e.admin1)
 
 
 def _contained(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
@@ -297,7 +627,10 @@ def _prefer_city_over_namesake_area(
     ranked: list[tuple[float, GazetteerEntry]], area_word: bool
 ) -> list[tuple[float, GazetteerEntry]]:
     """An area and a city of the same name inside it ("Aleppo"), or a national capital named
-    like an area of its country ("Washington"): the city, unless "state"/"province" follows."""
+    like an area of its country ("Washington"): the city, unless the text says it is the area
+    (``area_word``: "state"/"province" follows, the name ends in "County", or it is listed with
+    states: "Washington and Oregon").
+    A US state's bare name stays the state ("New York"; :data:`STATE_NAME_COUNTRIES`)."""
     top_score, top = ranked[0]
     if area_word or top.feature not in ("admin1", "admin2"):
         return ranked
@@ -305,6 +638,8 @@ def _prefer_city_over_namesake_area(
         if e.feature != "city" or e.country_code != top.country_code or top_score - score > 3.0:
             continue
         inside = e.admin1 == top.admin1 and e.population >= SAME_NAME_CITY_SHARE * max(top.population, 1)
+        if top.feature == "admin1" and top.country_code in STATE_NAME_COUNTRIES:
+            inside = False
         if inside or e.capital:
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked

@@ -1,0 +1,163 @@
+"""Focused tests of the mention rules added for local and wire news, from invented sentences:
+datelines, abbreviations, postal codes, county lists, compound regions, words that are mostly
+not places, and the ocean."""
+from __future__ import annotations
+
+import pytest
+
+from dashboard.core.geoparse import mentions as M
+from dashboard.core.geoparse.datelines import is_dateline
+from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.mentions import explain_mentions, extract_mentions
+from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.services.gazetteer_file import ensure_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return ensure_gazetteer()
+
+
+def names(text: str, gaz: Gazetteer) -> list[str]:
+    return [m.name for m in extract_mentions(text, gaz)]
+
+
+def rules(text: str, gaz: Gazetteer) -> dict[str, tuple[bool, str]]:
+    return {j.mention.name: (j.kept, j.rule) for j in explain_mentions(text, gaz)}
+
+
+# -- datelines --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("WASHINGTON \u2014 Lawmakers met on Monday.", "WASHINGTON"),
+    ("Storm closes roads. CHARLESTON, W.Va. -- Crews worked all night.", "CHARLESTON"),
+    ("Rally draws crowd. BEIRUT (Reuters) - Thousands marched.", "BEIRUT"),
+    ("MOSCOW: The ministry said nothing.", "MOSCOW"),
+    ("Posted May 4, 2011 SACRAMENTO -- The board met.", "SACRAMENTO"),
+    ("Bridge reopens. SAN FRANCISCO \u2014 Traffic resumed.", "SAN FRANCISCO"),
+])
+def test_datelines_in_capitals_are_places(text: str, name: str, gaz: Gazetteer) -> None:
+    assert name in names(text, gaz)
+    start = text.index(name)
+    assert is_dateline(text, start, start + len(name))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The WASHINGTON office replied.", "WASHINGTON"),  # capitals inside a sentence
+    ("He said PARIS-based firms left.", "PARIS"),  # a hyphen that joins words is no dash
+    ("Visit PARIS now.", "PARIS"),  # no dateline tail
+    ("Washington \u2014 the city \u2014 waited.", "Washington"),  # not in capitals
+])
+def test_capitals_elsewhere_are_not_datelines(text: str, name: str) -> None:
+    start = text.index(name)
+    assert not is_dateline(text, start, start + len(name))
+
+
+def test_dateline_after_a_date_or_at_a_line_start(gaz: Gazetteer) -> None:
+    assert is_dateline("Filed 2009 NEWARK -- ok", 11, 17)
+    assert is_dateline("Intro\nLONDON, Ky. A fire broke out.", 6, 12)  # line start: the state suffices
+    assert not is_dateline("Intro. LONDON, Ky. A fire broke out.", 7, 13)  # mid-line: needs the dash
+    assert not is_dateline("Intro, LONDON \u2014 fire.", 7, 13)  # after a comma: not a story's start
+
+
+def test_dateline_state_decides_the_town_and_the_story(gaz: Gazetteer) -> None:
+    got = {p.name: p for p in geoparse("Fire hits plant. CHARLESTON, W.Va. -- Crews from nearby towns helped.", gaz)}
+    assert got["CHARLESTON"].country_code == "US" and abs(got["CHARLESTON"].lon + 81.6) < 0.5
+    assert "W.Va." in got and got["W.Va."].feature == "admin1"  # one token, not "Va."
+    assert "Va." not in got
+
+
+# -- abbreviations and postal codes -----------------------------------------------------------
+def test_abbreviations(gaz: Gazetteer) -> None:
+    got = {p.name: p for p in geoparse("He flew from N.Y.C. to D.C. after the EU and the U.K. agreed.", gaz)}
+    assert got["N.Y.C."].feature == "city" and got["N.Y.C."].country_code == "US"
+    assert got["D.C."].feature == "admin1" and abs(got["D.C."].lat - 38.9) < 0.2
+    assert got["EU"].feature == "region" and abs(got["EU"].lon - 4.4) < 0.5
+    assert got["U.K."].country_code == "GB"
+
+
+def test_postal_codes_only_after_a_place(gaz: Gazetteer) -> None:
+    assert rules("Police in Dublin, OH, arrested a man.", gaz)["OH"] == (True, "postal code after a place")
+    assert "OH" not in names("OH, what a day.", gaz)
+    assert "IN" not in names("IN THE NEWS: rain.", gaz)
+    assert names("He moved to Reno, NV, last year.", gaz) == ["Reno", "NV"]
+
+
+def test_saint_mount_and_fort_short_forms(gaz: Gazetteer) -> None:
+    assert "St. Cloud" in names("A fire in St. Cloud destroyed a trailer.", gaz)
+    assert "Mt. Airy" in names("The band from Mt. Airy won.", gaz)
+
+
+def test_saints_institutions_are_not_towns(gaz: Gazetteer) -> None:
+    assert rules("She studied at St. John's University in the city.", gaz)["St. John"] == (False, "institution name")
+
+
+# -- counties, regions, generic words ---------------------------------------------------------
+def test_county_list(gaz: Gazetteer) -> None:
+    text = "Rain flooded roads in Potter, Randall and Van Zandt counties on Friday."
+    assert names(text, gaz)[:3] == ["Potter", "Randall", "Van Zandt"]  # neither Potter nor Van Zandt is a town
+    assert rules(text, gaz)["Randall"] == (True, "county list")
+    assert M.county_list_follows(text, text.index("Potter") + 6)
+    assert not M.county_list_follows("Potter and Randall met.", 6)
+    assert not M.county_list_follows("Potter County met.", 6)  # one county is named by its own hit
+
+
+def test_compound_regions_are_regions(gaz: Gazetteer) -> None:
+    got = geoparse("Asian-Pacific markets fell while Asia-Pacific leaders met on Euro-Atlantic security.", gaz)
+    assert [(p.name, p.feature) for p in got] == [
+        ("Asian-Pacific", "region"), ("Asia-Pacific", "region"), ("Euro-Atlantic", "region")]
+
+
+@pytest.mark.parametrize("word", ["Arab", "Pacific", "Mobile", "Reading", "Bath", "Toyota"])
+def test_words_that_are_mostly_not_places(word: str, gaz: Gazetteer) -> None:
+    assert word not in names(f"The {word} deal was signed by {word} officials.", gaz)
+
+
+def test_a_strong_cue_makes_them_places(gaz: Gazetteer) -> None:
+    assert rules("A storm hit Mobile, Ala., overnight.", gaz)["Mobile"] == (True, "city, state after comma")
+    assert rules("Leaders met in the city of Arab on Monday.", gaz)["Arab"][0] is True
+    assert rules("Leaders met in Arab on Monday.", gaz)["Arab"] == (False, "generic word")  # "in" is weak
+
+
+def test_the_pacific_alone_is_the_ocean(gaz: Gazetteer) -> None:
+    assert rules("Ships crossed the Pacific.", gaz)["Pacific"] == (True, "the ocean")
+    assert "Pacific" not in names("The Pacific coast was calm.", gaz)
+    assert "Atlantic" not in names("A video by The Atlantic went viral.", gaz)  # a title
+
+
+def test_eu_is_a_place_as_a_noun_not_as_a_modifier(gaz: Gazetteer) -> None:
+    assert "EU" in names("Norway never joined the EU, and Iceland left the E.U. talks.", gaz)
+    found = names("EU leaders met. The Canada-EU deal and the EU-Canada pact passed.", gaz)
+    assert "EU" not in found and "Canada" in found
+
+
+def test_saints_pairs_and_dedications_are_not_towns(gaz: Gazetteer) -> None:
+    assert "St. Peter" not in names("Bells rang at the church of St. Peter on Sunday.", gaz)
+    assert "St. Peter" not in names("A mass for St. Peter and St. Paul was held.", gaz)
+    assert "St. Peter" in names("The council of St. Peter, Minn., met.", gaz)
+
+
+def test_a_preposition_governing_another_noun_is_no_cue(gaz: Gazetteer) -> None:
+    assert "Lucy" not in names("The nurse slid a tube into Lucy's windpipe.", gaz)
+    assert "Millfield" not in names("Judges met at Millfield Theatre on Friday.", gaz)
+    assert "Millfield" in names("Judges met in Millfield on Friday.", gaz)
+
+
+def test_villages_of_500_people_with_a_cue(gaz: Gazetteer) -> None:
+    # GeoNames places of 500-999 people are in the gazetteer and need a cue like other small places
+    small = [e for e in gaz.candidates("Holly Pond") if e.feature == "city"]
+    assert small and all(500 <= e.population < 1000 for e in small)
+    assert "Holly Pond" in names("The board met in Holly Pond on Monday.", gaz)
+    assert "Holly Pond" not in names("The Holly Pond team won on Monday.", gaz)
+
+
+def test_small_place_next_to_a_cued_town(gaz: Gazetteer) -> None:
+    text = "A crash in Chinnor left two hurt; Watlington crews helped."
+    assert rules(text, gaz)["Watlington"] == (True, "small place next to a cued town")
+    far = "A crash in Hartford left two hurt; Watlington crews helped."  # no namesake nearby
+    assert rules(far, gaz)["Watlington"] == (False, "small place without a cue")
+    assert rules("Watlington crews helped.", gaz)["Watlington"] == (False, "small place without a cue")
+    hyphen = "A crash in Chinnor left two hurt; Watlington-Smith crews helped."
+    assert not any(j.kept for j in explain_mentions(hyphen, gaz) if j.mention.name == "Watlington")
+    person = ("A crash in Chinnor left two hurt. Watlington fled. Watlington was caught. "
+              "Watlington was charged.")  # a name used three times without a cue is a person's
+    assert not any(j.kept for j in explain_mentions(person, gaz) if j.mention.name == "Watlington")
