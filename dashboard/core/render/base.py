@@ -86,6 +86,7 @@ MAP_CSS = f"""
   .map-measure-readout:not(:empty) {{ background: rgba(255,255,255,.92); padding: 2px 6px; border-radius: 4px;
                                       font: 12px sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
   .leaflet-container.measuring {{ cursor: crosshair; }}
+  .leaflet-container .leaflet-control-attribution a {{ text-decoration: underline; }}  /* a link by more than its colour (WCAG 1.4.1) */
   .map-notice {{ background: #fff8d6; border: 1px solid #8a6d00; padding: 4px 8px; border-radius: 4px;
                  font: 12px/1.4 sans-serif; color: #1a1a1a; max-width: 260px; }}
 </style>
