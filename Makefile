@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# make cluster: Streamlit processes behind HAProxy (default: one per core)
+REPLICAS ?= $(shell nproc)
 
-.PHONY: run test setup test-setup chromium unit bench clean
+.PHONY: run test setup test-setup chromium haproxy cluster unit bench bench-cluster clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +32,21 @@ chromium:
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Install Chromium (Debian: sudo apt-get install chromium) to run the browser tests" >&2; exit 1; fi
 
-test-setup: setup $(VENV)/.installed-test chromium
+# The load balancer of `make cluster` (and of its browser test): Debian's package.
+haproxy:
+	@if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then echo "haproxy: $$(command -v haproxy || echo /usr/sbin/haproxy)"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	else echo "Install HAProxy (Debian: sudo apt-get install haproxy) to run make cluster" >&2; exit 1; fi
+
+test-setup: setup $(VENV)/.installed-test chromium haproxy
 
 run: setup
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+# REPLICAS Streamlit processes on loopback ports behind HAProxy on PORT (docs/DEPLOY.md);
+# in the foreground: Ctrl-C stops everything.
+cluster: setup haproxy
+	exec $(PY) -m dashboard.cluster --replicas $(REPLICAS) --port $(PORT)
 
 test: test-setup
 	$(PY) -m pytest
