@@ -45,8 +45,9 @@ run: setup
 
 # REPLICAS Streamlit processes on loopback ports behind HAProxy on PORT (docs/DEPLOY.md);
 # in the foreground: Ctrl-C stops everything.
+# RUN_DIR (optional) keeps haproxy.cfg, its stats socket and state.json there.
 cluster: setup haproxy
-	exec $(PY) -m dashboard.cluster --replicas $(REPLICAS) --port $(PORT)
+	exec $(PY) -m dashboard.cluster --replicas $(REPLICAS) --port $(PORT) $(if $(RUN_DIR),--run-dir $(RUN_DIR))
 
 test: test-setup
 	$(PY) -m pytest
@@ -56,6 +57,10 @@ unit: test-setup
 
 bench: test-setup
 	$(PY) bench/geoparse.py
+
+# Load through the balancer: 2 replicas, 1/25/100 readers at once, a replica killed (docs/BENCHMARKS.md).
+bench-cluster: test-setup
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf $(VENV) build .dashboard-data dashboard/static .pytest_cache

@@ -1,0 +1,215 @@
+"""Concurrent readers through the balancer of ``make cluster``, and a replica killed mid-run.
+
+    .venv/bin/python bench/cluster.py [--replicas N] [--ttl SECONDS] [--together N,N]
+                                      [--kill-sessions N] [--kill-at SHARE] [--state PATH]
+
+(``make bench-cluster`` runs it with the defaults.) Without ``--state`` it starts the cluster
+itself, as ``make cluster`` does (``python -m dashboard.cluster``, REPLICAS replicas behind
+HAProxy on a free loopback port, DASHBOARD_OFFLINE=1, a fresh data folder, the
+disconnected-session TTL set to ``--ttl`` through the environment), and stops it at the end.
+With ``--state`` it measures a cluster already running: the ``state.json`` in the run folder of
+``make cluster RUN_DIR=...`` (started with the same TTL in its environment).
+
+1. ``bench/load.py --url <balancer> --state <state.json> --server-only --together 25,100
+   --ttl <ttl> --json``: protocol sessions (Streamlit's websocket protocol, no browser) through
+   HAProxy: a warm-up per replica, 5 one after another, 25 and then 100 arriving at the same
+   instant, the TTL, a second wave; each replica's memory. Its report is printed as it is.
+2. The kill run: ``--kill-sessions`` protocol sessions arrive together through the balancer;
+   once ``--kill-at`` of them have finished, the replica that served the last of those gets
+   SIGKILL while its other sessions still wait for their run. Sessions are counted by the replica HAProxy's cookie named; the supervisor must
+   bring the replica back (new pid, UP in HAProxy), and a last group of sessions arriving
+   together must all succeed, on both replicas again.
+
+Ends with a summary table (the figures of docs/BENCHMARKS.md "Through the balancer") and one
+JSON line. Exit code 0 when every session of step 1 succeeded, every session on the replica
+that was not killed succeeded and the killed one came back; else 1.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.load import LINKS, ProtocolSession, load_average, percentile, protocol_session  # noqa: E402
+from dashboard.cluster import backend_states  # noqa: E402
+from tests.harness import ClusterRun, start_cluster  # noqa: E402
+
+COME_BACK_TIMEOUT_S = 120.0
+AFTER_KILL_SESSIONS = 10
+
+
+@dataclass(frozen=True)
+class KillRun:
+    """The kill run: who was killed, the sessions that were running, how long the replica took to
+    be UP again, and the sessions that arrived once it was."""
+
+    killed: str
+    killed_pid: int
+    sessions: tuple[ProtocolSession, ...]
+    back_after_s: float | None
+    new_pid: int | None
+    after: tuple[ProtocolSession, ...]
+
+    def on(self, replica: str | None, sessions: tuple[ProtocolSession, ...] | None = None) -> list[ProtocolSession]:
+        return [s for s in (self.sessions if sessions is None else sessions) if s.replica == replica]
+
+
+def read_state(state: Path) -> dict:
+    return json.loads(state.read_text())
+
+
+async def kill_run(url: str, state: Path, count: int, kill_at: float, step_timeout_s: float) -> KillRun:
+    """``count`` sessions together; once ``kill_at`` of them have finished, SIGKILL to the replica
+    that served the last of those (its other sessions are still waiting for their run); then wait
+    for it to come back and send AFTER_KILL_SESSIONS together."""
+    tasks = [asyncio.create_task(protocol_session(url, LINKS[i % len(LINKS)], step_timeout_s)) for i in range(count)]
+    finished: list[ProtocolSession] = []
+    for next_done in asyncio.as_completed(tasks):
+        finished.append(await next_done)
+        if len(finished) >= max(1, round(kill_at * count)) and finished[-1].replica:
+            break
+    replicas = read_state(state)["replicas"]
+    victim = finished[-1].replica if finished[-1].replica in replicas else sorted(replicas)[0]
+    pid = replicas[victim]["pid"]
+    os.kill(pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    sessions = tuple(await asyncio.gather(*tasks))
+    back_after_s, new_pid = None, None
+    socket_path = Path(read_state(state)["stats_socket"])
+    while time.monotonic() - killed_at < COME_BACK_TIMEOUT_S:
+        current = read_state(state)["replicas"][victim]["pid"]
+        try:
+            up = backend_states(socket_path).get(victim) == "UP"
+        except OSError:
+            up = False
+        if current not in (None, pid) and up:
+            back_after_s, new_pid = time.monotonic() - killed_at, current
+            break
+        await asyncio.sleep(0.2)
+    after = tuple(await asyncio.gather(*(protocol_session(url, LINKS[i % len(LINKS)], step_timeout_s)
+                                         for i in range(AFTER_KILL_SESSIONS))))
+    return KillRun(victim, pid, sessions, back_after_s, new_pid, after)
+
+
+def load_command(url: str, state: Path, args: argparse.Namespace) -> list[str]:
+    return [sys.executable, str(ROOT / "bench" / "load.py"), "--url", url, "--state", str(state), "--server-only",
+            "--together", args.together, "--ttl", str(args.ttl), "--step-timeout", str(args.step_timeout), "--json"]
+
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
+def kill_table(run: KillRun, replicas: list[str]) -> str:
+    rows = ["| replica | sessions it had | succeeded | failed | p95 to script_finished (succeeded) |",
+            "|---|---|---|---|---|"]
+    for name in [*replicas, None]:
+        on = run.on(name)
+        if name is None and not on:
+            continue
+        done = [s.finished_s for s in on if s.ok and s.finished_s is not None]
+        label = f"{name} (killed)" if name == run.killed else (name or "none (refused before a replica answered)")
+        rows.append(f"| {label} | {len(on)} | {sum(s.ok for s in on)} | {sum(not s.ok for s in on)} "
+                    f"| {seconds(percentile(done, 0.95))} |")
+    return "\n".join(rows)
+
+
+def summary_table(load: dict, run: KillRun, loads: tuple[str, str]) -> str:
+    phases = {p["name"]: p for p in load["phases"]}
+    rows = ["| figure (server only, protocol sessions through HAProxy) | value |", "|---|---|"]
+    for name, phase in phases.items():
+        rows.append(f"| {name}: succeeded, p50, p95 | {phase['succeeded']} of {phase['sessions']}, "
+                    f"{seconds(phase['p50_s'])}, {seconds(phase['p95_s'])} |")
+    for replica in load["replicas"]:
+        rows.append(f"| memory growth per 50 sessions, {replica['name']} ({replica['sessions']:.0f} sessions) "
+                    f"| {replica['growth_per_50_mb']:+.1f} MB |")
+    others = [s for s in run.sessions if s.replica not in (run.killed,)]
+    rows += [
+        f"| kill run: {len(run.sessions)} together, {run.killed} killed; sessions on the others succeeded "
+        f"| {sum(s.ok for s in others)} of {len(others)} |",
+        f"| kill run: {run.killed} back (new pid, UP in HAProxy) after | {seconds(run.back_after_s)} |",
+        f"| kill run: {len(run.after)} together once it was back: succeeded, replicas "
+        f"| {sum(s.ok for s in run.after)} of {len(run.after)}, "
+        + ", ".join(f"{name} {len(run.on(name, run.after))}" for name in sorted({s.replica or '?' for s in run.after}))
+        + " |",
+        f"| load average at the start / end | {loads[0]} / {loads[1]} |",
+    ]
+    return "\n".join(rows)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=2, help="replicas to start (default 2; not with --state)")
+    parser.add_argument("--ttl", type=int, default=30,
+                        help="the replicas' disconnected-session TTL in seconds (default 30)")
+    parser.add_argument("--together", default="25,100", help="simultaneous phase sizes for bench/load.py")
+    parser.add_argument("--kill-sessions", type=int, default=50, help="sessions in the kill run (default 50)")
+    parser.add_argument("--kill-at", type=float, default=0.25,
+                        help="share of the kill run's sessions finished when a replica is killed (default 0.25)")
+    parser.add_argument("--step-timeout", type=float, default=120.0, help="seconds per step before a session fails")
+    parser.add_argument("--state", type=Path, help="a running cluster's state.json (make cluster RUN_DIR=...)")
+    return parser.parse_args()
+
+
+def measure(url: str, state: Path, args: argparse.Namespace) -> int:
+    first_load = load_average()
+    command = load_command(url, state, args)
+    print(f"$ {' '.join(shlex.quote(part) for part in command)}", flush=True)
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    print(finished.stdout, flush=True)
+    if finished.stderr:
+        print(finished.stderr, file=sys.stderr)
+    load = json.loads(finished.stdout.strip().splitlines()[-1])
+    run = asyncio.run(kill_run(url, state, args.kill_sessions, args.kill_at, args.step_timeout))
+    loads = (first_load, load_average())
+    replicas = sorted(read_state(state)["replicas"])
+    print(f"## Kill run\n\n{args.kill_sessions} protocol sessions arrive together through the balancer; once "
+          f"{args.kill_at:.0%} of them have finished, {run.killed} (pid {run.killed_pid}), which served the last of "
+          "those, gets SIGKILL.\n\n"
+          + kill_table(run, replicas) + "\n")
+    failures = sorted({s.failure for s in run.sessions if s.failure})
+    if failures:
+        print("Failures: " + "; ".join(failures[:5]) + "\n")
+    print(f"## Summary\n\n```\n$ .venv/bin/python bench/cluster.py {' '.join(map(shlex.quote, sys.argv[1:]))}\n```\n\n"
+          + summary_table(load, run, loads))
+    others = [s for s in run.sessions if s.replica != run.killed]
+    ok = (load["succeeded"] == load["sessions"] and all(s.ok for s in others) and run.back_after_s is not None
+          and all(s.ok for s in run.after))
+    print(json.dumps({"load": load, "kill": {
+        "killed": run.killed, "sessions": len(run.sessions), "on_killed": len(run.on(run.killed)),
+        "others_succeeded": sum(s.ok for s in others), "others": len(others),
+        "back_after_s": None if run.back_after_s is None else round(run.back_after_s, 2),
+        "after_succeeded": sum(s.ok for s in run.after), "after": len(run.after)},
+        "load_average": {"start": loads[0], "end": loads[1]}}))
+    return 0 if ok else 1
+
+
+def main() -> int:
+    args = parse_args()
+    if args.state:
+        return measure(read_state(args.state)["url"], args.state, args)
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as folder:
+        env = {"DASHBOARD_OFFLINE": "1", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl)}
+        cluster: ClusterRun = start_cluster(Path(folder), env, replicas=args.replicas)
+        print(f"Cluster: {args.replicas} replicas behind HAProxy at {cluster.url} "
+              f"(python -m dashboard.cluster, as make cluster runs it)\n", flush=True)
+        try:
+            return measure(cluster.url, cluster.run_dir / "state.json", args)
+        finally:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
