@@ -16,9 +16,10 @@ With ``--state`` it measures a cluster already running: the ``state.json`` in th
    instant, the TTL, a second wave; each replica's memory. Its report is printed as it is.
 2. The kill run: ``--kill-sessions`` protocol sessions arrive together through the balancer;
    once ``--kill-at`` of them have finished, the replica that served the last of those gets
-   SIGKILL while its other sessions still wait for their run. Sessions are counted by the replica HAProxy's cookie named; the supervisor must
-   bring the replica back (new pid, UP in HAProxy), and a last group of sessions arriving
-   together must all succeed, on both replicas again.
+   SIGKILL while its other sessions still wait for their run. Sessions are counted by the
+   replica HAProxy's cookie named; the supervisor must bring the replica back (new pid, UP in
+   HAProxy), and a last group of sessions arriving together must all succeed, on both replicas
+   again.
 
 Ends with a summary table (the figures of docs/BENCHMARKS.md "Through the balancer") and one
 JSON line. Exit code 0 when every session of step 1 succeeded, every session on the replica

@@ -12,9 +12,10 @@ What it does (docs/DEPLOY.md says why each piece is there):
   created once, mode 0600, in ``DASHBOARD_DATA_DIR/cookie-secret``. XSRF protection and CORS keep
   Streamlit's defaults (on): behind the balancer every request is same-origin;
 - writes an HAProxy configuration into the run folder and, once every replica answers its health
-  check, runs ``haproxy -db -f`` as a child on ADDRESS:PORT: ``balance leastconn``, affinity by an inserted cookie (``SRV``: a session's
-  websocket and its upload requests must reach the process that holds the session), health
-  checks on ``/_stcore/health``, one-hour websocket tunnels, redispatch when a replica is gone;
+  check, runs ``haproxy -db -f`` as a child on ADDRESS:PORT: ``balance leastconn``, affinity by
+  an inserted cookie (``SRV``: a session's websocket and its upload requests must reach the
+  process that holds the session), health checks on ``/_stcore/health``, one-hour websocket
+  tunnels, redispatch when a replica is gone;
 - restarts a child that exits (replica or HAProxy), after 1 s, doubling up to 30 s while it
   keeps dying within 30 s of its start; a child that dies before the cluster was first ready
   stops everything (exit 1: a configuration problem, not a crash);
