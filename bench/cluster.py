@@ -1,7 +1,7 @@
 """Concurrent readers through the balancer of ``make cluster``, and a replica killed mid-run.
 
     .venv/bin/python bench/cluster.py [--replicas N] [--ttl SECONDS] [--together N,N]
-                                      [--kill-sessions N] [--kill-at SHARE] [--state PATH]
+                                      [--kill-sessions N] [--kill-after SECONDS] [--state PATH]
 
 (``make bench-cluster`` runs it with the defaults.) Without ``--state`` it starts the cluster
 itself, as ``make cluster`` does (``python -m dashboard.cluster``, REPLICAS replicas behind
@@ -15,11 +15,10 @@ With ``--state`` it measures a cluster already running: the ``state.json`` in th
    HAProxy: a warm-up per replica, 5 one after another, 25 and then 100 arriving at the same
    instant, the TTL, a second wave; each replica's memory. Its report is printed as it is.
 2. The kill run: ``--kill-sessions`` protocol sessions arrive together through the balancer;
-   once ``--kill-at`` of them have finished, the replica that served the last of those gets
-   SIGKILL while its other sessions still wait for their run. Sessions are counted by the
-   replica HAProxy's cookie named; the supervisor must bring the replica back (new pid, UP in
-   HAProxy), and a last group of sessions arriving together must all succeed, on both replicas
-   again.
+   ``--kill-after`` seconds later replica r1 gets SIGKILL while its sessions' runs are in
+   flight. Sessions are counted by the replica HAProxy's cookie named; the supervisor must bring
+   r1 back (a new pid answering its health check, UP in HAProxy), and a last group of sessions
+   arriving together must all succeed, on both replicas again.
 
 Ends with a summary table (the figures of docs/BENCHMARKS.md "Through the balancer") and one
 JSON line. Exit code 0 when every session of step 1 succeeded, every session on the replica
@@ -44,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import LINKS, ProtocolSession, load_average, percentile, protocol_session  # noqa: E402
-from dashboard.cluster import backend_states  # noqa: E402
+from dashboard.cluster import backend_states, is_healthy  # noqa: E402
 from tests.harness import ClusterRun, start_cluster  # noqa: E402
 
 COME_BACK_TIMEOUT_S = 120.0
@@ -58,6 +57,8 @@ class KillRun:
 
     killed: str
     killed_pid: int
+    killed_after_s: float
+    finished_before_kill: int
     sessions: tuple[ProtocolSession, ...]
     back_after_s: float | None
     new_pid: int | None
@@ -71,37 +72,36 @@ def read_state(state: Path) -> dict:
     return json.loads(state.read_text())
 
 
-async def kill_run(url: str, state: Path, count: int, kill_at: float, step_timeout_s: float) -> KillRun:
-    """``count`` sessions together; once ``kill_at`` of them have finished, SIGKILL to the replica
-    that served the last of those (its other sessions are still waiting for their run); then wait
-    for it to come back and send AFTER_KILL_SESSIONS together."""
+async def kill_run(url: str, state: Path, count: int, kill_after_s: float, step_timeout_s: float) -> KillRun:
+    """``count`` sessions together; ``kill_after_s`` later SIGKILL to r1 (the runs of a burst share
+    each replica's interpreter, so they all finish late together: a fixed early moment finds them
+    in flight); then wait for r1 to be back (a new pid answering its health check, UP in HAProxy)
+    and send AFTER_KILL_SESSIONS together."""
+    launched = time.monotonic()
     tasks = [asyncio.create_task(protocol_session(url, LINKS[i % len(LINKS)], step_timeout_s)) for i in range(count)]
-    finished: list[ProtocolSession] = []
-    for next_done in asyncio.as_completed(tasks):
-        finished.append(await next_done)
-        if len(finished) >= max(1, round(kill_at * count)) and finished[-1].replica:
-            break
+    await asyncio.sleep(kill_after_s)
     replicas = read_state(state)["replicas"]
-    victim = finished[-1].replica if finished[-1].replica in replicas else sorted(replicas)[0]
+    victim = "r1" if "r1" in replicas else sorted(replicas)[0]
     pid = replicas[victim]["pid"]
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
+    finished_before = sum(task.done() for task in tasks)
     sessions = tuple(await asyncio.gather(*tasks))
     back_after_s, new_pid = None, None
     socket_path = Path(read_state(state)["stats_socket"])
     while time.monotonic() - killed_at < COME_BACK_TIMEOUT_S:
-        current = read_state(state)["replicas"][victim]["pid"]
+        now = read_state(state)["replicas"][victim]
         try:
             up = backend_states(socket_path).get(victim) == "UP"
         except OSError:
             up = False
-        if current not in (None, pid) and up:
-            back_after_s, new_pid = time.monotonic() - killed_at, current
+        if now["pid"] not in (None, pid) and up and is_healthy(f"http://127.0.0.1:{now['port']}"):
+            back_after_s, new_pid = time.monotonic() - killed_at, now["pid"]
             break
         await asyncio.sleep(0.2)
     after = tuple(await asyncio.gather(*(protocol_session(url, LINKS[i % len(LINKS)], step_timeout_s)
                                          for i in range(AFTER_KILL_SESSIONS))))
-    return KillRun(victim, pid, sessions, back_after_s, new_pid, after)
+    return KillRun(victim, pid, killed_at - launched, finished_before, sessions, back_after_s, new_pid, after)
 
 
 def load_command(url: str, state: Path, args: argparse.Namespace) -> list[str]:
@@ -140,7 +140,9 @@ def summary_table(load: dict, run: KillRun, loads: tuple[str, str]) -> str:
     rows += [
         f"| kill run: {len(run.sessions)} together, {run.killed} killed; sessions on the others succeeded "
         f"| {sum(s.ok for s in others)} of {len(others)} |",
-        f"| kill run: {run.killed} back (new pid, UP in HAProxy) after | {seconds(run.back_after_s)} |",
+        f"| kill run: killed {run.killed_after_s:.2f} s after the launch, {run.finished_before_kill} sessions "
+        f"finished by then | |",
+        f"| kill run: {run.killed} back (new pid answering, UP in HAProxy) after | {seconds(run.back_after_s)} |",
         f"| kill run: {len(run.after)} together once it was back: succeeded, replicas "
         f"| {sum(s.ok for s in run.after)} of {len(run.after)}, "
         + ", ".join(f"{name} {len(run.on(name, run.after))}" for name in sorted({s.replica or '?' for s in run.after}))
@@ -157,14 +159,22 @@ def parse_args() -> argparse.Namespace:
                         help="the replicas' disconnected-session TTL in seconds (default 30)")
     parser.add_argument("--together", default="25,100", help="simultaneous phase sizes for bench/load.py")
     parser.add_argument("--kill-sessions", type=int, default=50, help="sessions in the kill run (default 50)")
-    parser.add_argument("--kill-at", type=float, default=0.25,
-                        help="share of the kill run's sessions finished when a replica is killed (default 0.25)")
+    parser.add_argument("--kill-after", type=float, default=0.5,
+                        help="seconds after the kill run's launch that r1 is killed (default 0.5)")
     parser.add_argument("--step-timeout", type=float, default=120.0, help="seconds per step before a session fails")
     parser.add_argument("--state", type=Path, help="a running cluster's state.json (make cluster RUN_DIR=...)")
     return parser.parse_args()
 
 
-def measure(url: str, state: Path, args: argparse.Namespace) -> int:
+def balancer_events(log_path: Path) -> str:
+    """HAProxy's lines about replicas going DOWN or UP, and the supervisor's about exits and
+    restarts, from the cluster's log."""
+    words = ("is DOWN", "is UP", "no server available", "exited", "killed by", "restarted")
+    lines = [line for line in log_path.read_text(errors="replace").splitlines() if any(w in line for w in words)]
+    return "\n".join(lines) if lines else "none"
+
+
+def measure(url: str, state: Path, args: argparse.Namespace, log_path: Path | None = None) -> int:
     first_load = load_average()
     command = load_command(url, state, args)
     print(f"$ {' '.join(shlex.quote(part) for part in command)}", flush=True)
@@ -173,16 +183,18 @@ def measure(url: str, state: Path, args: argparse.Namespace) -> int:
     if finished.stderr:
         print(finished.stderr, file=sys.stderr)
     load = json.loads(finished.stdout.strip().splitlines()[-1])
-    run = asyncio.run(kill_run(url, state, args.kill_sessions, args.kill_at, args.step_timeout))
+    run = asyncio.run(kill_run(url, state, args.kill_sessions, args.kill_after, args.step_timeout))
     loads = (first_load, load_average())
     replicas = sorted(read_state(state)["replicas"])
-    print(f"## Kill run\n\n{args.kill_sessions} protocol sessions arrive together through the balancer; once "
-          f"{args.kill_at:.0%} of them have finished, {run.killed} (pid {run.killed_pid}), which served the last of "
-          "those, gets SIGKILL.\n\n"
+    print(f"## Kill run\n\n{args.kill_sessions} protocol sessions arrive together through the balancer; "
+          f"{run.killed_after_s:.2f} s later {run.killed} (pid {run.killed_pid}) gets SIGKILL, when "
+          f"{run.finished_before_kill} of them had finished.\n\n"
           + kill_table(run, replicas) + "\n")
     failures = sorted({s.failure for s in run.sessions if s.failure})
     if failures:
         print("Failures: " + "; ".join(failures[:5]) + "\n")
+    if log_path is not None:
+        print(f"## The balancer's and the supervisor's events\n\n```\n{balancer_events(log_path)}\n```\n")
     print(f"## Summary\n\n```\n$ .venv/bin/python bench/cluster.py {' '.join(map(shlex.quote, sys.argv[1:]))}\n```\n\n"
           + summary_table(load, run, loads))
     others = [s for s in run.sessions if s.replica != run.killed]
@@ -207,7 +219,7 @@ def main() -> int:
         print(f"Cluster: {args.replicas} replicas behind HAProxy at {cluster.url} "
               f"(python -m dashboard.cluster, as make cluster runs it)\n", flush=True)
         try:
-            return measure(cluster.url, cluster.run_dir / "state.json", args)
+            return measure(cluster.url, cluster.run_dir / "state.json", args, cluster.log_path)
         finally:
             cluster.stop()
 

@@ -124,9 +124,14 @@ backend {BACKEND}
     # Streamlit's upload PUTs must reach the process that holds the websocket's session
     balance leastconn
     cookie {AFFINITY_COOKIE} insert indirect nocache httponly attr "SameSite=Lax"
+    # a replica busy with a queue of script runs answers its health check late (its event loop
+    # waits for the interpreter lock): allow 10 s before a check fails, 3 failures before DOWN,
+    # or a burst of readers marks every replica DOWN and the next readers get 503; a dead
+    # replica refuses the connection at once (and requests to it are redispatched meanwhile)
     option httpchk GET {HEALTH_PATH}
     http-check expect status 200
-    default-server check inter 1s fall 2 rise 2
+    timeout check 10s
+    default-server check inter 2s fastinter 1s downinter 1s fall 3 rise 2
 {servers}
 """
 

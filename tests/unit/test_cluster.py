@@ -43,6 +43,7 @@ def test_haproxy_checks_health_and_keeps_websockets_open(tmp_path: Path) -> None
     lines = config_lines(tmp_path)
     assert "option httpchk GET /_stcore/health" in lines
     assert any(line.startswith("default-server check") for line in lines)
+    assert "timeout check 10s" in lines  # a busy replica answers late: not a dead one
     assert "timeout tunnel 1h" in lines
     assert "option redispatch" in lines
     assert f"stats socket {tmp_path / 'haproxy.sock'} mode 600 level user" in lines
