@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.cluster import backend_states
+from dashboard.cluster import backend_states, is_healthy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD_SCRIPT = REPO_ROOT / "dashboard" / "app.py"
@@ -210,16 +210,8 @@ def start_cluster(
         if process.poll() is not None:
             raise RuntimeError(f"the cluster supervisor exited early:\n{log_path.read_text()}")
         states = cluster.backend_states()
-        if len(states) == replicas and set(states.values()) == {"UP"} and _answers(cluster.url):
+        if len(states) == replicas and set(states.values()) == {"UP"} and is_healthy(cluster.url):
             return cluster
         time.sleep(0.2)
     cluster.stop()
     raise RuntimeError(f"the cluster was not ready:\n{log_path.read_text()}")
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False

@@ -7,17 +7,16 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from helpers import open_dashboard, wait_idle
+from helpers import MAP_FRAME, open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
+from dashboard.cluster import is_healthy
 from tests.harness import ClusterRun, start_cluster
-
-pytestmark = pytest.mark.browser
 
 ARTICLE_TEXT = (
     b"The radar talks moved to Prague on Monday, where Czech and American negotiators met.\n\n"
@@ -61,7 +60,7 @@ def upload_article(page: Page) -> str:
     return page.url
 
 
-def wait_until(page: Page, condition, what: str, timeout_ms: int = 60_000) -> None:
+def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout_ms: int = 60_000) -> None:
     """Poll ``condition`` with Playwright's own waits (the page's routed requests keep flowing)."""
     for _ in range(timeout_ms // WAIT_MS):
         if condition():
@@ -70,6 +69,7 @@ def wait_until(page: Page, condition, what: str, timeout_ms: int = 60_000) -> No
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.browser
 def test_a_link_an_upload_and_a_killed_replica_through_the_balancer(page: Page, cluster: ClusterRun, watch) -> None:
     open_dashboard(page, cluster.url + "/?basemap=offline")
     first = affinity(page)
@@ -88,8 +88,7 @@ def test_a_link_an_upload_and_a_killed_replica_through_the_balancer(page: Page, 
     page.reload()
     wait_idle(page)
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible(timeout=30_000)
-    expect(page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(".place-marker").first
-           ).to_be_attached(timeout=30_000)
+    expect(page.frame_locator(MAP_FRAME).locator(".place-marker").first).to_be_attached(timeout=30_000)
     assert affinity(page) != first  # served by the other replica, from the shared library
     assert f"article={article_id}" in page.url
     expect(page.locator("[data-testid=stAlert]").filter(has_text="ignored")).to_have_count(0)
@@ -100,14 +99,16 @@ def test_a_link_an_upload_and_a_killed_replica_through_the_balancer(page: Page, 
 
     def replaced() -> bool:
         now = cluster.state()["replicas"][first]
-        return now["pid"] != before["pid"] and cluster.backend_states().get(first) == "UP"
+        return (now["pid"] != before["pid"] and is_healthy(f"http://127.0.0.1:{now['port']}")
+                and cluster.backend_states().get(first) == "UP")
 
-    wait_until(page, replaced, f"{first} restarted and UP in HAProxy")
+    wait_until(page, replaced, f"{first} restarted, healthy and UP in HAProxy")
     assert cluster.state()["replicas"][first]["starts"] == before["starts"] + 1
     assert watch.external_requests == []
 
 
 def test_sigterm_stops_every_child(haproxy: str, tmp_path: Path) -> None:
+    """No browser: the supervisor alone, started and stopped."""
     run = start_cluster(tmp_path, {"DASHBOARD_OFFLINE": "1"}, replicas=2)
     children = run.all_pids()
     assert len(children) == 3
