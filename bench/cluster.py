@@ -64,6 +64,11 @@ class KillRun:
     new_pid: int | None
     after: tuple[ProtocolSession, ...]
 
+    def others(self) -> list[ProtocolSession]:
+        """Sessions HAProxy's cookie placed on a replica that was not killed (a session whose
+        handshake failed names none: HAProxy answers 502 when its replica dies mid-handshake)."""
+        return [s for s in self.sessions if s.replica not in (None, self.killed)]
+
     def on(self, replica: str | None, sessions: tuple[ProtocolSession, ...] | None = None) -> list[ProtocolSession]:
         return [s for s in (self.sessions if sessions is None else sessions) if s.replica == replica]
 
@@ -121,7 +126,7 @@ def kill_table(run: KillRun, replicas: list[str]) -> str:
         if name is None and not on:
             continue
         done = [s.finished_s for s in on if s.ok and s.finished_s is not None]
-        label = f"{name} (killed)" if name == run.killed else (name or "none (refused before a replica answered)")
+        label = f"{name} (killed)" if name == run.killed else (name or "none named (the handshake failed)")
         rows.append(f"| {label} | {len(on)} | {sum(s.ok for s in on)} | {sum(not s.ok for s in on)} "
                     f"| {seconds(percentile(done, 0.95))} |")
     return "\n".join(rows)
@@ -136,10 +141,14 @@ def summary_table(load: dict, run: KillRun, loads: tuple[str, str]) -> str:
     for replica in load["replicas"]:
         rows.append(f"| memory growth per 50 sessions, {replica['name']} ({replica['sessions']:.0f} sessions) "
                     f"| {replica['growth_per_50_mb']:+.1f} MB |")
-    others = [s for s in run.sessions if s.replica not in (run.killed,)]
+    others = run.others()
+    unnamed = run.on(None)
     rows += [
         f"| kill run: {len(run.sessions)} together, {run.killed} killed; sessions on the others succeeded "
         f"| {sum(s.ok for s in others)} of {len(others)} |",
+        f"| kill run: sessions whose handshake failed, no replica named (HAProxy answers 502 when the replica "
+        f"it chose dies mid-handshake) | {len(unnamed)}: "
+        + (", ".join(sorted({(s.failure or 'succeeded')[:60] for s in unnamed})) or "none") + " |",
         f"| kill run: killed {run.killed_after_s:.2f} s after the launch, {run.finished_before_kill} sessions "
         f"finished by then | |",
         f"| kill run: {run.killed} back (new pid answering, UP in HAProxy) after | {seconds(run.back_after_s)} |",
@@ -197,11 +206,12 @@ def measure(url: str, state: Path, args: argparse.Namespace, log_path: Path | No
         print(f"## The balancer's and the supervisor's events\n\n```\n{balancer_events(log_path)}\n```\n")
     print(f"## Summary\n\n```\n$ .venv/bin/python bench/cluster.py {' '.join(map(shlex.quote, sys.argv[1:]))}\n```\n\n"
           + summary_table(load, run, loads))
-    others = [s for s in run.sessions if s.replica != run.killed]
+    others = run.others()
     ok = (load["succeeded"] == load["sessions"] and all(s.ok for s in others) and run.back_after_s is not None
           and all(s.ok for s in run.after))
     print(json.dumps({"load": load, "kill": {
         "killed": run.killed, "sessions": len(run.sessions), "on_killed": len(run.on(run.killed)),
+        "no_replica_named": len(run.on(None)),
         "others_succeeded": sum(s.ok for s in others), "others": len(others),
         "back_after_s": None if run.back_after_s is None else round(run.back_after_s, 2),
         "after_succeeded": sum(s.ok for s in run.after), "after": len(run.after)},
