@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# make cluster: Streamlit processes behind HAProxy (default: one per core)
+REPLICAS ?= $(shell nproc)
 
-.PHONY: run test setup test-setup chromium postgresql unit bench clean
+.PHONY: run test setup test-setup chromium postgresql haproxy cluster unit bench bench-cluster clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +39,22 @@ postgresql:
 	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	else echo "Install PostgreSQL (Debian: sudo apt-get install postgresql) to run the store tests" >&2; exit 1; fi
 
-test-setup: setup $(VENV)/.installed-test chromium postgresql
+# The load balancer of `make cluster` (and of its browser test): Debian's package.
+haproxy:
+	@if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then echo "haproxy: $$(command -v haproxy || echo /usr/sbin/haproxy)"; \
+	elif [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	else echo "Install HAProxy (Debian: sudo apt-get install haproxy) to run make cluster" >&2; exit 1; fi
+
+test-setup: setup $(VENV)/.installed-test chromium postgresql haproxy
 
 run: setup
 	$(PY) -m streamlit run dashboard/app.py --server.port $(PORT)
+
+# REPLICAS Streamlit processes on loopback ports behind HAProxy on PORT (docs/DEPLOY.md);
+# in the foreground: Ctrl-C stops everything.
+# RUN_DIR (optional) keeps haproxy.cfg, its stats socket and state.json there.
+cluster: setup haproxy
+	exec $(PY) -m dashboard.cluster --replicas $(REPLICAS) --port $(PORT) $(if $(RUN_DIR),--run-dir $(RUN_DIR))
 
 test: test-setup
 	$(PY) -m pytest
@@ -50,6 +64,10 @@ unit: test-setup
 
 bench: test-setup
 	$(PY) bench/geoparse.py
+
+# Load through the balancer: 2 replicas, 1/25/100 readers at once, a replica killed (docs/BENCHMARKS.md).
+bench-cluster: test-setup
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf $(VENV) build .dashboard-data dashboard/static .pytest_cache

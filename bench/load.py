@@ -1,10 +1,20 @@
 """Concurrent readers of shared links against one server: real browsers, then protocol-level clients.
 
     .venv/bin/python bench/load.py [--quick] [--server-only] [--ttl SECONDS] [--baseline N]
-                                   [--server-baseline N] [--stagger SECONDS] [--step-timeout SECONDS]
-                                   [--csv PATH] [--log PATH]
+                                   [--server-baseline N] [--together N,N] [--stagger SECONDS]
+                                   [--step-timeout SECONDS] [--csv PATH] [--log PATH]
+                                   [--url URL [--state STATE_JSON]] [--json]
 
-One dashboard server (DASHBOARD_OFFLINE=1, a fresh data folder).
+One dashboard server (DASHBOARD_OFFLINE=1, a fresh data folder), or with ``--url`` a server or
+cluster that is already running (e.g. ``make cluster``; its TTL is then whatever it was started
+with: pass it as ``--ttl``). With ``--state`` (the cluster supervisor's ``state.json``) every
+replica's memory and CPU are sampled, its session counts read, the warm-up and the "one more
+reader" after each TTL go to each replica directly, and memory growth is also given per replica
+(sessions counted by the replica named in HAProxy's affinity cookie). ``--url`` alone samples no
+server process. ``--json`` ends the output with one JSON line: every counted session
+(``sessions``, ``succeeded``), ``p50_s``/``p95_s`` of the largest simultaneous phase,
+``single_p95_s`` of the sequential baseline (browser: time to markers; ``--server-only``: time to
+``script_finished``), each phase's figures, memory growth and the load average.
 
 Browser phases (skipped with ``--server-only``): one headless Chromium (Playwright's async API),
 one browser context per session. Every session opens one of a few realistic shared links, waits
@@ -12,8 +22,8 @@ for the site markers in the map's iframe, clicks a site and waits for the sideba
 article's sentence about it and for the URL to name the site. Any request that tries to leave
 loopback, any console error or page error, and any step that times out makes the session a
 failure. A warm-up session (not counted), a single-session baseline (sessions one after another),
-then 10 and 25 sessions launched together (``--quick``: 1 baseline session, then 3 together). Each
-phase closes its contexts at its end.
+then 10 and 25 sessions launched together (``--together``; ``--quick``: 1 baseline session,
+then 3 together). Each phase closes its contexts at its end.
 
 Server-only phases (no browser): each session is a websocket client on ``/_stcore/stream`` that
 speaks Streamlit's protobuf protocol as the frontend does on a fresh tab: it sends the
@@ -21,7 +31,7 @@ speaks Streamlit's protobuf protocol as the frontend does on a fresh tab: it sen
 ``script_finished``, which must have carried the streamlit_folium map naming the link's site; then
 it closes. The time from connect to ``script_finished`` is the server's share of "time until the
 markers show" (no Chromium on the same cores). A warm-up (not counted), a sequential baseline (5),
-then 10 and 25 together (``--quick``: 2, then 3).
+then 10 and 25 together (``--together``; ``--quick``: 2, then 3).
 
 A background task samples the server's resident memory and CPU time every 0.5 s. After the last
 phase the script waits the disconnected-session TTL plus a margin and samples (nothing is forced),
@@ -41,6 +51,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import os
 import re
 import shlex
@@ -105,9 +116,14 @@ G8_SENTENCE = "on the sidelines of the G8 summit in Germany"
 #: dashboard has no login.
 SUBPROTOCOLS = (Subprotocol("streamlit"), Subprotocol("PLACEHOLDER_AUTH_TOKEN"))
 MAP_COMPONENT = "streamlit_folium.st_folium"
+#: The cookie ``make cluster``'s HAProxy inserts to keep a reader on one replica.
+AFFINITY_COOKIE = "SRV"
 #: Protocol-level ForwardMsgs read per session at most (a run of the dashboard sends about 100).
 MAX_MESSAGES = 5000
 TARGET_P95_RATIO = 2.0
+#: The phase size the p95 ratio target is about; and the one with an absolute p95 target (issue 12).
+TARGET_RATIO_GROUP = 25
+TARGET_ABSOLUTE_GROUP, TARGET_ABSOLUTE_P95_S = 100, 3.0
 TARGET_GROWTH_PER_50_MB = 100.0
 #: The second wave may grow RSS by at most this share of the first waves' growth ...
 TARGET_REUSE_SHARE = 0.25
@@ -170,6 +186,8 @@ class ProtocolSession:
     map_s: float | None
     finished_s: float | None
     failure: str | None
+    #: the replica HAProxy chose (its affinity cookie on the websocket handshake); None without one
+    replica: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -195,6 +213,11 @@ class Sample:
     browser_cpu_s: float
     bench_cpu_s: float
     machine_busy_s: float
+    #: each server process's RSS (name, MB): one "server", or one per replica of a cluster
+    rss_by_process: tuple[tuple[str, float], ...] = ()
+
+    def rss_of(self, name: str) -> float | None:
+        return dict(self.rss_by_process).get(name)
 
 
 @dataclass(frozen=True)
@@ -268,8 +291,9 @@ def descendants(root: int, exclude: int) -> set[int]:
 
 
 def browser_cpu_seconds(server_pid: int) -> float:
-    """CPU time of this script's child processes other than the server: Playwright's driver
-    and Chromium with its renderers (including renderers that have exited)."""
+    """CPU time of this script's child processes other than the server (``server_pid``; 0 when
+    the server is not this script's child): Playwright's driver and Chromium with its renderers
+    (including renderers that have exited)."""
     total = 0.0
     for pid in descendants(os.getpid(), exclude=server_pid):
         try:
@@ -289,25 +313,79 @@ def machine_busy_seconds() -> float:
 # --- sampling ---------------------------------------------------------------------------------
 
 
-class Recorder:
-    """Samples the server every ``SAMPLE_EVERY_S`` while running; ``phase`` labels the samples."""
+@dataclass(frozen=True)
+class Target:
+    """What is measured: the URL readers open; the server processes behind it (name -> pid, asked
+    at every sample: a cluster's replicas can be restarted), none when unknown; the base URLs
+    whose ``/_stcore/metrics`` add up to the server's session counts; the server log to scan, if
+    this script has it; the pid to leave out of the browser's CPU (0: not this script's child)."""
 
-    def __init__(self, server_pid: int) -> None:
-        self.server_pid = server_pid
+    url: str
+    processes: Callable[[], dict[str, int]]
+    metrics_urls: Callable[[], list[str]]
+    log_path: Path | None = None
+    own_pid: int = 0
+    #: "started": a server this script started; otherwise what --url (and --state) named
+    origin: str = "started"
+
+    @property
+    def measured(self) -> bool:
+        """Whether the server's memory and CPU are sampled (its processes are known)."""
+        return bool(self.processes())
+
+
+def started_target(server: AppServer) -> Target:
+    """A server this script started."""
+    return Target(server.url, lambda: {"server": server.process.pid}, lambda: [server.url], server.log_path,
+                  server.process.pid)
+
+
+def url_target(url: str, state: Path | None) -> Target:
+    """An already running server or cluster at ``url``; with ``state`` (the cluster supervisor's
+    state.json) its replicas are sampled and their metrics read one by one."""
+    if state is None:
+        return Target(url, dict, lambda: [url], origin=f"--url {url}")
+
+    def replicas() -> dict[str, dict]:
+        return json.loads(state.read_text())["replicas"]
+
+    return Target(url, lambda: {name: r["pid"] for name, r in replicas().items() if r["pid"]},
+                  lambda: [f"http://127.0.0.1:{r['port']}" for r in replicas().values()],
+                  origin=f"--url {url} --state {state}")
+
+
+class Recorder:
+    """Samples the server's processes every ``SAMPLE_EVERY_S`` while running; ``phase`` labels
+    the samples (memory and CPU are summed over the processes; 0 when none are known)."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
         self.started = time.monotonic()
         self.phase = "start-up"
         self.samples: list[Sample] = []
 
     def sample(self) -> Sample:
-        """Take one sample now and keep it."""
+        """Take one sample now and keep it. Raises OSError when every known process is gone."""
+        processes = self.target.processes()
+        rss: list[tuple[str, float]] = []
+        cpu = 0.0
+        for name, pid in processes.items():
+            try:
+                rss.append((name, resident_mb(pid)))
+                cpu += cpu_seconds(pid)
+            except (OSError, ValueError, IndexError):
+                continue
+        if processes and not rss:
+            raise OSError("the server's processes are gone")
         sample = Sample(
             t_s=time.monotonic() - self.started,
             phase=self.phase,
-            rss_mb=resident_mb(self.server_pid),
-            server_cpu_s=cpu_seconds(self.server_pid),
-            browser_cpu_s=browser_cpu_seconds(self.server_pid),
+            rss_mb=sum(mb for _, mb in rss),
+            server_cpu_s=cpu,
+            browser_cpu_s=browser_cpu_seconds(self.target.own_pid),
             bench_cpu_s=time.process_time(),
             machine_busy_s=machine_busy_seconds(),
+            rss_by_process=tuple(rss),
         )
         self.samples.append(sample)
         return sample
@@ -329,9 +407,9 @@ class Recorder:
         return max(s.rss_mb for s in self.samples if s.t_s >= since.t_s)
 
 
-def session_counts(server: AppServer) -> SessionCounts:
+def session_counts(base_url: str) -> SessionCounts:
     """Active sessions, connects and disconnects as Streamlit counts them (cheap metrics only)."""
-    url = server.url + "/_stcore/metrics?families=active_sessions&families=session_events"
+    url = base_url + "/_stcore/metrics?families=active_sessions&families=session_events"
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             text = response.read().decode()
@@ -345,8 +423,17 @@ def session_counts(server: AppServer) -> SessionCounts:
     return SessionCounts(value(r"^active_sessions"), value(r'type="connect"\}'), value(r'type="disconnect"\}'))
 
 
-async def counts_now(server: AppServer) -> SessionCounts:
-    return await asyncio.to_thread(session_counts, server)
+def total_counts(target: Target) -> SessionCounts:
+    """The session counts of every server process behind the target, added up (-1 if one fails)."""
+    counts = [session_counts(url) for url in target.metrics_urls()]
+    if not counts or any(-1 in (c.active, c.connects, c.disconnects) for c in counts):
+        return SessionCounts(-1, -1, -1)
+    return SessionCounts(sum(c.active for c in counts), sum(c.connects for c in counts),
+                         sum(c.disconnects for c in counts))
+
+
+async def counts_now(target: Target) -> SessionCounts:
+    return await asyncio.to_thread(total_counts, target)
 
 
 # --- one reader -------------------------------------------------------------------------------
@@ -509,9 +596,20 @@ async def _first_run(ws: websockets.ClientConnection, link: SharedLink, opened: 
     raise ProtocolError(f"no script_finished in {MAX_MESSAGES} messages")
 
 
+def affinity_cookie(headers: websockets.datastructures.Headers) -> str | None:
+    """The replica named by a load balancer's affinity cookie (``SRV``, as ``make cluster``'s
+    HAProxy inserts it) in a handshake response; None without one."""
+    for value in headers.get_all("Set-Cookie"):
+        name, _, rest = value.partition("=")
+        if name.strip() == AFFINITY_COOKIE:
+            return rest.split(";", 1)[0].strip()
+    return None
+
+
 async def _converse(base_url: str, link: SharedLink, step_timeout_s: float, times: dict[str, float],
-                    progress: list[str]) -> None:
-    """Connect as the frontend does, start the run, read it to its end, close."""
+                    progress: list[str], found: dict[str, str]) -> None:
+    """Connect as the frontend does, start the run, read it to its end, close; the replica a
+    balancer chose goes into ``found``."""
     opened = time.perf_counter()
     async with websockets.connect(
         "ws" + base_url.removeprefix("http") + "/_stcore/stream", subprotocols=SUBPROTOCOLS,
@@ -519,6 +617,8 @@ async def _converse(base_url: str, link: SharedLink, step_timeout_s: float, time
         ping_interval=None, max_size=2**26,  # a browser sends no pings (it answers the server's)
     ) as ws:
         times["connected"] = time.perf_counter() - opened
+        if ws.response is not None and (replica := affinity_cookie(ws.response.headers)):
+            found["replica"] = replica
         if ws.subprotocol != SUBPROTOCOLS[0]:
             raise ProtocolError(f"server chose subprotocol {ws.subprotocol!r}")
         progress.append("run")
@@ -534,13 +634,16 @@ async def protocol_session(base_url: str, link: SharedLink, step_timeout_s: floa
     await asyncio.sleep(delay_s)
     times: dict[str, float] = {}
     progress = ["connect"]
+    found: dict[str, str] = {}
     try:
-        await asyncio.wait_for(_converse(base_url, link, step_timeout_s, times, progress), step_timeout_s * 2)
+        await asyncio.wait_for(_converse(base_url, link, step_timeout_s, times, progress, found),
+                               step_timeout_s * 2)
         failure = None
     except (OSError, asyncio.TimeoutError, WebSocketException, DecodeError, ProtocolError) as err:
         message = str(err).splitlines()[0][:160] if str(err) else "no message"
         failure = f"{progress[-1]}: {type(err).__name__}: {message}"
-    return ProtocolSession(link.name, times.get("connected"), times.get("map"), times.get("finished"), failure)
+    return ProtocolSession(link.name, times.get("connected"), times.get("map"), times.get("finished"), failure,
+                           found.get("replica"))
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -556,7 +659,7 @@ def phase_plan(baseline: int, concurrent: Sequence[int], prefix: str = "") -> li
 
 
 async def measure_phase(
-    name: str, count: int, group: int, session: Callable[[int, float], Awaitable[S]], server: AppServer,
+    name: str, count: int, group: int, session: Callable[[int, float], Awaitable[S]], target: Target,
     recorder: Recorder, stagger_s: float, cleanup: Callable[[], Awaitable[None]] | None = None,
 ) -> PhaseResult[S]:
     """``count`` sessions, ``group`` at a time (each group ``stagger_s`` apart in launch), on links
@@ -572,33 +675,43 @@ async def measure_phase(
     await asyncio.sleep(SETTLE_S)
     end = recorder.sample()
     return PhaseResult(name, group, tuple(sessions), start, end, recorder.peak_since(start),
-                       await counts_now(server))
+                       await counts_now(target))
 
 
 async def run_phase(
-    name: str, count: int, group: int, browser: Browser, server: AppServer,
+    name: str, count: int, group: int, browser: Browser, target: Target,
     recorder: Recorder, args: argparse.Namespace,
 ) -> PhaseResult[SessionResult]:
     """Browser readers; their contexts are closed at the end of the phase."""
     contexts: list[BrowserContext] = []
 
     def reader(index: int, delay_s: float) -> Awaitable[SessionResult]:
-        return read_shared_link(browser, server.url, LINKS[index % len(LINKS)], contexts,
+        return read_shared_link(browser, target.url, LINKS[index % len(LINKS)], contexts,
                                 args.step_timeout, delay_s)
 
-    return await measure_phase(name, count, group, reader, server, recorder, args.stagger,
+    return await measure_phase(name, count, group, reader, target, recorder, args.stagger,
                                lambda: close_all(contexts))
 
 
 async def protocol_phase(
-    name: str, count: int, group: int, server: AppServer, recorder: Recorder, args: argparse.Namespace,
+    name: str, count: int, group: int, target: Target, recorder: Recorder, args: argparse.Namespace,
+    base_urls: Sequence[str] = (),
 ) -> PhaseResult[ProtocolSession]:
-    """Protocol-level readers (each closes its own connection)."""
+    """Protocol-level readers (each closes its own connection), on ``base_urls`` in turn if given
+    (a cluster's replicas, bypassing the balancer), else on the target's URL."""
+    urls = list(base_urls) or [target.url]
 
     def client(index: int, delay_s: float) -> Awaitable[ProtocolSession]:
-        return protocol_session(server.url, LINKS[index % len(LINKS)], args.step_timeout, delay_s)
+        return protocol_session(urls[index % len(urls)], LINKS[index % len(LINKS)], args.step_timeout, delay_s)
 
-    return await measure_phase(name, count, group, client, server, recorder, args.stagger)
+    return await measure_phase(name, count, group, client, target, recorder, args.stagger)
+
+
+def each_process(target: Target) -> list[str]:
+    """The base URLs of the target's server processes when there are several (a cluster with
+    --state), to reach each one directly; else [] (the target's own URL)."""
+    urls = target.metrics_urls()
+    return urls if len(urls) > 1 else []
 
 
 @dataclass(frozen=True)
@@ -615,16 +728,19 @@ class Aftermath:
     counts_after_next_reader: SessionCounts
 
 
-async def wait_out_ttl(server: AppServer, recorder: Recorder, args: argparse.Namespace, ttl_s: int,
+async def wait_out_ttl(target: Target, recorder: Recorder, args: argparse.Namespace, ttl_s: int,
                        label: str) -> Aftermath:
+    """Wait the TTL out, sample, let one more reader come and go (one per server process of a
+    cluster, directly: each drops its own expired sessions), sample again."""
     recorder.phase = f"waiting for TTL ({label})"
     await asyncio.sleep(ttl_s + TTL_MARGIN_S)
     after_ttl = recorder.sample()
-    counts_after_ttl = await counts_now(server)
+    counts_after_ttl = await counts_now(target)
     recorder.phase = f"next reader ({label})"
-    result = await protocol_session(server.url, LINKS[0], args.step_timeout)
+    results = [await protocol_session(url, LINKS[0], args.step_timeout) for url in each_process(target) or [target.url]]
+    result = next((r for r in results if not r.ok), results[-1])
     await asyncio.sleep(SETTLE_S * 2)
-    return Aftermath(ttl_s, after_ttl, counts_after_ttl, recorder.sample(), result, await counts_now(server))
+    return Aftermath(ttl_s, after_ttl, counts_after_ttl, recorder.sample(), result, await counts_now(target))
 
 
 @dataclass(frozen=True)
@@ -640,6 +756,8 @@ class Run:
     second_aftermath: Aftermath
     samples: tuple[Sample, ...]
     wall_s: float
+    #: whether the server's processes were sampled (not with --url alone)
+    measured: bool = True
 
     @property
     def start(self) -> PhaseResult:
@@ -662,38 +780,41 @@ class Run:
         return sum(len(p.sessions) for p in self.first_waves)
 
 
-async def browser_part(server: AppServer, recorder: Recorder, args: argparse.Namespace,
+async def browser_part(target: Target, recorder: Recorder, args: argparse.Namespace,
                        ) -> tuple[PhaseResult[SessionResult], tuple[PhaseResult[SessionResult], ...]]:
-    """The browser warm-up and phases; Chromium is closed at the end."""
+    """The browser warm-up (one session per server process: a balancer sends readers without a
+    cookie to each in turn) and phases; Chromium is closed at the end."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        warmup = await run_phase("warm-up", 1, 1, browser, server, recorder, args)
-        phases = [await run_phase(name, count, group, browser, server, recorder, args)
+        warmup = await run_phase("warm-up", max(len(each_process(target)), 1), 1, browser, target, recorder, args)
+        phases = [await run_phase(name, count, group, browser, target, recorder, args)
                   for name, count, group in phase_plan(args.baseline, args.concurrent)]
         await browser.close()
     return warmup, tuple(phases)
 
 
-async def run_all(server: AppServer, args: argparse.Namespace, ttl_s: int) -> Run:
-    recorder = Recorder(server.process.pid)
+async def run_all(target: Target, args: argparse.Namespace, ttl_s: int) -> Run:
+    recorder = Recorder(target)
     stop = asyncio.Event()
     sampler = asyncio.create_task(recorder.run(stop))
     try:
-        browser_warmup, browser_phases = (None, ()) if args.server_only else await browser_part(server, recorder, args)
-        server_warmup = await protocol_phase("server-only warm-up", 1, 1, server, recorder, args)
-        server_phases = tuple([await protocol_phase(name, count, group, server, recorder, args)
+        browser_warmup, browser_phases = (None, ()) if args.server_only else await browser_part(target, recorder, args)
+        replicas = each_process(target)  # warm every replica up, not only the one the balancer picks
+        server_warmup = await protocol_phase("server-only warm-up", max(len(replicas), 1), 1, target, recorder, args,
+                                             replicas)
+        server_phases = tuple([await protocol_phase(name, count, group, target, recorder, args)
                                for name, count, group in phase_plan(args.server_baseline, args.concurrent,
                                                                     "server-only ")])
-        aftermath = await wait_out_ttl(server, recorder, args, ttl_s, "first")
+        aftermath = await wait_out_ttl(target, recorder, args, ttl_s, "first")
         opened = sum(len(p.sessions) for p in (*browser_phases, *server_phases))
         group = max(args.concurrent)
-        second_wave = await protocol_phase(f"second wave ({group} at a time)", opened, group, server, recorder, args)
-        second_aftermath = await wait_out_ttl(server, recorder, args, ttl_s, "second")
+        second_wave = await protocol_phase(f"second wave ({group} at a time)", opened, group, target, recorder, args)
+        second_aftermath = await wait_out_ttl(target, recorder, args, ttl_s, "second")
     finally:
         stop.set()
         await sampler
     return Run(browser_warmup, browser_phases, server_warmup, server_phases, aftermath, second_wave,
-               second_aftermath, tuple(recorder.samples), recorder.samples[-1].t_s)
+               second_aftermath, tuple(recorder.samples), recorder.samples[-1].t_s, target.measured)
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -901,13 +1022,61 @@ def growth_per_50(run: Run) -> float:
     return (run.aftermath.after_ttl.rss_mb - run.start.end.rss_mb) / max(run.first_sessions, 1) * 50
 
 
+@dataclass(frozen=True)
+class ReplicaMemory:
+    """One server process of a cluster: its RSS after the warm-up, at its peak during the first
+    waves and after their TTL, and how many of the first waves' sessions it served."""
+
+    name: str
+    after_warmup_mb: float
+    peak_mb: float
+    after_ttl_mb: float
+    sessions: float
+
+    @property
+    def growth_per_50_mb(self) -> float:
+        return (self.after_ttl_mb - self.after_warmup_mb) / max(self.sessions, 1) * 50
+
+
+def replica_memory(run: Run) -> list[ReplicaMemory]:
+    """Per server process, when there are several. Sessions are counted by the replica the
+    balancer named in its affinity cookie; sessions without one (browser sessions) are shared
+    out evenly. A process restarted during the run is left out (its RSS started again)."""
+    names = [name for name, _ in run.start.end.rss_by_process]
+    if len(names) < 2:
+        return []
+    sessions = [s for p in run.first_waves for s in p.sessions]
+    unattributed = sum(getattr(s, "replica", None) not in names for s in sessions)
+    start, end = run.start.end.t_s, run.aftermath.after_ttl.t_s
+    found = []
+    for name in names:
+        before, after = run.start.end.rss_of(name), run.aftermath.after_ttl.rss_of(name)
+        if before is None or after is None:
+            continue
+        peak = max((mb for smp in run.samples if start <= smp.t_s <= end and (mb := smp.rss_of(name)) is not None),
+                   default=after)
+        served = sum(getattr(s, "replica", None) == name for s in sessions) + unattributed / len(names)
+        found.append(ReplicaMemory(name, before, peak, after, served))
+    return found
+
+
+def replica_memory_table(replicas: Sequence[ReplicaMemory]) -> str:
+    rows = ["| replica | RSS after warm-up | peak (first waves) | after the first TTL | sessions served "
+            "| growth per 50 of its sessions |", "|---|---|---|---|---|---|"]
+    rows += [f"| {r.name} | {r.after_warmup_mb:.0f} MB | {r.peak_mb:.0f} MB | {r.after_ttl_mb:.0f} MB "
+             f"| {r.sessions:.0f} | {r.growth_per_50_mb:+.1f} MB |" for r in replicas]
+    return "\n".join(rows)
+
+
 def _met(flag: bool) -> str:
     return "met" if flag else "**not met**"
 
 
 def _ratio_row(what: str, phases: Sequence[PhaseResult[S]], pick: Callable[[S], float | None]) -> str:
-    """The p95 target row: the largest phase against the single-session baseline."""
-    baseline, largest = phases[0], phases[-1]
+    """The p95 target row: the phase of 25 sessions together (else the largest) against the
+    single-session baseline."""
+    baseline = phases[0]
+    largest = next((p for p in phases if p.group == TARGET_RATIO_GROUP), phases[-1])
     single, many = percentile(_times(baseline, pick), 0.95), percentile(_times(largest, pick), 0.95)
     ratio = many / single if single and many else None
     reached = len(_times(largest, pick))
@@ -931,10 +1100,21 @@ def targets_table(run: Run) -> str:
     rows += [_success_row("server-only session (second wave included)", (*run.server_phases, run.second_wave)),
              _ratio_row("server only, no browser: p95 connect to script_finished", run.server_phases,
                         lambda s: s.finished_s)]
+    for phase in run.server_phases:
+        if phase.group == TARGET_ABSOLUTE_GROUP:
+            p95 = percentile(_times(phase, lambda s: s.finished_s), 0.95)
+            rows.append(f"| server only: p95 of {phase.name} at most {TARGET_ABSOLUTE_P95_S:g} s | {seconds(p95)} "
+                        f"| {_met(p95 is not None and p95 <= TARGET_ABSOLUTE_P95_S)} |")
+    if not run.measured:
+        rows.append("| memory targets | not measured: --url without --state names no server process | |")
+        return "\n".join(rows)
     growth = growth_per_50(run)
     reuse = memory_reuse(run)
     counts = f"{_counts(run.aftermath.counts_after_next_reader)} (first); " \
              f"{_counts(run.second_aftermath.counts_after_next_reader)} (second)"
+    rows += [f"| memory growth under {TARGET_GROWTH_PER_50_MB:g} MB per 50 sessions per replica ({r.name}) "
+             f"| {r.growth_per_50_mb:+.1f} MB per 50 of its {r.sessions:.0f} | "
+             f"{_met(r.growth_per_50_mb < TARGET_GROWTH_PER_50_MB)} |" for r in replica_memory(run)]
     rows += [
         f"| memory growth under {TARGET_GROWTH_PER_50_MB:g} MB per 50 sessions (RSS after the first TTL) "
         f"| {growth:+.1f} MB per 50 | {_met(growth < TARGET_GROWTH_PER_50_MB)} |",
@@ -1000,16 +1180,37 @@ PROTOCOL_METHOD = (
     "Times from the start of the connect; no page, JavaScript, component iframe or static files are fetched.")
 
 
-def report(run: Run, args: argparse.Namespace, ttl_s: int, ttl_source: str, log_path: Path) -> str:
+def memory_text(run: Run) -> str:
+    """The memory section: the server's RSS (every replica's added up), per replica if several."""
+    if not run.measured:
+        return ("Not measured: --url alone names no server process (give --state with a cluster's "
+                "state.json, or let this script start the server).")
+    text = (memory_table(run) + f"\n\nGrowth per 50 sessions = (RSS after the first TTL - RSS after warm-up) / "
+            f"{run.first_sessions} sessions x 50 = {growth_per_50(run):+.1f} MB.\n\n" + reuse_text(memory_reuse(run)))
+    replicas = replica_memory(run)
+    if replicas:
+        text = ("RSS of every replica added up; per replica below.\n\n" + text + "\n\n"
+                + replica_memory_table(replicas))
+    return text
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def report(run: Run, args: argparse.Namespace, ttl_s: int, ttl_source: str, target: Target,
+           loads: tuple[str, str]) -> str:
     cores = os.cpu_count() or 1
     command = " ".join(["$ .venv/bin/python bench/load.py", *map(shlex.quote, sys.argv[1:])]).rstrip()
     browser = ("One headless Chromium, one context per session; " if run.browser_phases
                else "Server-only run (--server-only): no browser; ")
+    server = ("Server: DASHBOARD_OFFLINE=1, fresh data folder" if target.origin == "started"
+              else f"Server: already running, measured with {target.origin}")
     parts = [
         f"```\n{command}\n```",
-        f"Server: DASHBOARD_OFFLINE=1, fresh data folder; disconnected-session TTL {ttl_s} s ({ttl_source}). "
+        f"{server}; disconnected-session TTL {ttl_s} s ({ttl_source}). "
         f"{browser}stagger {args.stagger:g} s; step timeout {args.step_timeout:g} s; {cores} cores; "
-        f"whole run {run.wall_s:.0f} s.",
+        f"load average {loads[0]} at the start, {loads[1]} at the end; whole run {run.wall_s:.0f} s.",
     ]
     if run.browser_warmup:
         parts.append("### Browser sessions (warm-up not counted in the targets)\n\n"
@@ -1018,9 +1219,7 @@ def report(run: Run, args: argparse.Namespace, ttl_s: int, ttl_source: str, log_
         "### Server only, no browser: protocol sessions (warm-up not counted in the targets)\n\n"
         + protocol_table((run.server_warmup, *run.server_phases, run.second_wave)) + "\n\n" + PROTOCOL_METHOD,
         "### By link (all counted phases before the TTL)\n\n" + per_link_table(run.browser_phases, run.server_phases),
-        "### Server memory\n\n" + memory_table(run)
-        + f"\n\nGrowth per 50 sessions = (RSS after the first TTL - RSS after warm-up) / "
-          f"{run.first_sessions} sessions x 50 = {growth_per_50(run):+.1f} MB.\n\n" + reuse_text(memory_reuse(run)),
+        "### Server memory\n\n" + memory_text(run),
         "### CPU (server vs the browser pages and the protocol clients on the same machine)\n\n"
         + cpu_table(all_phases(run), cores)
         + "\n\n\"Chromium + driver\": this script's child processes other than the server. \"This script\": the "
@@ -1029,9 +1228,55 @@ def report(run: Run, args: argparse.Namespace, ttl_s: int, ttl_source: str, log_
         + cpu_reading(all_phases(run)),
         "### Targets\n\n" + targets_table(run),
         "### Sessions that failed\n\n" + failures_text(run),
-        "### Server log\n\n" + server_log_problems(log_path),
+        "### Server log\n\n" + (server_log_problems(target.log_path) if target.log_path
+                                  else "Not read (a server this script did not start)."),
     ]
+    if len(each_process(target)) > 1 or any(getattr(s, "replica", None) for p in run.server_phases for s in p.sessions):
+        parts.insert(-4, "### Sessions per replica (the balancer's affinity cookie)\n\n" + replica_table(run))
     return "\n\n".join(parts)
+
+
+def replica_table(run: Run) -> str:
+    """How the balancer spread each protocol phase's sessions over the replicas."""
+    phases = (run.server_warmup, *run.server_phases, run.second_wave)
+    names = sorted({s.replica or "?" for p in phases for s in p.sessions})
+    rows = ["| phase | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for phase in phases:
+        counts = [sum((s.replica or "?") == name for s in phase.sessions) for name in names]
+        rows.append(f"| {phase.name} | " + " | ".join(map(str, counts)) + " |")
+    return "\n".join(rows)
+
+
+def summary(run: Run, target: Target, loads: tuple[str, str]) -> dict:
+    """The --json line: every counted session; p50/p95 of the largest simultaneous phase and the
+    sequential baseline's p95 (time to markers in the browser, else to script_finished)."""
+    if run.browser_phases:
+        phases, pick, kind = run.browser_phases, (lambda s: s.markers_s), "browser: to markers"
+    else:
+        phases, pick, kind = run.server_phases, (lambda s: s.finished_s), "server only: to script_finished"
+    counted = [s for p in (*run.browser_phases, *run.server_phases, run.second_wave) for s in p.sessions]
+    largest = phases[-1]
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
+
+    return {
+        "url": target.url, "measured": kind, "sessions": len(counted), "succeeded": sum(s.ok for s in counted),
+        "largest_phase": largest.name, "p50_s": rounded(percentile(_times(largest, pick), 0.5)),
+        "p95_s": rounded(percentile(_times(largest, pick), 0.95)),
+        "single_p95_s": rounded(percentile(_times(phases[0], pick), 0.95)),
+        "phases": [{"name": p.name, "sessions": len(p.sessions), "succeeded": successes(p),
+                    "p50_s": rounded(percentile(_times(p, how), 0.5)),
+                    "p95_s": rounded(percentile(_times(p, how), 0.95)),
+                    "max_s": rounded(max(_times(p, how), default=None))}
+                   for p, how in [*((p, pick) for p in phases), (run.second_wave, lambda s: s.finished_s)]],
+        "growth_per_50_mb": round(growth_per_50(run), 1) if run.measured else None,
+        "replicas": [{"name": r.name, "sessions": round(r.sessions, 1), "after_warmup_mb": round(r.after_warmup_mb, 1),
+                      "after_ttl_mb": round(r.after_ttl_mb, 1), "growth_per_50_mb": round(r.growth_per_50_mb, 1)}
+                     for r in replica_memory(run)] if run.measured else [],
+        "load_average": {"start": loads[0], "end": loads[1]},
+        "wall_s": round(run.wall_s, 1),
+    }
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -1059,7 +1304,18 @@ def parse_args() -> argparse.Namespace:
                         help="baselines of 1 browser and 2 server-only sessions, then 3 together (development)")
     parser.add_argument("--server-only", action="store_true",
                         help="only the protocol-level phases (no browser)")
-    parser.add_argument("--ttl", type=int, help="server.disconnectedSessionTTL for the server, in seconds")
+    parser.add_argument("--url", help="measure the server or cluster already running at this URL (e.g. make cluster's "
+                        "http://127.0.0.1:8501) instead of starting one")
+    parser.add_argument("--state", type=Path,
+                        help="with --url: the cluster supervisor's state.json (its --run-dir), to sample each "
+                             "replica's memory and CPU and read its session counts")
+    parser.add_argument("--ttl", type=int, help="server.disconnectedSessionTTL for the server, in seconds "
+                        "(with --url: the TTL the server was started with)")
+    parser.add_argument("--together", default="10,25",
+                        help="sizes of the phases whose sessions arrive at the same instant, comma-separated "
+                             "(default 10,25)")
+    parser.add_argument("--json", action="store_true",
+                        help="end with one JSON line: sessions, succeeded, p50_s, p95_s, single_p95_s, ...")
     parser.add_argument("--baseline", type=int, default=12, help="sequential browser baseline sessions (default 12)")
     parser.add_argument("--server-baseline", type=int, default=5,
                         help="sequential server-only baseline sessions (default 5)")
@@ -1070,7 +1326,20 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.baseline < 1 or args.server_baseline < 1:
         parser.error("--baseline and --server-baseline must be at least 1")
-    args.concurrent = (3,) if args.quick else (10, 25)
+    if args.state and not args.url:
+        parser.error("--state goes with --url")
+    if args.url and args.log:
+        parser.error("--log copies the log of a server this script started; not with --url")
+    if args.url:
+        args.url = args.url.rstrip("/")
+    try:
+        args.concurrent = tuple(int(n) for n in args.together.split(","))
+    except ValueError:
+        parser.error(f"--together takes numbers separated by commas, not {args.together!r}")
+    if any(n < 2 for n in args.concurrent):
+        parser.error("--together: each size must be at least 2")
+    if args.quick:
+        args.concurrent = (3,)
     if args.quick:
         args.baseline, args.server_baseline = 1, 2
     return args
@@ -1083,17 +1352,26 @@ def main() -> int:
         return 2
     ttl_s, ttl_source = (args.ttl, "--ttl") if args.ttl is not None else configured_ttl()
     options = ("--server.disconnectedSessionTTL", str(ttl_s)) if args.ttl is not None else ()
+    first_load = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-        server = start_server(Path(folder), {"DASHBOARD_OFFLINE": "1"}, options=options)
-        try:
-            run = asyncio.run(run_all(server, args, ttl_s))
-        finally:
-            server.stop()
+        if args.url:
+            target = url_target(args.url, args.state)
+            run = asyncio.run(run_all(target, args, ttl_s))
+        else:
+            server = start_server(Path(folder), {"DASHBOARD_OFFLINE": "1"}, options=options)
+            target = started_target(server)
+            try:
+                run = asyncio.run(run_all(target, args, ttl_s))
+            finally:
+                server.stop()
+            if args.log:
+                shutil.copyfile(server.log_path, args.log)
         if args.csv:
             write_csv(args.csv, run.samples)
-        if args.log:
-            shutil.copyfile(server.log_path, args.log)
-        print(report(run, args, ttl_s, ttl_source, server.log_path))
+        loads = (first_load, load_average())
+        print(report(run, args, ttl_s, ttl_source, target, loads))
+    if args.json:
+        print(json.dumps(summary(run, target, loads)))
     counted = (*run.browser_phases, *run.server_phases, run.second_wave)
     return 0 if all(s.ok for p in counted for s in p.sessions) else 1
 

@@ -1,7 +1,7 @@
 """Shared fixtures: one headless Chromium (Debian's package, driven by Playwright) for every
-test that needs a real browser, and one throwaway PostgreSQL server for the store tests, which
-run against both backends (``store_url``). Under CI (CI=true) a missing browser or PostgreSQL is a
-failure, never a skip."""
+test that needs a real browser, one throwaway PostgreSQL server for the store tests, which run
+against both backends (``store_url``), and HAProxy for the tests of ``make cluster``. Under CI
+(CI=true) a missing browser, PostgreSQL or HAProxy is a failure, never a skip."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.cluster import haproxy_path
 from tests.capabilities import require
 from tests.harness import CHROMIUM_ARGS, chromium_path
 from tests.postgres import PostgresServer, start_postgres
@@ -48,3 +49,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     return request.getfixturevalue("postgres").create_database()
+
+
+@pytest.fixture(scope="session")
+def haproxy() -> str:
+    """Debian's HAProxy, the balancer of ``make cluster``."""
+    path = haproxy_path()
+    if path is None:
+        require("HAProxy (Debian's haproxy package)", "make test installs it")
+    assert path is not None
+    return path

@@ -1,8 +1,10 @@
 """Processes and browsers shared by the browser tests and the benchmarks in ``bench/``: a
-Streamlit server on a free loopback port, Debian's Chromium with the flags this machine needs,
-what counts as leaving the machine, and the resident memory of a process."""
+Streamlit server on a free loopback port, the cluster of ``make cluster`` (replicas behind
+HAProxy), Debian's Chromium with the flags this machine needs, what counts as leaving the
+machine, and the resident memory of a process."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,6 +17,8 @@ import urllib.request
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dashboard.cluster import backend_states, is_healthy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD_SCRIPT = REPO_ROOT / "dashboard" / "app.py"
@@ -140,3 +144,74 @@ def resident_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise OSError(f"no VmRSS for process {pid}")
+
+
+@dataclass(frozen=True)
+class ClusterRun:
+    """A running ``python -m dashboard.cluster`` (the supervisor behind ``make cluster``)."""
+
+    url: str
+    process: subprocess.Popen
+    run_dir: Path
+    log_path: Path
+
+    def state(self) -> dict:
+        """The supervisor's state.json: the balancer's URL, each replica's port, pid and starts."""
+        return json.loads((self.run_dir / "state.json").read_text())
+
+    def backend_states(self) -> dict[str, str]:
+        """Each replica's state as HAProxy sees it ({} while HAProxy does not answer)."""
+        try:
+            return backend_states(self.run_dir / "haproxy.sock")
+        except OSError:
+            return {}
+
+    def all_pids(self) -> set[int]:
+        """The pids of every replica and of HAProxy, as the supervisor last started them."""
+        state = self.state()
+        return {state["haproxy"]["pid"], *(r["pid"] for r in state["replicas"].values())} - {None}
+
+    def stop(self, timeout_s: float = 30.0) -> int:
+        """SIGTERM the supervisor and wait for it (killed after ``timeout_s``); its exit code."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            return self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+def start_cluster(
+    work_dir: Path, extra_env: dict[str, str], *, replicas: int = 2, timeout_s: float = 120.0,
+) -> ClusterRun:
+    """Start the cluster supervisor on a free loopback port, from the repository root; return once
+    the balancer answers ``/_stcore/health`` and HAProxy sees every replica UP.
+
+    The data folder is ``work_dir/data`` unless ``extra_env`` names another; the run folder is
+    ``work_dir/run`` and the supervisor's output (its children's included) goes to
+    ``work_dir/cluster.log``. Raises RuntimeError (with the log) when the supervisor exits or the
+    cluster is not ready within ``timeout_s``.
+    """
+    port = free_port()
+    run_dir, log_path = work_dir / "run", work_dir / "cluster.log"
+    env = dict(os.environ)
+    env.update({"DASHBOARD_DATA_DIR": str(work_dir / "data"), "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cluster", "--replicas", str(replicas), "--port", str(port),
+             "--address", "127.0.0.1", "--run-dir", str(run_dir)],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    cluster = ClusterRun(f"http://127.0.0.1:{port}", process, run_dir, log_path)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the cluster supervisor exited early:\n{log_path.read_text()}")
+        states = cluster.backend_states()
+        if len(states) == replicas and set(states.values()) == {"UP"} and is_healthy(cluster.url):
+            return cluster
+        time.sleep(0.2)
+    cluster.stop()
+    raise RuntimeError(f"the cluster was not ready:\n{log_path.read_text()}")
