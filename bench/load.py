@@ -18,7 +18,7 @@ server process. ``--json`` ends the output with one JSON line: every counted ses
 
 Browser phases (skipped with ``--server-only``): one headless Chromium (Playwright's async API),
 one browser context per session. Every session opens one of a few realistic shared links, waits
-for the site markers in the map's iframe, clicks a site and waits for the sidebar to show the
+for the site markers in the map's iframe, clicks a site and waits for the card beside the map to show the
 article's sentence about it and for the URL to name the site. Any request that tries to leave
 loopback, any console error or page error, and any step that times out makes the session a
 failure. A warm-up session (not counted), a single-session baseline (sessions one after another),
@@ -104,9 +104,9 @@ SETTLE_S = 2.0
 #: A session is abandoned after this many step timeouts in all (it never hangs the run).
 SESSION_STEPS = 4
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-SIDEBAR = "[data-testid=stSidebar]"
+SIDEBAR = ".st-key-selection"  # the card beside the map that shows the selection and its sentences
 SCRIPT_IDLE = "[data-test-script-state=notRunning]"
-PUTIN_SENTENCE = "The existing agreement with Azerbaijan makes it possible for us to do this."
+PUTIN_SENTENCE = "offering a Soviet-built radar station in Azerbaijan"
 US_PLAN_SENTENCE = "installing interceptor missiles in Poland"
 G8_SENTENCE = "on the sidelines of the G8 summit in Germany"
 #: What the frontend offers in Sec-WebSocket-Protocol: the protocol, then the XSRF slot, then a
