@@ -52,6 +52,16 @@ class PlaceGroup:
         """How many times the text names it."""
         return len(self.mentions)
 
+    @property
+    def confident(self) -> bool:
+        """True when the geoparser is sure of this place for at least one of its mentions."""
+        return any(mention.confident for mention in self.mentions)
+
+    @property
+    def confidence(self) -> float:
+        """The highest confidence of its mentions."""
+        return max(mention.confidence for mention in self.mentions)
+
 
 @dataclass(frozen=True)
 class ArticleGeography:
@@ -152,9 +162,12 @@ def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
 
 
 def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[PlaceGroup, ...]:
-    """Other places, when the ``place`` role and the ``places`` layer are both on."""
+    """Other places, when the ``place`` role and the ``places`` layer are both on (without the
+    uncertain ones when the view hides them)."""
     if not view.shows_role("place") or "places" not in view.layers:
         return ()
+    if not view.uncertain:
+        return tuple(group for group in geo.other_places if group.confident)
     return geo.other_places
 
 

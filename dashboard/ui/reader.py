@@ -199,7 +199,7 @@ def _render_place(geo: ArticleGeography, group: PlaceGroup) -> tuple[Excerpt, ..
         f"**{for_markdown(group.name)}**  \n"
         f"Named {times} in the article, as {for_markdown(words)}  \n"
         f"{fmt.degrees(group.lat, group.lon)}{precision} · from {for_markdown(where)}, "
-        f"confidence {place.confidence:.2f}"
+        f"confidence {group.confidence:.2f}" + ("" if group.confident else " (uncertain)")
     )
     if place.geonameid:
         st.caption(f"[GeoNames {place.geonameid}](https://www.geonames.org/{place.geonameid}) · "

@@ -50,6 +50,13 @@ def render_filters(geo: ArticleGeography, view: ViewState) -> None:
         key = state.LAYERS_WIDGET + kind.id
         state.seed_widget(key, kind.id in view.layers)
         st.toggle(kind.label, key=key, on_change=_toggle_layer, args=(kind.id, key))
+    if any(not group.confident for group in geo.other_places):
+        state.seed_widget(state.UNCERTAIN_WIDGET, view.uncertain)
+        st.toggle(
+            "Include places the geoparser is unsure of (dashed)", key=state.UNCERTAIN_WIDGET,
+            help="Places found with a confidence below 0.9 are right less often; hide them to see only the sure ones.",
+            on_change=lambda: state.change_view(uncertain=st.session_state[state.UNCERTAIN_WIDGET]),
+        )
 
 
 def _toggle_layer(layer_id: str, key: str) -> None:

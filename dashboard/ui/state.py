@@ -29,6 +29,7 @@ LAYERS_WIDGET = "layer_"  # one toggle per layer kind: layer_places, layer_rings
 BASEMAP_WIDGET = "basemap_choice"
 DATE_WIDGET = "date_choice"
 SELECTION_WIDGET = "selection_choice"
+UNCERTAIN_WIDGET = "show_uncertain"
 ANALYSIS_TAB_WIDGET = "analysis_tab"
 ADD_ARTICLE_WIDGET = "add_article_open"
 NO_SELECTION = ""

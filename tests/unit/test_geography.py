@@ -118,3 +118,27 @@ def test_place_markers_cluster_above_the_threshold_and_cap() -> None:
     assert markers.shown_places + markers.dropped_places == 200
     few = place_markers(groups[:10])
     assert few.clusters == () and few.dropped_places == 0 and len(few.singles) == 10
+
+
+def test_uncertain_places_can_be_hidden_and_are_marked() -> None:
+    from dashboard.core.render.compose import compose_map
+
+    sure = Place("Lyon", 0, 4, 45.76, 4.84, "gazetteer", 0.95, place_name="Lyon", geonameid=2996944)
+    unsure = Place("Paris", 10, 15, 33.66, -95.55, "gazetteer", 0.55, place_name="Paris", geonameid=4717560)
+    geo = build_geography(article("Lyon and Paris were named."), [sure, unsure], CATALOGUE)
+    assert [g.confident for g in geo.other_places] == [True, False]
+    assert [g.name for g in visible_places(geo, ViewState())] == ["Lyon", "Paris"]
+    assert [g.name for g in visible_places(geo, ViewState(uncertain=False))] == ["Lyon"]
+
+    shown = compose_map(geo, ViewState(), None)
+    (places,) = [g for g in shown.groups if g.markers]
+    paris = next(m for m in places.markers if m.key == "place-4717560")
+    assert "uncertain" in paris.classes and "not sure of this place (confidence 0.55)" in paris.label
+    assert "uncertain" not in next(m for m in places.markers if m.key == "place-2996944").classes
+    assert any(entry.kind == "uncertain" for entry in shown.legend)
+
+    hidden = compose_map(geo, ViewState(uncertain=False), None)
+    assert [m.key for g in hidden.groups for m in g.markers] == ["place-2996944"]
+    assert not any(entry.kind == "uncertain" for entry in hidden.legend)
+    assert "1 places the geoparser is not sure of are hidden." in hidden.notes
+    assert hidden.frame_key != shown.frame_key  # hiding them refits the map

@@ -197,7 +197,7 @@ coordinates = st.tuples(
     st.integers(-1_800_000, 1_800_000).map(lambda n: n / 10_000),
 )
 states = st.builds(
-    lambda article, proposals, roles, site, date, layers, basemap, point, zoom: ViewState(
+    lambda article, proposals, roles, site, date, layers, basemap, point, zoom, uncertain: ViewState(
         article=article,
         categories=proposals,
         roles=roles,
@@ -208,6 +208,7 @@ states = st.builds(
         lat=point[0] if point else None,
         lon=point[1] if point else None,
         zoom=zoom,
+        uncertain=uncertain,
     ),
     st.sampled_from(sorted(CHOICES.articles)),
     filters(PROPOSALS),
@@ -218,6 +219,7 @@ states = st.builds(
     st.sampled_from(BASEMAPS),
     st.none() | coordinates,
     st.none() | st.integers(1, 18),
+    st.booleans(),
 )
 
 
@@ -250,3 +252,12 @@ def test_summarize_problems() -> None:
     many = summarize_problems([f"p{i}" for i in range(8)])
     assert many is not None
     assert "p4" in many and "p5" not in many and "(and 3 more)" in many
+
+
+def test_places_confident_hides_uncertain_places_and_bad_values_are_dropped() -> None:
+    assert parse({"places": "confident"}).state.uncertain is False
+    assert parse({"places": "all"}).state.uncertain is True
+    result = parse({"places": "some"})
+    assert result.state.uncertain is True and result.problems == ("places: unknown 'some'",)
+    assert to_query(ViewState(uncertain=False))["places"] == "confident"
+    assert "places" not in to_query(ViewState())

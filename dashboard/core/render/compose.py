@@ -94,7 +94,7 @@ def roles_of(geo: ArticleGeography) -> dict[str, Role]:
 
 def frame_key(geo: ArticleGeography, view: ViewState) -> str:
     """Changes when the article or the filters change (then the map refits), not otherwise."""
-    text = repr((geo.article.id, view.categories, view.roles, view.layers))
+    text = repr((geo.article.id, view.categories, view.roles, view.layers, view.uncertain))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -117,7 +117,9 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
     cluster_specs = tuple(_cluster_marker(c) for c in drawn_places.clusters)
     groups.append(GroupPlan(PLACES_GROUP, place_specs + cluster_specs))
 
-    legend = _legend_roles(sites, roles, bool(place_specs), bool(cluster_specs)) + _legend_statuses(statuses, day)
+    uncertain = any(not group.confident for group in drawn_places.singles)
+    legend = (_legend_roles(sites, roles, bool(place_specs), bool(cluster_specs), uncertain)
+              + _legend_statuses(statuses, day))
     if "rings" in view.layers and geo.offers("rings"):
         rings = range_paths(sites, geo.ranges, lambda site: roles[site.role].colour)
         groups.append(GroupPlan(layer_kind("rings").label, paths=tuple(rings)))
@@ -140,7 +142,7 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
         frame=_bounds(points),
         frame_key=frame_key(geo, view),
         places=drawn_places,
-        notes=_notes(geo, sites, drawn_places),
+        notes=_notes(geo, view, sites, drawn_places),
         sites_shown=len(sites),
         sites_total=len(geo.sites),
     )
@@ -204,6 +206,9 @@ def _place_marker(group: PlaceGroup, selected: bool) -> MarkerSpec:
     size = PLACE_SIZE + (6 if selected else 0)
     label = place_label(group)
     classes = "place-marker" + (" selected" if selected else "")
+    if not group.confident:
+        classes += " uncertain"
+        label += f". Uncertain: the geoparser is not sure of this place (confidence {group.confidence:.2f})"
     return MarkerSpec(group.key, group.lat, group.lon, marker_svg(PLACE_ROLE, size, selected), classes, size,
                       for_js_string(label), for_html(label), 500 if selected else -1000)
 
@@ -220,11 +225,15 @@ def _cluster_marker(cluster: PlaceCluster) -> MarkerSpec:
 # --- legend ------------------------------------------------------------------------------------
 
 
-def _legend_roles(sites: Sequence[Site], roles: dict[str, Role], places: bool, clusters: bool) -> list[LegendEntry]:
+def _legend_roles(sites: Sequence[Site], roles: dict[str, Role], places: bool, clusters: bool,
+                  uncertain: bool = False) -> list[LegendEntry]:
     entries = [LegendEntry("Sites", marker_svg(roles[rid], 14), roles[rid].label, "role")
                for rid in dict.fromkeys(s.role for s in sites)]
     if places:
         entries.append(LegendEntry("Sites", marker_svg(PLACE_ROLE, 12), "Other place named in the article", "place"))
+    if uncertain:
+        entries.append(LegendEntry("Sites", f'<span class="place-marker uncertain">{marker_svg(PLACE_ROLE, 12)}</span>',
+                                   "Place the geoparser is not sure of (dashed)", "uncertain"))
     if clusters:
         entries.append(LegendEntry("Sites", '<span class="place-cluster" style="width:18px;height:18px;font-size:9px">3</span>',
                                    "Several nearby places (the number says how many)", "cluster"))
@@ -278,8 +287,11 @@ def _bounds(points: Sequence[tuple[float, float]]) -> Bounds | None:
     return ((min(lats), min(lons)), (max(lats), max(lons)))
 
 
-def _notes(geo: ArticleGeography, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
+def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
     notes = [f"Showing {len(sites)} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+    hidden = len(geo.other_places) - places.total_places if not view.uncertain and view.shows_role("place") and "places" in view.layers else 0
+    if hidden:
+        notes.append(f"{fmt.count(hidden)} places the geoparser is not sure of are hidden.")
     if places.clusters:
         notes.append(f"Nearby places are grouped: {len(places.clusters)} markers stand for several places each.")
     if places.dropped_places:

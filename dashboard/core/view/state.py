@@ -17,7 +17,9 @@ MAX_LIST_ITEMS = 20
 MIN_ZOOM, MAX_ZOOM = 1, 18
 #: Decimals of ``lat``/``lon`` in a link (about 11 m): the parser rounds to it, the writer writes it.
 COORDINATE_DECIMALS = 4
-PARAM_NAMES = ("article", "proposal", "role", "site", "date", "layers", "basemap", "lat", "lon", "zoom")
+PARAM_NAMES = ("article", "proposal", "role", "site", "date", "layers", "basemap", "places", "lat", "lon", "zoom")
+#: ``places=``: every place the geoparser placed, or only those it is sure of.
+PLACE_SETS = ("all", "confident")
 #: A selected article place (see ``geography.PlaceGroup.key``) rather than a curated site.
 PLACE_KEY_RE = re.compile(r"^place-[0-9a-z-]{1,40}$")
 
@@ -34,6 +36,7 @@ class ViewState:
     date: dt.date | None = None
     layers: tuple[str, ...] = DEFAULT_LAYERS
     basemap: str = "osm"
+    uncertain: bool = True  # show places the geoparser is unsure of (``places=confident`` hides them)
     lat: float | None = None
     lon: float | None = None
     zoom: int | None = None
@@ -162,6 +165,11 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
             state = state.with_changes(date=dt.date.fromisoformat(values["date"]))
         except ValueError:
             problems.append(f"date: not YYYY-MM-DD ({_shorten(values['date'])!r})")
+    if "places" in values:
+        if values["places"] in PLACE_SETS:
+            state = state.with_changes(uncertain=values["places"] == "all")
+        else:
+            problems.append(f"places: unknown {_shorten(values['places'])!r}")
     if "basemap" in values:
         if values["basemap"] in BASEMAPS:
             state = state.with_changes(basemap=values["basemap"])
@@ -199,6 +207,8 @@ def to_query(state: ViewState) -> dict[str, str]:
     if state.layers != DEFAULT_LAYERS:
         query["layers"] = ",".join(state.layers)
     query["basemap"] = state.basemap
+    if not state.uncertain:
+        query["places"] = "confident"
     if state.lat is not None and state.lon is not None:
         query["lat"] = _coordinate(state.lat)
         query["lon"] = _coordinate(state.lon)
