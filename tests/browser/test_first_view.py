@@ -195,8 +195,10 @@ def test_the_legend_of_other_stories(page: Page, app_server, request, story: Sto
     frame = open_dashboard(page, app_server.url + article_query(story, request))
     wait_for_markers(map_frame(page))
     rows = _legend_rows(frame)
+    unsure = frame.locator(".place-marker.uncertain")
+    assert (("Sites", "Place the geoparser is not sure of (dashed)") in rows) == (unsure.count() > 0)
     if story is PASTED_STORY:  # places only: no role, status or range
-        assert rows == [("Sites", "Other place named in the article")]
+        assert {row for row in rows if "not sure" not in row[1]} == {("Sites", "Other place named in the article")}
     else:
         assert ("Sites", "Interceptors") in rows and ("Sites", "Other place named in the article") in rows
         assert ("Status on 7 Jan 2016", "under construction") in rows
