@@ -49,7 +49,7 @@ def test_pasted_article_is_stored_selected_and_mapped() -> None:
     assert app.title[0].value == "Prague talks"
     article_id = app.selectbox(key="article_choice").value
     assert article_id.startswith("prague-talks-")
-    assert any(c.value.startswith("Showing 0 of 0 sites and 4 other places") for c in app.caption)
+    assert any(c.value.startswith("Showing 4 of the places the article names") for c in app.caption)
     # a restart (new session, caches cleared) still lists it, and its link works
     st.cache_data.clear()
     st.cache_resource.clear()

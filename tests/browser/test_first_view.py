@@ -196,9 +196,10 @@ def test_the_legend_of_other_stories(page: Page, app_server, request, story: Sto
     wait_for_markers(map_frame(page))
     rows = _legend_rows(frame)
     unsure = frame.locator(".place-marker.uncertain")
-    assert (("Sites", "Place the geoparser is not sure of (dashed)") in rows) == (unsure.count() > 0)
+    section = "Places" if story is PASTED_STORY else "Sites"
+    assert ((section, "Place the geoparser is not sure of (dashed)") in rows) == (unsure.count() > 0)
     if story is PASTED_STORY:  # places only: no role, status or range
-        assert {row for row in rows if "not sure" not in row[1]} == {("Sites", "Other place named in the article")}
+        assert {row for row in rows if "not sure" not in row[1]} == {("Places", "Place named in the article")}
     else:
         assert ("Sites", "Interceptors") in rows and ("Sites", "Other place named in the article") in rows
         assert ("Status on 7 Jan 2016", "under construction") in rows
@@ -214,7 +215,7 @@ def test_clusters_are_explained_in_the_legend_and_framed_in_the_export(page: Pag
     wait_for_markers(page.main_frame)
     expect(page.locator(".place-cluster.leaflet-marker-icon").first).to_be_visible()
     rows = _legend_rows(page.main_frame)
-    assert ("Sites", "Several nearby places (the number says how many)") in rows
+    assert ("Places", "Several nearby places (the number says how many)") in rows
     assert_framed(page, page.main_frame)
 
 

@@ -118,7 +118,7 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
     groups.append(GroupPlan(PLACES_GROUP, place_specs + cluster_specs))
 
     uncertain = any(not group.confident for group in drawn_places.singles)
-    legend = (_legend_roles(sites, roles, bool(place_specs), bool(cluster_specs), uncertain)
+    legend = (_legend_roles(sites, roles, bool(place_specs), bool(cluster_specs), uncertain, bool(geo.sites))
               + _legend_statuses(statuses, day))
     if "rings" in view.layers and geo.offers("rings"):
         rings = range_paths(sites, geo.ranges, lambda site: roles[site.role].colour)
@@ -226,16 +226,17 @@ def _cluster_marker(cluster: PlaceCluster) -> MarkerSpec:
 
 
 def _legend_roles(sites: Sequence[Site], roles: dict[str, Role], places: bool, clusters: bool,
-                  uncertain: bool = False) -> list[LegendEntry]:
-    entries = [LegendEntry("Sites", marker_svg(roles[rid], 14), roles[rid].label, "role")
+                  uncertain: bool = False, curated: bool = True) -> list[LegendEntry]:
+    section = "Sites" if curated else "Places"  # a story with no curated site: its places only
+    entries = [LegendEntry(section, marker_svg(roles[rid], 14), roles[rid].label, "role")
                for rid in dict.fromkeys(s.role for s in sites)]
     if places:
-        entries.append(LegendEntry("Sites", marker_svg(PLACE_ROLE, 12), "Other place named in the article", "place"))
+        entries.append(LegendEntry(section, marker_svg(PLACE_ROLE, 12), "Other place named in the article" if curated else "Place named in the article", "place"))
     if uncertain:
-        entries.append(LegendEntry("Sites", f'<span class="place-marker uncertain">{marker_svg(PLACE_ROLE, 12)}</span>',
+        entries.append(LegendEntry(section, f'<span class="place-marker uncertain">{marker_svg(PLACE_ROLE, 12)}</span>',
                                    "Place the geoparser is not sure of (dashed)", "uncertain"))
     if clusters:
-        entries.append(LegendEntry("Sites", '<span class="place-cluster" style="width:18px;height:18px;font-size:9px">3</span>',
+        entries.append(LegendEntry(section, '<span class="place-cluster" style="width:18px;height:18px;font-size:9px">3</span>',
                                    "Several nearby places (the number says how many)", "cluster"))
     return entries
 
@@ -288,7 +289,10 @@ def _bounds(points: Sequence[tuple[float, float]]) -> Bounds | None:
 
 
 def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
-    notes = [f"Showing {len(sites)} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+    if geo.sites:
+        notes = [f"Showing {len(sites)} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+    else:
+        notes = [f"Showing {fmt.count(places.shown_places)} of the places the article names (it refers to no curated site)."]
     hidden = len(geo.other_places) - places.total_places if not view.uncertain and view.shows_role("place") and "places" in view.layers else 0
     if hidden:
         notes.append(f"{fmt.count(hidden)} places the geoparser is not sure of are hidden.")
