@@ -107,7 +107,7 @@ def test_compound_regions_are_regions(gaz: Gazetteer) -> None:
         ("Asian-Pacific", "region"), ("Asia-Pacific", "region"), ("Euro-Atlantic", "region")]
 
 
-@pytest.mark.parametrize("word", ["Arab", "Pacific", "Mobile", "Reading", "Bath", "Toyota"])
+@pytest.mark.parametrize("word", ["Arab", "Pacific", "Mobile", "Reading", "Bath", "Toyota", "Port", "Harbour"])
 def test_words_that_are_mostly_not_places(word: str, gaz: Gazetteer) -> None:
     assert word not in names(f"The {word} deal was signed by {word} officials.", gaz)
 

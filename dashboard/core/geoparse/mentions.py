@@ -134,7 +134,7 @@ GENERIC = QUALIFIERS | _words("""
 delta plateau rivers capital coast islands lakes valley plains summit centre center commonwealth
 friendship union liberty independence unity victory progress hope providence paradise eden
 mobile reading bath orange march august university olympic store district region province
-territory area
+territory area port harbour harbor
 """)
 
 # Single words that name towns in GeoNames but in news are mostly an adjective, a company, a
