@@ -32,8 +32,8 @@ This module never imports Streamlit.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import csv
+import ctypes
 import io
 import json
 import logging
