@@ -382,3 +382,16 @@ def test_measure_control_is_local_code() -> None:
     control = 'L.DomUtil.create("button", "map-measure-button"'
     assert control in with_measure and control not in without
     assert "leaflet-measure" not in with_measure and "cdn.jsdelivr" not in with_measure
+
+
+def test_only_markers_carry_the_marker_classes() -> None:
+    """The contract classes (``site-<id>``, ``place-marker``) mark map markers only: a legend
+    symbol that carried them would be counted, clicked and tested as a marker."""
+    from dashboard.core.render.compose import _legend_roles
+    from dashboard.core.render.legend import legend_html
+    from dashboard.core.topics.catalogue import PLACE_ROLE
+
+    entries = _legend_roles([], {"place": PLACE_ROLE}, places=True, clusters=True, uncertain=True, curated=False)
+    html = legend_html(entries)
+    assert "legend-uncertain" in html and "place-cluster" in html
+    assert "place-marker" not in html and "site-marker" not in html

@@ -52,8 +52,8 @@ MAP_CSS = f"""
   .site-marker, .place-marker {{ background: none; border: none; border-radius: 4px; }}
   .site-marker:focus-visible, .place-marker:focus-visible {{ outline: 3px solid #1a1a1a; outline-offset: 3px; }}
   .site-marker.selected svg, .place-marker.selected svg {{ filter: drop-shadow(0 0 3px #000); }}
-  .place-marker.uncertain svg {{ opacity: .75; }}
-  .place-marker.uncertain svg g {{ stroke: #1a1a1a; stroke-dasharray: 2 2; }}
+  .place-marker.uncertain svg, .legend-uncertain svg {{ opacity: .75; }}
+  .place-marker.uncertain svg g, .legend-uncertain svg g {{ stroke: #1a1a1a; stroke-dasharray: 2 2; }}
   .place-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
                     background: #595959; color: #fff; font: bold 11px sans-serif; border: 2px solid #fff; }}
   .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}

@@ -233,7 +233,7 @@ def _legend_roles(sites: Sequence[Site], roles: dict[str, Role], places: bool, c
     if places:
         entries.append(LegendEntry(section, marker_svg(PLACE_ROLE, 12), "Other place named in the article" if curated else "Place named in the article", "place"))
     if uncertain:
-        entries.append(LegendEntry(section, f'<span class="place-marker uncertain">{marker_svg(PLACE_ROLE, 12)}</span>',
+        entries.append(LegendEntry(section, f'<span class="legend-uncertain">{marker_svg(PLACE_ROLE, 12)}</span>',
                                    "Place the geoparser is not sure of (dashed)", "uncertain"))
     if clusters:
         entries.append(LegendEntry(section, '<span class="place-cluster" style="width:18px;height:18px;font-size:9px">3</span>',
