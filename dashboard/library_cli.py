@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import TextIO
 
 from dashboard.config import Settings
-from dashboard.core.geoparse.intake import MAX_TEXT_BYTES, ArticleFields, IntakeError, article_from_upload
+from dashboard.core.geoparse.intake import (
+    MAX_TEXT_BYTES,
+    ArticleFields,
+    IntakeError,
+    article_from_upload,
+)
 from dashboard.services.library import ArticleLibrary, LibraryError, StoredArticle
 
 OK, REFUSED, FAILED = 0, 1, 2

@@ -28,7 +28,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dashboard.services.ratelimit import BudgetUnavailable, Pause
-from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
+from dashboard.services.store import (
+    Connect,
+    Fault,
+    Location,
+    Schema,
+    Store,
+    StoreBacked,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
 

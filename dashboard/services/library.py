@@ -26,7 +26,15 @@ from sqlalchemy.engine import Connection
 
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.intake import text_digest
-from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
+from dashboard.services.store import (
+    Connect,
+    Fault,
+    Location,
+    Schema,
+    Store,
+    StoreBacked,
+    StoreError,
+)
 
 FILE_NAME = "library.sqlite"
 
