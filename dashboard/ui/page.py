@@ -87,24 +87,6 @@ def render_page() -> None:
         st.error(for_markdown(f"The topic {failure.topic!r} could not be loaded and is left out: {failure.message}"))
 
     sites = visible_sites(geo, view)
-    with st.sidebar:
-        render_article_choice(articles, article.id, stored_ids, data.added_days())
-        for message in data.article_library().notices:
-            st.warning(for_markdown(message))
-        render_remove(data.article_library(), article, article.id in stored_ids)
-        if geo.sites:
-            render_site_list(sites, view)
-        with st.expander("Filters and layers", expanded=True):
-            render_filters(geo, view)
-            render_date(geo, view, day)
-            if not settings.offline:
-                render_basemap(view)
-        # built only while open: its upload and text widgets would hold back the map's first paint
-        adding = st.expander("Add an article", key=state.ADD_ARTICLE_WIDGET, on_change="rerun")
-        if adding.open:
-            with adding:
-                render_add_article(settings, data.article_library())
-
     plan = data.map_plan(geo, view, day)
     map_column, reading_column = st.columns([3, 2], gap="medium")
     with map_column:
@@ -125,6 +107,25 @@ def render_page() -> None:
             render_selection(geo, view.site)
         st.markdown("**The article** · places it names are highlighted; click one to find it on the map")
         render_article_text(geo, sites, visible_places(geo, view), view.site)
+
+    # the sidebar after the map: the page's first paint waits for no widget of the sidebar
+    with st.sidebar:
+        render_article_choice(articles, article.id, stored_ids, data.added_days())
+        for message in data.article_library().notices:
+            st.warning(for_markdown(message))
+        render_remove(data.article_library(), article, article.id in stored_ids)
+        if geo.sites:
+            render_site_list(sites, view)
+        with st.expander("Filters and layers", expanded=True):
+            render_filters(geo, view)
+            render_date(geo, view, day)
+            if not settings.offline:
+                render_basemap(view)
+        # built only while open: its upload and text widgets would hold back the map's first paint
+        adding = st.expander("Add an article", key=state.ADD_ARTICLE_WIDGET, on_change="rerun")
+        if adding.open:
+            with adding:
+                render_add_article(settings, data.article_library())
 
     analysis_panels = {
         "Sites (table)": lambda: render_sites_table(geo, sites, view),
