@@ -26,6 +26,31 @@ from dashboard.core.view.state import ViewState
 
 PAYLOADS_KEPT = 256
 
+#: The view the map opens on, and each view it frames itself, are not moves by the reader. The
+#: component sends a value only when it differs from ``__GLOBAL_DATA__.previous_data``, and sends
+#: one as soon as the map exists: that value is made the map's opening view here (this script runs
+#: just before), and after each fit (``framed``, see ``core/render/legend.FrameView``) the framed
+#: view. So opening a link runs the page once, not twice (the second run could swallow a click
+#: made meanwhile, and was a whole run of server work per reader). A click on its way is left to
+#: be sent. The names and their order are those of the component's value (``RETURNED`` in
+#: ``ui/mappanel.py``); with any other name nothing is held back.
+OWN_VIEWS_NOT_REPORTED = """
+(function () {
+    var names = ["last_object_clicked", "last_object_clicked_count", "bounds", "zoom"];
+    function holdBack() {
+        var data = window.__GLOBAL_DATA__, before = (data && data.previous_data) || {};
+        if (!data || !data.returned_objects || data.returned_objects.some(function (name) { return names.indexOf(name) < 0; })
+            || (data.last_object_clicked_count || 0) > (before.last_object_clicked_count || 0)) { return; }
+        var now = {last_object_clicked: data.last_object_clicked, last_object_clicked_count: data.last_object_clicked_count,
+                   bounds: map_div.getBounds(), zoom: map_div.getZoom()}, seen = {};
+        names.forEach(function (name) { if (data.returned_objects.indexOf(name) >= 0) { seen[name] = now[name]; } });
+        data.previous_data = JSON.parse(JSON.stringify(seen));
+    }
+    map_div.on("framed", holdBack);
+    holdBack();
+})();
+"""
+
 
 @dataclass(frozen=True)
 class BaseMapText:
@@ -69,7 +94,7 @@ def _rendered_base(view: ViewState) -> tuple[folium.Map, BaseMapText]:
     fmap.get_root().render()
     fmap.render()
     html, header = sf._get_html(fmap), sf._get_header(fmap)
-    script = sf._get_map_string(fmap)
+    script = sf._get_map_string(fmap) + OWN_VIEWS_NOT_REPORTED
     css, js = _links(fmap)
     text = BaseMapText(script, header, html, sf.get_full_id(fmap), css, js, _bounds(fmap), fmap.options.get("zoom"))
     return fmap, text

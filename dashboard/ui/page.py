@@ -88,6 +88,8 @@ def render_page() -> None:
 
     sites = visible_sites(geo, view)
     plan = data.map_plan(geo, view, day)
+    if plan.frame is not None:
+        state.framed_on(plan.frame_key)
     map_column, reading_column = st.columns([3, 2], gap="medium")
     with map_column:
         render_map(geo, view, day, plan)

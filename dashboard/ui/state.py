@@ -32,6 +32,7 @@ SELECTION_WIDGET = "selection_choice"
 UNCERTAIN_WIDGET = "show_uncertain"
 ANALYSIS_TAB_WIDGET = "analysis_tab"
 ADD_ARTICLE_WIDGET = "add_article_open"
+FRAME_KEY = "frame_key"
 NO_SELECTION = ""
 
 
@@ -124,6 +125,15 @@ def moved_map(centre: tuple[float, float], zoom: int) -> None:
     lat, lon = (round(value, COORDINATE_DECIMALS) for value in centre)
     lon = ((lon + 180.0) % 360.0) - 180.0
     change_view(lat=lat, lon=round(lon, COORDINATE_DECIMALS), zoom=int(zoom))
+
+
+def framed_on(key: str) -> None:
+    """The map is framed on ``key`` this run. When that changed (another article, other filters)
+    the map refits on its own, without reporting it: where the reader had moved it no longer holds."""
+    previous = st.session_state.get(FRAME_KEY)
+    st.session_state[FRAME_KEY] = key
+    if previous is not None and previous != key:
+        change_view(lat=None, lon=None, zoom=None)
 
 
 def write_url(view: ViewState) -> None:

@@ -133,6 +133,17 @@ def test_the_url_holds_the_maps_own_centre(page: Page, app_server) -> None:
     assert abs(float(query(page.url)["lat"]) - 52.5) < 0.05, page.url  # within a pixel at zoom 3
 
 
+def test_the_maps_own_framing_is_not_reported_so_a_click_right_after_opening_counts(page: Page, app_server) -> None:
+    frame = open_dashboard(page, app_server.url + f"/?article={VOA}&basemap=offline")
+    # at once: the map's framing would have run the page again, and that run could swallow the click
+    frame.locator(".site-gabala-radar").click()
+    wait_for_url_param(page, "site", lambda site: site == "gabala-radar")
+    assert_framed(page, map_frame(page))  # a click on the map selects without moving it
+    page.wait_for_timeout(1000)  # the component reports a move 250 ms after it
+    wait_idle(page)
+    assert not {"lat", "lon", "zoom"} & set(query(page.url)), page.url  # the link reopens framed, on any screen
+
+
 def test_a_panned_view_survives_unrelated_reruns_and_a_filter_change_refits(page: Page, app_server) -> None:
     open_dashboard(page, app_server.url + f"/?article={VOA}&basemap=offline")
     frame = map_frame(page)
@@ -162,6 +173,9 @@ def test_a_panned_view_survives_unrelated_reruns_and_a_filter_change_refits(page
     expect(page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(".site-kennebunkport")).to_have_count(0)
     refitted = assert_framed(page, frame)
     assert (refitted["lat"], refitted["lng"]) != (panned["lat"], panned["lng"])
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    assert not {"lat", "lon", "zoom"} & set(query(page.url)), page.url  # the panned view is gone from the link too
 
 
 # --- 2. the legend ----------------------------------------------------------------------------

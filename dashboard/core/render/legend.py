@@ -91,7 +91,8 @@ class FrameView(RawScriptElement):
     so a view the reader panned is kept through unrelated reruns. With ``keep_first`` the first
     frame is only remembered (a link's own lat/lon/zoom win). An open legend is kept clear: the
     fit leaves its width on the left or its height at the bottom, whichever costs the map less,
-    so no marker is drawn under it (unless that would cost more than one zoom level)."""
+    so no marker is drawn under it (unless that would cost more than one zoom level). After each fit
+    the map fires ``framed`` (a fit is not animated: it ends at once, so nothing else sees it halfway)."""
 
     _template = Template(
         """
@@ -110,9 +111,12 @@ class FrameView(RawScriptElement):
                     left = 24; bottom = 24;  // a small map: better the legend over a marker (it folds) than a far-off view
                 }
                 window.__dashboardFramed = null;
-                map.once("moveend", function () { window.__dashboardFramed = {centre: map.getCenter(), zoom: map.getZoom()}; });
+                map.once("moveend", function () {
+                    window.__dashboardFramed = {centre: map.getCenter(), zoom: map.getZoom()};
+                    map.fire("framed");  // the map moved by itself, not by the reader
+                });
                 map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 24], paddingBottomRight: [24, bottom],
-                                                          maxZoom: {{ this.max_zoom }}});
+                                                          maxZoom: {{ this.max_zoom }}, animate: false});
             }
             function frame() {
                 var map = group._map;
@@ -125,7 +129,9 @@ class FrameView(RawScriptElement):
             // the legend opened or folded: fit again, unless the reader has moved the map since
             window.__dashboardRefit = function () {
                 var map = group._map, framed = window.__dashboardFramed;
-                if (!map || !framed || map.getZoom() !== framed.zoom || !map.getCenter().equals(framed.centre, 1e-9)) { return; }
+                // (within a pixel: a resize of the frame keeps the centre only to the pixel)
+                if (!map || !framed || map.getZoom() !== framed.zoom
+                    || map.latLngToContainerPoint(framed.centre).distanceTo(map.getSize().divideBy(2)) > 1) { return; }
                 fit(map);
             };
             group.on("add", frame);
