@@ -42,7 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import LINKS, ProtocolSession, load_average, percentile, protocol_session  # noqa: E402
+from bench.load import (  # noqa: E402
+    LINKS,
+    ProtocolSession,
+    load_average,
+    percentile,
+    protocol_session,
+)
 from dashboard.cluster import backend_states, is_healthy  # noqa: E402
 from tests.harness import ClusterRun, start_cluster  # noqa: E402
 

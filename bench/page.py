@@ -68,8 +68,8 @@ from bench.minimal_app import OUTLINES_ENV, SPEC_ENV, floor_map, read_spec  # no
 from dashboard.config import Settings  # noqa: E402
 from dashboard.core.geography import place_markers, visible_places, visible_sites  # noqa: E402
 from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
-from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
 from dashboard.core.render.base import DEFAULT_CENTER, DEFAULT_ZOOM, LOCAL_ASSETS  # noqa: E402
+from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
 from dashboard.core.view.state import ViewState  # noqa: E402
 from dashboard.services.articles import article_geography, catalogue, file_articles  # noqa: E402
 from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402

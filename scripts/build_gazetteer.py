@@ -41,9 +41,9 @@ if str(ROOT) not in sys.path:
 from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     ABBREV,
     DEMONYM,
-    POSTAL,
     FEATURE_BITS,
     GAZETTEER_VERSION,
+    POSTAL,
     fold,
     name_key,
 )

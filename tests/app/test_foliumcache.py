@@ -16,7 +16,12 @@ from dashboard.core.render.basemap import SERVED_BASEMAP_URL
 from dashboard.core.render.compose import compose_map, draw_groups
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import bundled_articles_dir, catalogue
-from dashboard.ui.foliumcache import OWN_VIEWS_NOT_REPORTED, _rendered_base, groups_text, map_component
+from dashboard.ui.foliumcache import (
+    OWN_VIEWS_NOT_REPORTED,
+    _rendered_base,
+    groups_text,
+    map_component,
+)
 
 RETURNED = ("last_object_clicked", "last_object_clicked_count", "bounds", "zoom")
 

@@ -4,29 +4,23 @@ Every non-loopback request is blocked (tiles answered blank) and recorded; any c
 fails the test (see conftest)."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
-from helpers import MAP_FRAME, map_frame, map_state, open_dashboard, settle, wait_idle
+from helpers import (
+    MAP_FRAME,
+    map_frame,
+    map_state,
+    open_dashboard,
+    query,
+    settle,
+    wait_for_url_param,
+    wait_idle,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 SITE_IDS = ("czech-radar", "poland-interceptors", "gabala-radar", "iran", "heiligendamm", "kennebunkport")
 PUTIN_SENTENCE = "offering a Soviet-built radar station in Azerbaijan to help protect against rogue missiles"
-
-
-def _query(url: str) -> dict[str, str]:
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
-
-
-def _wait_for_url_param(page: Page, key: str, predicate) -> str:
-    for _ in range(40):
-        value = _query(page.url).get(key)
-        if value is not None and predicate(value):
-            return value
-        page.wait_for_timeout(250)
-    raise AssertionError(f"URL never got a matching {key!r}: {page.url}")
 
 
 def test_page_loads_with_every_site_marker(page: Page, app_server, watch) -> None:
@@ -51,7 +45,7 @@ def test_proposal_filter_hides_the_other_proposals_without_remounting(page: Page
     expect(frame.locator(".site-poland-interceptors")).to_have_count(1)
     expect(page.get_by_text("Showing 2 of 6 sites")).to_be_visible()
     assert page.locator(MAP_FRAME).element_handle().content_frame().evaluate("window.__sameMap === true")
-    assert _query(page.url)["proposal"] == "us-plan"
+    assert query(page.url)["proposal"] == "us-plan"
 
 
 def test_clicking_the_gabala_marker_shows_what_putin_said(page: Page, app_server) -> None:
@@ -61,7 +55,7 @@ def test_clicking_the_gabala_marker_shows_what_putin_said(page: Page, app_server
     expect(selection.get_by_text(PUTIN_SENTENCE, exact=False)).to_be_visible(timeout=20_000)
     expect(selection.get_by_text("Mention 1 of 4", exact=False)).to_be_visible()
     expect(selection.get_by_text("reported speech: Bush", exact=False).first).to_be_visible()
-    assert _wait_for_url_param(page, "site", lambda value: value == "gabala-radar")
+    assert wait_for_url_param(page, "site", lambda value: value == "gabala-radar")
 
 
 def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_server, browser) -> None:
@@ -70,19 +64,19 @@ def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_serve
     # the link named a site that this filter hides: the selection falls back to none
     page.get_by_role("radio", name="Gabala (Qabala) radar station, Daryal type").check(force=True)
     wait_idle(page)
-    start_zoom = int(_wait_for_url_param(page, "zoom", lambda z: z.isdigit()))
+    start_zoom = int(wait_for_url_param(page, "zoom", lambda z: z.isdigit()))
     zoom = start_zoom
     for _ in range(6):  # a click during the pan to the selected site may be ignored: click again
         frame.locator(".leaflet-control-zoom-in").click()
         page.wait_for_timeout(600)
-        zoom = int(_query(page.url).get("zoom", zoom))
+        zoom = int(query(page.url).get("zoom", zoom))
         if zoom >= start_zoom + 2:
             break
     assert zoom >= start_zoom + 2
     frame.get_by_role("button", name="Copy a link to this view").click()
     expect(frame.get_by_text("Link copied")).to_be_visible()
     link = page.evaluate("navigator.clipboard.readText()")
-    copied = _query(link)
+    copied = query(link)
     assert copied["proposal"] == "us-plan,russian-proposal" and copied["site"] == "gabala-radar"
 
     other = page.context.new_page()
@@ -93,7 +87,7 @@ def test_a_copied_link_restores_filters_selection_and_view(page: Page, app_serve
     expect(other.get_by_role("button", name="Remove The threat")).to_have_count(0)
     assert int(copied["zoom"]) >= zoom  # the link holds where the map looks (written after each move)
     settle(other)
-    restored, written = map_state(map_frame(other)), _query(other.url)  # where the reopened map looks, and its URL
+    restored, written = map_state(map_frame(other)), query(other.url)  # where the reopened map looks, and its URL
     assert restored["zoom"] == int(written["zoom"]) == int(copied["zoom"])
     for lat, lon in ((restored["lat"], restored["lng"]), (float(written["lat"]), float(written["lon"]))):
         assert abs(lat - float(copied["lat"])) < 0.5 and abs(lon - float(copied["lon"])) < 0.5
@@ -124,7 +118,7 @@ def test_offline_mode_sends_no_request_off_the_machine(page: Page, offline_serve
     expect(frame.locator(".site-heiligendamm")).to_have_count(0)
     page.wait_for_timeout(500)
     assert watch.external_requests == []
-    assert _query(page.url)["basemap"] == "offline"
+    assert query(page.url)["basemap"] == "offline"
 
 
 def test_phone_width_shows_the_map_without_sideways_scrolling(phone: Page, app_server) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from dashboard.core.geoparse.article import load_article, sentence_at, split_sentences
 from dashboard.core.topics.catalogue import attach_topics, load_catalogue
 from dashboard.services.articles import bundled_articles_dir, catalogue

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core.geography import PlaceGroup, build_geography, place_markers, visible_places, visible_sites
+from dashboard.core.geography import (
+    PlaceGroup,
+    build_geography,
+    place_markers,
+    visible_places,
+    visible_sites,
+)
 from dashboard.core.geoparse.article import Article, load_article
 from dashboard.core.geoparse.places import Place
 from dashboard.core.view.state import ViewState

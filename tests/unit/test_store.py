@@ -21,7 +21,11 @@ from test_library import _article
 from dashboard.config import Settings
 from dashboard.services.cache import CACHE_FILENAME, GeocodeCache, GeocodeResult
 from dashboard.services.library import FILE_NAME, ArticleLibrary, LibraryError
-from dashboard.services.nominatim import GeocoderRateLimited, GeocoderUnavailable, NominatimClient
+from dashboard.services.nominatim import (
+    GeocoderRateLimited,
+    GeocoderUnavailable,
+    NominatimClient,
+)
 from dashboard.services.ratelimit import ServiceLimiter
 from dashboard.services.store import Fault, classify
 from tests.nominatim_server import NominatimServer, nominatim_place

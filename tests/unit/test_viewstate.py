@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.core.view.layers import DEFAULT_LAYERS, MAP_LAYER_IDS as LAYERS
+from dashboard.core.view.layers import DEFAULT_LAYERS
+from dashboard.core.view.layers import MAP_LAYER_IDS as LAYERS
 from dashboard.core.view.state import (
     BASEMAPS,
     MAX_LIST_ITEMS,
