@@ -20,6 +20,7 @@ from helpers import (
     assert_framed,
     choose_article,
     drawn_markers,
+    leaflet_map,
     map_frame,
     map_state,
     open_dashboard,
@@ -131,6 +132,47 @@ def test_the_url_holds_the_maps_own_centre(page: Page, app_server) -> None:
     page.wait_for_timeout(1000)
     assert abs(map_state(map_frame(page))["lat"] - 52.5) < 0.05  # Leaflet snaps the centre to a whole pixel
     assert abs(float(query(page.url)["lat"]) - 52.5) < 0.05, page.url  # within a pixel at zoom 3
+
+
+_SITE_BOXES_JS = """() => Array.from(document.querySelectorAll('.site-marker')).map((icon) => {
+    const box = icon.getBoundingClientRect();
+    return {key: icon.dataset.key, left: box.left, top: box.top, right: box.right, bottom: box.bottom};
+})"""
+
+# where each fanned-out site's leg ends, and where the site really is (container pixels)
+_SITE_FEET_JS = """(map) => {
+    const frame = map.getContainer().getBoundingClientRect(), feet = [];
+    map.eachLayer((layer) => {
+        const icon = layer._icon, foot = icon && icon.querySelector('.spread-foot');
+        if (!foot) { return; }
+        const box = foot.getBoundingClientRect(), at = map.latLngToContainerPoint(layer.getLatLng());
+        feet.push({key: icon.dataset.key, foot: [box.left + box.width / 2 - frame.left, box.top + box.height / 2 - frame.top],
+                   site: [at.x, at.y]});
+    });
+    return feet;
+}"""
+
+
+def test_site_markers_never_hide_each_other_each_fanned_one_points_at_its_place(page: Page, app_server) -> None:
+    frame = open_dashboard(page, app_server.url + f"/?article={VOA}&basemap=offline")
+    inside = map_frame(page)
+    wait_for_markers(inside)
+    assert_framed(page, inside)  # zoom 1 (Kennebunkport to Iran): Brdy, Redzikowo and Heiligendamm are pixels apart
+    page.wait_for_timeout(300)
+    boxes = inside.evaluate(_SITE_BOXES_JS)
+    assert len(boxes) == 6
+    for i, one in enumerate(boxes):
+        for other in boxes[:i]:
+            width = min(one["right"], other["right"]) - max(one["left"], other["left"])
+            height = min(one["bottom"], other["bottom"]) - max(one["top"], other["top"])
+            assert width <= 0 or height <= 0, (one, other)
+    feet = inside.evaluate(f"({_SITE_FEET_JS})({leaflet_map(inside)})")
+    assert {foot["key"] for foot in feet} >= {"czech-radar", "poland-interceptors"}
+    for foot in feet:
+        assert abs(foot["foot"][0] - foot["site"][0]) <= 2 and abs(foot["foot"][1] - foot["site"][1]) <= 2, foot
+    for key in ("poland-interceptors", "czech-radar", "heiligendamm"):  # a plain click reaches each
+        frame.locator(f".site-{key}").click()
+        wait_for_url_param(page, "site", lambda site, key=key: site == key)
 
 
 def test_the_maps_own_framing_is_not_reported_so_a_click_right_after_opening_counts(page: Page, app_server) -> None:

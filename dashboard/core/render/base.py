@@ -57,6 +57,10 @@ MAP_CSS = f"""
   .place-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
                     background: #595959; color: #fff; font: bold 11px sans-serif; border: 2px solid #fff; }}
   .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
+  .spread-leg {{ position: absolute; left: 50%; top: 50%; height: 2px; margin-top: -1px; z-index: -1;
+                 background: rgba(26,26,26,.8); transform-origin: 0 50%; pointer-events: none; }}
+  .spread-foot {{ position: absolute; right: -3px; top: -2px; width: 6px; height: 6px; border-radius: 50%;
+                  background: #1a1a1a; }}
   .marker-tooltip {{ width: max-content; max-width: 260px; white-space: normal; }}
   .map-legend {{ background: rgba(255,255,255,.95); padding: 4px 8px; border-radius: 4px; max-height: 45vh;
                  overflow: auto; font: 12px/1.4 sans-serif; color: #1a1a1a; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
