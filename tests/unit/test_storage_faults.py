@@ -278,13 +278,15 @@ print(json.dumps({
 
 
 def _as_unprivileged_user(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` as a user that file permissions apply to: ``nobody`` through setpriv when this
-    is root (root ignores them), else this user."""
+    """Run ``code`` as a user that file permissions apply to. Root ignores them through two
+    capabilities; when this is root they are dropped with setpriv (root, still the files' owner,
+    can then read the clone wherever it lives, a 0700 home or temporary folder included, and
+    write nothing that its mode forbids). Otherwise this user, to whom they apply."""
     command = [sys.executable, "-c", code, *args]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
-            require("setpriv (util-linux)", "it runs the check as an unprivileged user")
-        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+            require("setpriv (util-linux)", "it runs the check without the capabilities that override file modes")
+        command = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", *command]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
