@@ -161,3 +161,123 @@ def test_small_place_next_to_a_cued_town(gaz: Gazetteer) -> None:
     person = ("A crash in Chinnor left two hurt. Watlington fled. Watlington was caught. "
               "Watlington was charged.")  # a name used three times without a cue is a person's
     assert not any(j.kept for j in explain_mentions(person, gaz) if j.mention.name == "Watlington")
+
+
+# -- cues and the words around a name -----------------------------------------------------------
+@pytest.mark.parametrize("verb", ["said", "says", "told", "added", "wrote", "asked", "reported", "reports",
+                                  "news agency"])
+def test_a_name_before_a_speech_verb_is_a_speaker(verb: str, gaz: Gazetteer) -> None:
+    text = f"Officials in Texas met on Monday. Lancaster {verb} the plan was final."
+    assert rules(text, gaz)["Lancaster"] == (False, "speaker")
+    assert rules("Officials in Texas met on Monday. Lancaster voted.", gaz)["Lancaster"] == (True, "big city")
+
+
+@pytest.mark.parametrize("text", [
+    "Tega Cay, S.C., hosted the fair.",  # an abbreviation with its full stop
+    "Tega Cay, SC hosted the fair.",  # a postal code
+    "Tega Cay, Ohio, grew.",
+    "Tega Cay, South Carolina, grew.",  # a state of two words
+])
+def test_a_state_after_the_comma_is_a_cue(text: str, gaz: Gazetteer) -> None:
+    assert rules(text, gaz)["Tega Cay"] == (True, "city, state after comma")
+
+
+@pytest.mark.parametrize("text", [
+    "Tega Cay, Jones grew.",  # a town after the comma, not a state
+    "Tega Cay, EU officials said.",  # two capitals that are no postal code
+    "Tega Cay, (pop. 7,620) grew.",  # no word after the comma
+    "Tega Cay hosted the fair.",
+])
+def test_no_state_after_the_comma_is_no_cue(text: str, gaz: Gazetteer) -> None:
+    assert rules(text, gaz)["Tega Cay"] == (False, "small place without a cue")
+
+
+@pytest.mark.parametrize("text", [
+    "Crews reached Tega Cay and Fort Mill.",
+    "Crews reached Tega Cay or Fort Mill.",
+    "Crews reached Tega Cay, Fort Mill and Rock Hill.",
+])
+def test_a_town_listed_after_a_kept_place_is_kept(text: str, gaz: Gazetteer) -> None:
+    assert rules(text, gaz)["Fort Mill"] == (True, "city in a list of places")
+
+
+@pytest.mark.parametrize("text", ["Officials and Tega Cay voters met.", "Officials or Tega Cay voters met.",
+                                  "Officials, Tega Cay voters met.", "Fort Mill grew. Tega Cay grew."])
+def test_a_list_without_a_kept_place_before_is_no_cue(text: str, gaz: Gazetteer) -> None:
+    assert rules(text, gaz)["Tega Cay"] == (False, "small place without a cue")
+
+
+def test_a_city_known_by_an_older_name_counts_with_its_population(gaz: Gazetteer) -> None:
+    assert rules("Flights came in from Bombay.", gaz)["Bombay"] == (True, "city, preposition")
+
+
+def test_a_name_written_with_its_diacritics_is_an_ordinary_small_place(gaz: Gazetteer) -> None:
+    assert rules("\u010cesk\u00fd Krumlov grew.", gaz)["\u010cesk\u00fd Krumlov"] == (False, "small place without a cue")
+
+
+def test_an_organisation_code_joined_by_a_hyphen_or_before_a_noun_is_a_modifier(gaz: Gazetteer) -> None:
+    assert rules("The Canada-EU deal was signed.", gaz)["EU"] == (False, "organisation as a modifier")
+    assert rules("Britain joined the EU Tuesday.", gaz)["EU"] == (True, "country/area")
+    assert rules("He spoke of the EU Commission.", gaz)["EU"] == (True, "country/area")
+
+
+def test_the_ocean_needs_the_lower_case_article_or_a_sentence_start(gaz: Gazetteer) -> None:
+    assert rules("Ships left port. The Pacific is wide.", gaz)["Pacific"] == (True, "the ocean")
+    assert rules("Stories ran in The Atlantic.", gaz)["Atlantic"] == (False, "generic word")  # a title
+    assert rules("Pacific storms grew.", gaz)["Pacific"] == (False, "generic word")
+
+
+# -- a first name, a surname ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, surname", [
+    ("Jordan Stevens won the race. Fans thanked Stevens", True),  # the word recurs alone, last
+    ("Jordan Stevens won the race. Jordan Stevens smiled. Stevens said it was hard.", True),
+    ("Jordan Stevens won the race. Stevens Point cheered. Stevens said it was hard.", True),
+    ("Jordan Stevens won the race. Jordan Stevens smiled.", False),  # only after the same name
+    ("Jordan Stevens won the race. Fans cheered in Stevens Point", False),  # inside another name
+])
+def test_a_country_is_a_first_name_only_when_the_next_word_recurs_alone(
+    text: str, surname: bool, gaz: Gazetteer
+) -> None:
+    judged = [(j.kept, j.rule) for j in explain_mentions(text, gaz) if j.mention.name == "Jordan"]
+    assert judged and all(rule == ((False, "surname after") if surname else (True, "country/area"))
+                          for rule in judged), judged
+
+
+# -- demonyms and languages -------------------------------------------------------------------------
+@pytest.mark.parametrize("text, demonym, kept", [
+    ("He was held in Turkish custody.", "Turkish", True),
+    ("Hackers made into Russian networks.", "Russian", True),
+    ("He replied in Turkish, then left.", "Turkish", False),
+    ("He translated it into Russian, slowly.", "Russian", False),
+    ("He spoke French, fluently.", "French", False),
+    ("Native American leaders met.", "American", False),
+    ("Afro-Cuban music played. Anglo-French talks ended.", "French", False),
+    ("French-speaking voters met.", "French", False),
+    ("The French language thrives.", "French", False),
+    ("French speakers met.", "French", False),
+])
+def test_a_demonym_is_a_place_unless_it_names_a_language_or_a_compound(
+    text: str, demonym: str, kept: bool, gaz: Gazetteer
+) -> None:
+    assert rules(text, gaz)[demonym] == ((True, "demonym") if kept else (False, "demonym not kept"))
+
+
+@pytest.mark.parametrize("text, pos, start", [
+    ("Paris", 0, True),
+    ("Go. (Paris", 5, True),
+    ('"Paris', 1, True),
+    ("\u201cParis", 1, True),
+    ("He left! Paris", 9, True),
+    ("Why? Paris", 5, True),
+    ("Notes:\nParis", 7, True),
+    ("Notes: Paris", 7, True),
+    ("a; Paris", 3, True),
+    ("\u201d Paris", 2, True),
+    ("war \u2014 Paris", 6, True),
+    ("a Paris", 2, False),
+    ("aX Paris", 3, False),
+    ("X Paris", 2, False),
+    ("left, Paris", 6, False),
+])
+def test_sentence_start(text: str, pos: int, start: bool) -> None:
+    assert M._sentence_start(text, pos) is start
