@@ -208,11 +208,13 @@ def test_a_list_without_a_kept_place_before_is_no_cue(text: str, gaz: Gazetteer)
 
 
 def test_a_city_known_by_an_older_name_counts_with_its_population(gaz: Gazetteer) -> None:
-    assert rules("Flights came in from Bombay.", gaz)["Bombay"] == (True, "city, preposition")
+    info = gaz.names["rangoon"]  # only another name of Yangon: no town is called Rangoon
+    assert info.city_pop == 0
+    assert rules("Flights came in from Rangoon.", gaz)["Rangoon"] == (True, "city, preposition")
 
 
 def test_a_name_written_with_its_diacritics_is_an_ordinary_small_place(gaz: Gazetteer) -> None:
-    assert rules("\u010cesk\u00fd Krumlov grew.", gaz)["\u010cesk\u00fd Krumlov"] == (False, "small place without a cue")
+    assert rules("K\u00f3rnik grew.", gaz)["K\u00f3rnik"] == (False, "small place without a cue")
 
 
 def test_an_organisation_code_joined_by_a_hyphen_or_before_a_noun_is_a_modifier(gaz: Gazetteer) -> None:
