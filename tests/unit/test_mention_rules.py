@@ -177,6 +177,7 @@ def test_a_name_before_a_speech_verb_is_a_speaker(verb: str, gaz: Gazetteer) -> 
     "Tega Cay, SC hosted the fair.",  # a postal code
     "Tega Cay, Ohio, grew.",
     "Tega Cay, South Carolina, grew.",  # a state of two words
+    "Tega Cay, Rhode Island, grew.",  # whose first word alone is no place
 ])
 def test_a_state_after_the_comma_is_a_cue(text: str, gaz: Gazetteer) -> None:
     assert rules(text, gaz)["Tega Cay"] == (True, "city, state after comma")
@@ -207,6 +208,16 @@ def test_a_list_without_a_kept_place_before_is_no_cue(text: str, gaz: Gazetteer)
     assert rules(text, gaz)["Tega Cay"] == (False, "small place without a cue")
 
 
+@pytest.mark.parametrize("text, kept", [
+    ("A crash in Chinnor left two hurt; Kowalczyk-Watlington crews helped.", False),  # a double surname
+    ("A crash in Chinnor left two hurt; Chinnor-Watlington crews helped.", True),  # two places joined
+])
+def test_a_name_joined_by_a_hyphen_to_a_word_that_is_no_place_is_a_persons(
+    text: str, kept: bool, gaz: Gazetteer
+) -> None:
+    assert rules(text, gaz)["Watlington"][0] is kept
+
+
 def test_a_city_known_by_an_older_name_counts_with_its_population(gaz: Gazetteer) -> None:
     info = gaz.names["rangoon"]  # only another name of Yangon: no town is called Rangoon
     assert info.city_pop == 0
@@ -219,6 +230,7 @@ def test_a_name_written_with_its_diacritics_is_an_ordinary_small_place(gaz: Gaze
 
 def test_an_organisation_code_joined_by_a_hyphen_or_before_a_noun_is_a_modifier(gaz: Gazetteer) -> None:
     assert rules("The Canada-EU deal was signed.", gaz)["EU"] == (False, "organisation as a modifier")
+    assert rules("A Canada-EU and Mexico deal was signed.", gaz)["EU"] == (False, "organisation as a modifier")
     assert rules("Britain joined the EU Tuesday.", gaz)["EU"] == (True, "country/area")
     assert rules("He spoke of the EU Commission.", gaz)["EU"] == (True, "country/area")
 
@@ -276,6 +288,7 @@ def test_a_demonym_is_a_place_unless_it_names_a_language_or_a_compound(
     ("a; Paris", 3, True),
     ("\u201d Paris", 2, True),
     ("war \u2014 Paris", 6, True),
+    ("war\u2014Paris", 4, True),
     ("a Paris", 2, False),
     ("aX Paris", 3, False),
     ("X Paris", 2, False),
