@@ -58,7 +58,7 @@ CASES = [
          "a demonym means its country, not a province named like it"),
     Case("ALT_PENALTY", 0.0, "Students in Edinburg returned.", "Edinburg", cc("US"),
          "a town's own name beats a bigger city's alternate spelling"),
-    Case("CAPITAL_BONUS", 0.0, "Talks in Santiago ended.", "Santiago", cc("CL"),
+    Case("CAPITAL_BONUS", 0.0, "Talks in Sofia ended.", "Sofia", cc("BG"),
          "a national capital beats its namesakes"),
     Case("AREA_WORD_BONUS", 0.0, "Officials of Santiago province met.", "Santiago",
          lambda p: p.feature == "admin1", "'province' after the name means the area"),
@@ -90,6 +90,8 @@ CASES = [
     Case("_prefer_broad_names", lambda ctx, i, ranked: ranked,
          "Officials in Baltimore and Dundalk discussed the Middle East.", "Middle East",
          lambda p: p.feature == "region", "a region beats a namesake town next to the story's places"),
+    Case("BIG_CAPITAL_POPULATION", float("inf"), "U.S. officials met in Dublin and London.", "Dublin", cc("IE"),
+         "a big capital's name means the capital, not the namesake towns of the story's country"),
     Case("_dateline_state", lambda ctx, i, e: False,
          "BANGOR, Maine \u2014 Officials in Poland said the road was closed.", "Poland", cc("US", "city"),
          "a country's name yields to a town of the dateline's state"),
@@ -183,3 +185,12 @@ def test_x_city_follows_the_bare_name(gaz: Gazetteer) -> None:
     got = {p.name: p for p in geoparse(text, gaz)}
     assert (got["Dublin City"].lat, got["Dublin City"].lon) == (got["Dublin"].lat, got["Dublin"].lon)
     assert got["Dublin"].country_code == "US"
+
+
+@pytest.mark.parametrize("text, name, where", [
+    ("Crews from Hot Springs and Little Rock drove to Paris and London.", "Paris", near(35.3, -93.7)),
+    ("The Dublin council met. Columbus officials and Ohio lawmakers came.", "Dublin", near(40.1, -83.1)),
+    ("U.S. officials met in Salisbury.", "Salisbury", cc("US")),  # only Harare's old name
+])
+def test_a_big_capital_yields_to_a_town_the_story_points_at(text: str, name: str, where, gaz: Gazetteer) -> None:
+    assert where(next(p for p in geoparse(text, gaz) if p.name == name))

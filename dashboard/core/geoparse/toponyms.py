@@ -93,6 +93,9 @@ CELL_DEG = 0.5
 NEAR_KM = 60.0
 #: Candidates per name considered for the neighbourhood test (most populous first).
 NEIGHBOUR_CANDIDATES = 40
+#: A national capital of this many people is what its bare name means, unless the story points
+#: at a namesake town ("U.S. officials met in Dublin and London": Ireland and England).
+BIG_CAPITAL_POPULATION = 1_000_000
 #: Countries whose press writes a first-level area's bare name for the area ("New York") and
 #: names its namesake city otherwise ("New York City"), the national capital excepted.
 STATE_NAME_COUNTRIES = frozenset({"US"})
@@ -594,14 +597,19 @@ def _prefer_broad_names(
     it ("Poland" in an article about Maine), unless the text says "Poland, Maine". A country's
     name also yields to the town when the story points at it (second pass): the town lies in the
     dateline's state, or another place of the story lies next to it, and the name is not listed
-    with countries ("Poland, China and Mexico"). A state merely named in the story is not enough."""
+    with countries ("Poland, China and Mexico"). A state merely named in the story is not enough.
+    A big national capital's own name (:data:`BIG_CAPITAL_POPULATION`) means the capital over a
+    namesake town unless the story points at the town as above or names a place of its state."""
     top_score, top = ranked[0]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
     pointed = ctx.second_pass and (_dateline_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
         and not _listed_with(ctx, i, ("country", "continent", "region"))
+    in_story_state = bool(top.admin1) and ctx.admin1_support(ctx.bases[i], (top.country_code, top.admin1)) > 0
     for score, e in ranked[1:]:
-        if e.feature in ("continent", "region") or (e.feature == "country" and not pointed):
+        capital = e.capital and e.population >= BIG_CAPITAL_POPULATION and name_key(e.name) == ctx.bases[i] \
+            and not (pointed or in_story_state)
+        if e.feature in ("continent", "region") or (e.feature == "country" and not pointed) or capital:
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
 
