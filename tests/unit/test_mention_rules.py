@@ -296,3 +296,30 @@ def test_a_demonym_is_a_place_unless_it_names_a_language_or_a_compound(
 ])
 def test_sentence_start(text: str, pos: int, start: bool) -> None:
     assert M._sentence_start(text, pos) is start
+
+
+# -- every rule of the decision, by the name it gives (the explain view shows it) ------------------
+@pytest.mark.parametrize("text, name, judged", [
+    ("Talks with the US ended.", "US", (True, "capitals code")),
+    ("Mr. Dale met in August.", "August", (False, "common word")),
+    ("Crews met the ORE team.", "ORE", (False, "short capitals")),
+    ("Traffic on Tega Cay Road stopped.", "Tega Cay", (False, "street name")),
+    ("PARIS \u2014 Talks ended.", "PARIS", (True, "dateline")),
+    ("Talks in PARIS ended.", "PARIS", (False, "capitals outside a dateline")),
+    ("Talks ended in Kowalczyk-Tega Cay.", "Tega Cay", (False, "part of a hyphenated name")),
+    ("Students at Tega Cay College met.", "Tega Cay", (False, "institution name")),
+    ("Students at St. Albans's College met.", "St. Albans", (False, "institution name")),
+    ("A mass for St. Albans and St. George was held.", "St. Albans", (False, "saint's name")),
+    ("Bells rang at the church of St. Albans on Sunday.", "St. Albans", (False, "saint's name")),
+    ("Lancaster Smith won. Lancaster Smith spoke. Smith and Lancaster left.", "Lancaster",
+     (False, "person's name in this text")),
+    ("Officials in Boone County met.", "Boone County", (True, "county")),
+    ("Commerce grew. The commerce was slow.", "Commerce", (False, "common word in this text")),
+    ("Officials met Bush on Monday.", "Bush", (False, "matches only a name written with diacritics")),
+    ("Officials in Ohio said Bellbrook grew.", "Bellbrook", (True, "city in a named state/province")),
+    ("Officials in Texas said Tega Cay grew.", "Tega Cay", (False, "small place without a cue")),
+    ("Officials in Chinnor, Oxfordshire, met.", "Oxfordshire", (True, "area after a place")),
+    ("Tega Cay, SC hosted the fair.", "SC", (True, "postal code after a place")),
+])
+def test_each_rule_decides_its_own_case(text: str, name: str, judged: tuple[bool, str], gaz: Gazetteer) -> None:
+    assert rules(text, gaz)[name] == judged
