@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.core.geoparse.article import load_article
+from dashboard.core.geoparse.datelines import standalone_state
 from dashboard.core.geoparse.gazetteer import Gazetteer
 from dashboard.core.geoparse.mentions import Mention, explain_mentions, extract_mentions
 from dashboard.services.gazetteer_file import ensure_gazetteer
@@ -90,6 +91,18 @@ def test_datelines(gaz: Gazetteer) -> None:
     found = names("WASHINGTON (AP) \u2014 Officials met on Monday.\nLONDON, Ky. \u2014 A fire broke out.", gaz)
     assert found[:2] == ["WASHINGTON", "LONDON"] and "Ky." in found
     assert "WASHINGTON" not in names("The WASHINGTON office replied.", gaz)
+
+
+@pytest.mark.parametrize("text, name, state", [
+    ("WASHINGTON (AP) \u2014 Officials met.", "WASHINGTON", "DC"),
+    ("ST. LOUIS \u2014 The team won.", "ST. LOUIS", "MO"),
+    ("NEW  YORK -- Shares fell.", "NEW  YORK", "NY"),
+    ("WASHINGTON, Pa. \u2014 Officials met.", "WASHINGTON", None),  # a state after it: the town
+    ("ARLINGTON \u2014 The council met.", "ARLINGTON", None),  # not on the AP list
+    ("WASHINGTON officials met.", "WASHINGTON", None),  # no dateline tail
+])
+def test_ap_standalone_datelines(text: str, name: str, state: str | None) -> None:
+    assert standalone_state(text, 0, len(name)) == state
 
 
 def test_person_names_are_not_places(gaz: Gazetteer) -> None:

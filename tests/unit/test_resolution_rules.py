@@ -95,6 +95,9 @@ CASES = [
     Case("_dateline_state", lambda ctx, i, e: False,
          "BANGOR, Maine \u2014 Officials in Poland said the road was closed.", "Poland", cc("US", "city"),
          "a country's name yields to a town of the dateline's state"),
+    Case("standalone_state", lambda text, start, end: None,
+         "WASHINGTON (AP) \u2014 Lawmakers from Pittsburgh, Pa., and Erie met on Friday.", "WASHINGTON",
+         near(38.9, -77.0), "an AP stand-alone dateline is the big city, whatever state the story names"),
     Case("_prefer_city_over_namesake_area", lambda ranked, area_word: ranked,
          "Farmers in Aleppo waited for aid.", "Aleppo", lambda p: p.feature == "city",
          "a city beats the same-named area it dominates"),
@@ -118,6 +121,11 @@ def test_rule_is_what_decides(case: Case, gaz: Gazetteer, monkeypatch: pytest.Mo
     monkeypatch.setattr(T, case.rule, case.off)
     place = _pick(geoparse(case.text, gaz), case)
     assert not case.expect(place), f"{case.rule} off should change the choice ({case.why})"
+
+
+def test_a_dateline_with_a_state_is_the_town(gaz: Gazetteer) -> None:
+    text = "WASHINGTON, Pa. \u2014 Lawmakers from Pittsburgh and Erie met on Friday."
+    assert near(40.2, -80.2)(geoparse(text, gaz)[0])
 
 
 def test_county_list_names_counties(gaz: Gazetteer) -> None:

@@ -17,6 +17,17 @@ _TAIL = re.compile(
     r"\s*(?:\((?P<agency>[A-Z][\w .&/-]{0,30})\)\s*)?"
     r"(?P<dash>\u2014|\u2013|--|-|:|\x97)"
 )
+#: US cities that the AP Stylebook lets stand alone in a dateline (no state after them), with
+#: their state: "WASHINGTON —" is the capital, whatever Washington the story's other names suggest.
+AP_STANDALONE_CITIES: dict[str, str] = {
+    "atlanta": "GA", "baltimore": "MD", "boston": "MA", "chicago": "IL", "cincinnati": "OH",
+    "cleveland": "OH", "dallas": "TX", "denver": "CO", "detroit": "MI", "honolulu": "HI",
+    "houston": "TX", "indianapolis": "IN", "las vegas": "NV", "los angeles": "CA", "miami": "FL",
+    "milwaukee": "WI", "minneapolis": "MN", "new orleans": "LA", "new york": "NY",
+    "oklahoma city": "OK", "philadelphia": "PA", "phoenix": "AZ", "pittsburgh": "PA",
+    "st. louis": "MO", "salt lake city": "UT", "san antonio": "TX", "san diego": "CA",
+    "san francisco": "CA", "seattle": "WA", "washington": "DC",
+}
 #: Characters after which a new story (or its dateline) may start.
 _OPENERS = ".!?\n\"'\u201d\u2019)]"
 
@@ -40,3 +51,13 @@ def is_dateline(text: str, start: int, end: int) -> bool:
     if m is not None and not (m.group("dash") == "-" and text[m.end():m.end() + 1].isalnum()):
         return True  # "-" must stand apart ("BEIRUT -"), not join words ("PARIS-based")
     return line_start and text.startswith((",", " (", " "), end)
+
+
+def standalone_state(text: str, start: int, end: int) -> str | None:
+    """Return the US state of the dateline ``text[start:end]`` when it is one of
+    :data:`AP_STANDALONE_CITIES` with no state or country after it ("WASHINGTON (AP) —"), else
+    ``None`` ("WASHINGTON, Pa. —" is the town)."""
+    m = _TAIL.match(text, end)
+    if m is None or m.group("area"):
+        return None
+    return AP_STANDALONE_CITIES.get(" ".join(text[start:end].lower().split()))

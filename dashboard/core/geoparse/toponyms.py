@@ -21,7 +21,8 @@ Every candidate of a mention gets a score (never "first match"), the sum of name
   dateline's state or next to another place of the story: "Poland" in an article that names
   Maine stays the country, "Palestine" next to Elkhart, Texas, is the town); a city beats a
   same-named area it dominates ("Aleppo") unless the text says it is the area ("province"
-  follows, "X County", listed with states), except a US state's bare name ("New York").
+  follows, "X County", listed with states), except a US state's bare name ("New York"); a
+  dateline the AP lets stand alone, with no state after it, is the big city ("WASHINGTON —").
 
 Resolution runs twice: the first choices feed the context of the second pass. Then one sense
 per name per story: every bare use of a name takes the sense its best-supported use has
@@ -37,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from dashboard.core.geoparse.datelines import is_dateline
+from dashboard.core.geoparse.datelines import is_dateline, standalone_state
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
 from dashboard.core.geoparse.mentions import (
     Mention,
@@ -295,6 +296,7 @@ class _Context:
     cells: dict[tuple[int, int], set[str]]
     listed: list[tuple[int, ...]]  # indexes of the mentions next to each one in a list
     dateline: int | None  # index of the dateline mention
+    standalone: str | None  # the US state of a stand-alone AP dateline ("WASHINGTON —": "DC")
     countries: dict[str, Counter[str]] = field(default_factory=dict)  # name key -> country counts
     admin1s: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     chosen: list[GazetteerEntry | None] = field(default_factory=list)
@@ -314,6 +316,8 @@ class _Context:
                 if e.feature in ("city", "admin2"):
                     cells[_cell(e)].add(key)
         dateline = next((i for i, m in enumerate(mentions[:3]) if is_dateline(text, m.start, m.end)), None)
+        standalone = None if dateline is None else standalone_state(
+            text, mentions[dateline].start, mentions[dateline].end)
         ctx = cls(
             text=text,
             options=options,
@@ -324,6 +328,7 @@ class _Context:
             cells=cells,
             listed=_list_neighbours(text, mentions),
             dateline=dateline,
+            standalone=standalone,
             chosen=[None] * len(mentions),
         )
         ctx.seed()
@@ -488,6 +493,10 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
     swapped = _prefer_broad_names(ctx, i, ranked)
     if swapped is not ranked:
         ranked, rule = swapped, "broad name"
+    if i == ctx.dateline and ctx.standalone:
+        swapped = _promote(ranked, lambda e: e.feature == "city" and (e.country_code, e.admin1) == ("US", ctx.standalone))
+        if swapped is not ranked:
+            ranked, rule = swapped, "stand-alone dateline"
     (top_score, top), (second_score, second) = ranked[0], ranked[1]
     margin = top_score - second_score
     if rule is None:
@@ -610,6 +619,18 @@ def _prefer_broad_names(
         capital = e.capital and e.population >= BIG_CAPITAL_POPULATION and name_key(e.name) == ctx.bases[i] \
             and not (pointed or in_story_state)
         if e.feature in ("continent", "region") or (e.feature == "country" and not pointed) or capital:
+            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
+    return ranked
+
+
+def _promote(ranked: list[tuple[float, GazetteerEntry]], wanted) -> list[tuple[float, GazetteerEntry]]:
+    """``ranked`` with its best entry for which ``wanted`` holds moved to the top (``ranked``
+    itself when that entry is already first or there is none)."""
+    top_score, top = ranked[0]
+    if wanted(top):
+        return ranked
+    for score, e in ranked[1:]:
+        if wanted(e):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
 
