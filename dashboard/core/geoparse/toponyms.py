@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dashboard.core.geoparse.datelines import is_dateline, standalone_state
@@ -623,13 +623,15 @@ def _prefer_broad_names(
     return ranked
 
 
-def _promote(ranked: list[tuple[float, GazetteerEntry]], wanted) -> list[tuple[float, GazetteerEntry]]:
+def _promote(
+    ranked: list[tuple[float, GazetteerEntry]], wanted: Callable[[GazetteerEntry], bool]
+) -> list[tuple[float, GazetteerEntry]]:
     """``ranked`` with its best entry for which ``wanted`` holds moved to the top (``ranked``
     itself when that entry is already first or there is none)."""
     top_score, top = ranked[0]
     if wanted(top):
         return ranked
-    for score, e in ranked[1:]:
+    for _, e in ranked[1:]:
         if wanted(e):
             return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
     return ranked
