@@ -494,7 +494,8 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
     if swapped is not ranked:
         ranked, rule = swapped, "broad name"
     if i == ctx.dateline and ctx.standalone:
-        swapped = _promote(ranked, lambda e: e.feature == "city" and (e.country_code, e.admin1) == ("US", ctx.standalone))
+        home = ("US", ctx.standalone)
+        swapped = _promote(ranked, lambda e: e.feature == "city" and (e.country_code, e.admin1) == home)
         if swapped is not ranked:
             ranked, rule = swapped, "stand-alone dateline"
     (top_score, top), (second_score, second) = ranked[0], ranked[1]
@@ -609,17 +610,17 @@ def _prefer_broad_names(
     with countries ("Poland, China and Mexico"). A state merely named in the story is not enough.
     A big national capital's own name (:data:`BIG_CAPITAL_POPULATION`) means the capital over a
     namesake town unless the story points at the town as above or names a place of its state."""
-    top_score, top = ranked[0]
+    top = ranked[0][1]
     if top.feature not in ("city", "admin2") or _contained(ctx, i, top):
         return ranked
     pointed = ctx.second_pass and (_dateline_state(ctx, i, top) or ctx.resolved_neighbour(i, top)) \
         and not _listed_with(ctx, i, ("country", "continent", "region"))
     in_story_state = bool(top.admin1) and ctx.admin1_support(ctx.bases[i], (top.country_code, top.admin1)) > 0
-    for score, e in ranked[1:]:
+    for _, e in ranked[1:]:
         capital = e.capital and e.population >= BIG_CAPITAL_POPULATION and name_key(e.name) == ctx.bases[i] \
             and not (pointed or in_story_state)
         if e.feature in ("continent", "region") or (e.feature == "country" and not pointed) or capital:
-            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
+            return _to_top(ranked, e)
     return ranked
 
 
@@ -628,13 +629,17 @@ def _promote(
 ) -> list[tuple[float, GazetteerEntry]]:
     """``ranked`` with its best entry for which ``wanted`` holds moved to the top (``ranked``
     itself when that entry is already first or there is none)."""
-    top_score, top = ranked[0]
-    if wanted(top):
+    if wanted(ranked[0][1]):
         return ranked
     for _, e in ranked[1:]:
         if wanted(e):
-            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
+            return _to_top(ranked, e)
     return ranked
+
+
+def _to_top(ranked: list[tuple[float, GazetteerEntry]], e: GazetteerEntry) -> list[tuple[float, GazetteerEntry]]:
+    """``ranked`` with ``e`` first, scored just above the old top (so the margin stays defined)."""
+    return [(ranked[0][0] + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
 
 
 def _listed_with(ctx: _Context, i: int, features: tuple[str, ...]) -> bool:
@@ -672,5 +677,5 @@ def _prefer_city_over_namesake_area(
         if top.feature == "admin1" and top.country_code in STATE_NAME_COUNTRIES:
             inside = False
         if inside or e.capital:
-            return [(top_score + 1e-6, e)] + [(s, x) for s, x in ranked if x is not e]
+            return _to_top(ranked, e)
     return ranked
