@@ -1,15 +1,49 @@
 """SQLite files in the data folder (the embedded stores): damaged files set aside, and the result
-codes that say what went wrong (``store.classify`` reads them)."""
+codes that say what went wrong (``store.classify`` reads them).
+
+Several processes (servers, the CLI) may share one data folder. A file is set aside only while
+holding ``<name>.lock`` (an exclusive ``flock`` every process takes before renaming), and only when
+the path still names the file that failed (:func:`file_identity`): a process whose connection
+still points at a file another process already set aside opens the new one instead of renaming it.
+"""
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 
 # SQLite primary result codes (https://www.sqlite.org/rescode.html).
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 5, 6, 8, 11, 13, 26
+
+
+FileIdentity = tuple[int, int]  # (device, inode)
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """(device, inode) of the file ``path`` names now, or None when there is none."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+@contextmanager
+def set_aside_lock(path: Path) -> Iterator[None]:
+    """Hold the exclusive lock every process takes before setting ``path`` aside (``<name>.lock``,
+    released when the block ends or the process dies). Raises OSError when it cannot be taken."""
+    descriptor = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def set_aside(path: Path, now: float | None = None) -> Path:

@@ -48,9 +48,12 @@ from dashboard.services.sqlite_files import (
     SQLITE_LOCKED,
     SQLITE_NOTADB,
     SQLITE_READONLY,
+    FileIdentity,
+    file_identity,
     full_disk_advice,
     result_code,
     set_aside,
+    set_aside_lock,
 )
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,7 @@ class Fault(enum.Enum):
     LOCKED = "locked"  # another process holds a lock (or a lock wait timed out)
     GONE = "gone"  # the database server cannot be reached, or closed the connection
     UNAVAILABLE = "unavailable"  # the store is not open (its notice says why)
+    REPLACED = "replaced"  # the damaged SQLite file was set aside by another process; the new one is open
     OTHER = "other"
 
     @property
@@ -249,6 +253,7 @@ class Store:
         self._condition: str | None = None  # a lasting state (unavailable, read-only), repeated in notices
         self._why_unavailable = "it is not open"
         self._reopen_at: float | None = None  # the last open failed in passing: try again from then on
+        self._opened_file: FileIdentity | None = None  # the SQLite file this engine's first connection opened
         with self._lock:
             self._open()
 
@@ -307,7 +312,8 @@ class Store:
                     return work(conn)
             except SQLAlchemyError as err:
                 failure = self._on_failure(err)
-            if strict:
+            if failure.fault is Fault.REPLACED and self._engine is not None:
+                return self.read(work, default, strict=strict)  # once: the new file is open now
                 raise failure
             if failure.fault not in (Fault.DAMAGED, Fault.GONE):  # those are said by the store's condition
                 self.event(f"The {self.schema.noun} could not be read ({failure.reason}).")
@@ -330,7 +336,10 @@ class Store:
                 with self._write_transaction(self._engine, exclusive=exclusive) as conn:
                     return work(conn)
             except SQLAlchemyError as err:
-                raise self._on_failure(err) from err
+                failure = self._on_failure(err)
+                if failure.fault is not Fault.REPLACED or self._engine is None:
+                    raise failure from err
+            return self.write(work, exclusive=exclusive)  # once: nothing was written to the old file
 
     def now(self, conn: Connection) -> float:
         """Unix time as the store sees it: the database server's clock, or this machine's for a file."""
@@ -423,9 +432,12 @@ class Store:
                 connect_args={key: value for key, value in options.items() if key not in query},
             )
         path, timeout, connect = str(self.location.path), self._busy_timeout_s, self._connect
+        self._opened_file = None
 
         def creator() -> sqlite3.Connection:
             conn = connect(path, timeout=timeout, check_same_thread=False, isolation_level=None)
+            if self._opened_file is None:
+                self._opened_file = file_identity(Path(path))
             conn.execute("PRAGMA synchronous=FULL")
             return conn
 
@@ -550,9 +562,13 @@ class Store:
         fault = classify(err)
         reason = self._reason(fault, err)
         if fault is Fault.DAMAGED and self.location.is_sqlite:
-            self._set_aside(_short(err))
-            reason = (f"the {self.schema.noun} file was damaged; it was set aside and a new one started "
-                      "(nothing was deleted)")
+            if self._set_aside(_short(err)):
+                reason = (f"the {self.schema.noun} file was damaged; it was set aside and a new one started "
+                          "(nothing was deleted)")
+            else:
+                fault = Fault.REPLACED
+                reason = (f"the {self.schema.noun} file was damaged and another process has already set it "
+                          "aside; the new one is open now")
         elif fault is Fault.READ_ONLY:
             self._writable = False
             self._condition = (
@@ -580,24 +596,41 @@ class Store:
     def _unreachable(self, err: SQLAlchemyError) -> str:
         return f"the database server {self.location.label} cannot be reached ({_short(err)})"
 
-    def _set_aside(self, why: str) -> None:
+    def _set_aside(self, why: str) -> bool:
+        """Set the damaged file aside and start a new one; return False when the path no longer
+        names the file that failed (another process set it aside first: the new file is opened)."""
         path = self.location.path
         assert path is not None
+        failed = self._opened_file
         self._dispose()
         try:
-            target = set_aside(path, self._clock())
+            with set_aside_lock(path):
+                current = file_identity(path)
+                if failed is not None and current != failed:
+                    log.info("%s %s: already set aside by another process; opening the new file",
+                             self.schema.noun, path)
+                    self._start_or_disable()
+                    return False
+                target = set_aside(path, self._clock())
+                if not self._start_or_disable():
+                    return True
         except OSError as err:
             self._disable(f"{path.name} is damaged ({why}) and cannot be set aside ({err.strerror or err})")
-            return
-        try:
-            self._start()
-        except (SQLAlchemyError, _Damaged, _Unusable) as err:
-            self._disable(f"a new {self.schema.noun} cannot be started ({_short(err)})")
-            return
+            return True
         self.event(
             f"The {self.schema.noun} {path.name} was damaged ({why}); it was set aside as {target.name} "
             "and a new, empty one started. Nothing was deleted."
         )
+        return True
+
+    def _start_or_disable(self) -> bool:
+        """Open the store again after a set-aside; False (and unavailable) when that fails."""
+        try:
+            self._start()
+        except (SQLAlchemyError, _Damaged, _Unusable) as err:
+            self._disable(f"a new {self.schema.noun} cannot be started ({_short(err)})")
+            return False
+        return True
 
     def _unavailable(self) -> StoreError:
         return StoreError(Fault.UNAVAILABLE, f"the {self.schema.noun} is unavailable: {self._why_unavailable}")

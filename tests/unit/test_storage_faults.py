@@ -448,3 +448,53 @@ def test_what_another_process_saves_or_removes_is_listed_without_reopening(store
     assert all(library.get(article_id) == stored[article_id] for article_id in stored)
     assert report["removed"][0] not in library
     library.close()
+
+
+# --- a damaged file seen by two servers and the CLI ------------------------------------------------
+
+_OPEN_AND_LIST = """
+import sys
+from pathlib import Path
+from dashboard.services.library import ArticleLibrary
+library = ArticleLibrary.in_dir(Path(sys.argv[1]))
+print(len(library.entries()), *library.notices, sep="\\n")
+library.close()
+"""
+
+
+def _library_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key != "DASHBOARD_DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "dashboard", "library", *args], cwd=ROOT,
+                          env={**env, "DASHBOARD_DATA_DIR": str(data_dir)},
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_server_on_a_stale_connection_never_sets_aside_the_new_library(tmp_path: Path) -> None:
+    """Server C holds a connection to the library; the file is damaged; server A (another process)
+    sets it aside and starts a new one; the CLI saves an article into the new one; then C reads
+    through its stale connection, sees the damage, and must open the new file instead of renaming
+    it aside (which would hide the article saved after the damage)."""
+    server_c = ArticleLibrary.in_dir(tmp_path)
+    server_c.save(_article("An article from before the damage names Prague.", title="Before"))
+    assert len(server_c.entries()) == 1  # C's pooled connection now holds the file open
+    with open(tmp_path / FILE_NAME, "r+b") as damaged:
+        damaged.write(b"\x00" * 400)
+
+    server_a = subprocess.run([sys.executable, "-c", _OPEN_AND_LIST, str(tmp_path)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=True)
+    assert "was damaged" in server_a.stdout, server_a.stdout + server_a.stderr
+    assert len(list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))) == 1
+
+    story = tmp_path / "after.md"
+    story.write_text("---\ntitle: After the damage\n---\nThe radar talks moved to Warsaw on Monday.\n")
+    added = _library_cli(tmp_path, "add", str(story))
+    assert added.returncode == 0, added.stderr
+
+    titles = [entry.title for entry in server_c.entries()]  # C sees "damaged" on its stale connection
+    assert titles == ["After the damage"]
+    assert len(list(tmp_path.glob(f"{FILE_NAME}.corrupt-*"))) == 1, "C set the new, healthy file aside"
+    listed = _library_cli(tmp_path, "list", "--json")
+    assert [json.loads(line)["title"] for line in listed.stdout.splitlines()] == ["After the damage"]
+    server_c.save(_article("C saves into the new library: Gabala.", title="From C"))
+    assert [entry.title for entry in ArticleLibrary.in_dir(tmp_path).entries()] == ["After the damage", "From C"]
+    server_c.close()
