@@ -140,12 +140,12 @@ def write_url(view: ViewState) -> None:
     """Make the page's URL reproduce ``view`` (the only code that writes it); only changed keys
     are written, so an unchanged view causes no browser history churn."""
     wanted = to_query(view)
-    current = {key: st.query_params.get(key) for key in st.query_params.keys()}
+    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     for key in current:
         if key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
-        if current.get(key) != value:
+        if current.get(key) != [value]:  # a repeated key is written back once
             st.query_params[key] = value
 
 

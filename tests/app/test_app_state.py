@@ -127,3 +127,15 @@ def test_the_add_article_panel_is_built_only_when_opened() -> None:
     app.session_state["add_article_open"] = True
     app.run()
     assert len(app.text_area) == 1 and len(app.get("file_uploader")) == 1
+
+
+def test_a_repeated_parameter_is_written_back_once_with_a_notice() -> None:
+    """``?site=gabala-radar`` 300 times (a 5,000-character address) applies once and leaves one copy."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["site"] = ["gabala-radar"] * 300
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.radio(key="selection_choice").value == "gabala-radar"
+    (warning,) = [w.value for w in app.warning]
+    assert "given 300 times" in warning
+    assert app.query_params["site"] in ("gabala-radar", ["gabala-radar"])

@@ -81,9 +81,10 @@ def test_empty_proposal_means_none_selected() -> None:
     assert to_query(result.state)["proposal"] == ""
 
 
-def test_repeated_keys_last_wins() -> None:
-    result = parse({"proposal": ["us-plan", "threat"], "site": ["iran", "czech-radar"]})
-    assert result.problems == ()
+def test_repeated_keys_last_wins_with_a_notice() -> None:
+    result = parse({"proposal": ["us-plan", "threat"], "site": ["iran", "czech-radar"], "zoom": ["5"]})
+    assert result.problems == ("proposal: given 2 times, the last one applies",
+                               "site: given 2 times, the last one applies")
     assert result.state.categories == ("threat",)
     assert result.state.site == "czech-radar"
 

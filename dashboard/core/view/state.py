@@ -125,7 +125,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
     """Parse query parameters into a ViewState, never raising.
 
     Each unknown parameter, over-long value or invalid value is dropped with a problem
-    message; an empty list (``proposal=``) means "none selected".
+    message; an empty list (``proposal=``) means "none selected". A parameter given more than
+    once keeps its last value and is a problem too (the link written back names it once).
     """
     problems: list[str] = []
     state = ViewState(article=choices.default_article, basemap=choices.default_basemap)
@@ -134,6 +135,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
         if name not in PARAM_NAMES:
             problems.append(f"unknown parameter {_shorten(name)!r}")
             continue
+        if not isinstance(raw, str) and len(raw) > 1:
+            problems.append(f"{name}: given {len(raw)} times, the last one applies")
         value = _single(raw).strip()
         if len(value) > MAX_VALUE_LENGTH:
             problems.append(f"{name}: value too long")
