@@ -210,3 +210,33 @@ def test_explicit_publication_markup_gives_the_date(head: str, day: str) -> None
     from dashboard.core.geoparse.intake import published_date
 
     assert published_date(f"<html><head>{head}</head><body>{_BODY}</body></html>") == day
+
+
+# --- issue 21: UTF-16 without a byte-order mark, HTML nested too deeply, an upper-case scheme -------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(encoding: str) -> None:
+    text = "Radar talks in Brno and Plzeň, 7 June 2007."
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+def test_broken_utf16_without_a_bom_is_refused_as_not_utf16_rather_than_binary() -> None:
+    data = ("Radar talks in Brno. " * 4).encode("utf-16-le") + b"\x00\xd8A\x00"  # a lone high surrogate
+    with pytest.raises(IntakeError, match="neither UTF-8 nor UTF-16") as caught:
+        decode_bytes(data)
+    assert "binary" not in str(caught.value)
+
+
+def test_html_nested_deeper_than_the_parser_reads_is_refused_with_a_message() -> None:
+    deep = ("<html><body><p>Officials met in Prague.</p>" + "<div>" * 300
+            + "<p>The interceptors would stand in Poland.</p>" + "</div>" * 300 + "</body></html>")
+    with pytest.raises(IntakeError, match="nests its elements too deeply"):
+        article_from_upload("deep.html", deep.encode(), ArticleFields())
+    shallow = deep.replace("<div>" * 300, "<div>" * 100).replace("</div>" * 300, "</div>" * 100)
+    assert "Poland" in article_from_upload("shallow.html", shallow.encode(), ArticleFields()).text
+
+
+def test_an_upper_case_url_scheme_is_valid_and_stored_in_lower_case() -> None:
+    article = article_from_text(TEXT, ArticleFields(url="HTTPS://www.voanews.com/a/radar"))
+    assert article.url == "https://www.voanews.com/a/radar"

@@ -1,6 +1,7 @@
 """Turn what a reader brings (pasted text, an uploaded .txt/.md/.html file) into an Article.
 
-Bytes are decoded as UTF-8 (with or without a BOM), UTF-16 with a BOM, or the encoding that
+Bytes are decoded as UTF-8 (with or without a BOM), UTF-16 (with a BOM, or without one when every
+other byte is a NUL), or the encoding that
 charset-normalizer detects; binary files are refused with the reason. HTML becomes clean text
 through trafilatura (scripts, styles and event handlers never reach the text). A metadata
 header (``---`` / ``key: value`` lines / ``---``, as in article files) fills the fields the
@@ -77,6 +78,13 @@ def decode_bytes(data: bytes, name: str = "the file") -> str:
                 label = encoding.upper()
                 raise IntakeError(f"{name} starts like {label} text but is not valid {label}") from err
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            try:
+                return _checked(data.decode(utf16), name)
+            except UnicodeDecodeError as err:
+                raise IntakeError(f"{name} looks like UTF-16 text without a byte-order mark but is not valid "
+                                  "UTF-16: it is neither UTF-8 nor UTF-16; save it as UTF-8") from err
         raise IntakeError(f"{name} looks like a binary file (it contains NUL bytes), not text")
     try:
         return _checked(data.decode("utf-8-sig"), name)
@@ -96,6 +104,20 @@ def decode_bytes(data: bytes, name: str = "the file") -> str:
     return _checked(str(best), name)
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` has the NUL bytes of mostly-Latin UTF-16 in
+    every other byte (and hardly any in the others), else None."""
+    if len(data) % 2:
+        return None
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def _checked(text: str, name: str) -> str:
     controls = len(_CONTROL_RE.findall(text, 0, 100_000))
     if controls > max(8, _MAX_CONTROL_SHARE * min(len(text), 100_000)):
@@ -107,10 +129,12 @@ def html_to_text(html: str, url: str | None = None) -> tuple[str, ArticleFields]
     """Return the main text of an HTML page and the metadata found in it.
 
     Scripts, styles, comments and attributes (event handlers) never reach the text.
-    Raises IntakeError when no article text can be found.
+    Raises IntakeError when no article text can be found, or when the page nests deeper than
+    the parser reads.
     """
     import trafilatura
 
+    _check_depth(html)
     text = trafilatura.extract(
         html, url=url, include_comments=False, include_tables=False, include_links=False,
         include_images=False, favor_recall=True,
@@ -138,6 +162,21 @@ _PUBLISHED_META = (
 )
 _ISO_DAY_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 _JSON_LD_DATE_RE = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+
+
+def _check_depth(html: str) -> None:
+    """Raise IntakeError when ``html`` nests elements deeper than the HTML parser reads (libxml2
+    stops there, and the text past that depth would be dropped without a word)."""
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        lxml_html.document_fromstring(html, parser=parser)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return  # trafilatura says what it finds (or that it finds nothing)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise IntakeError("this HTML page nests its elements too deeply to be read whole (over 255 levels); "
+                          "save its text as a .txt file and upload that")
 
 
 def published_date(html: str) -> str:
@@ -295,8 +334,9 @@ def _url(value: str, strict: bool) -> str:
     value = value.strip()
     if not value:
         return ""
-    if value.startswith(("http://", "https://")) and len(value) <= MAX_URL_CHARS and not re.search(r"\s", value):
-        return value
+    scheme, separator, rest = value.partition("://")
+    if separator and scheme.lower() in ("http", "https") and len(value) <= MAX_URL_CHARS and not re.search(r"\s", value):
+        return scheme.lower() + separator + rest  # HTTP:// is the same scheme
     if strict:
         raise IntakeError("the URL must start with http:// or https:// (and contain no spaces)")
     return ""
