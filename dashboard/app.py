@@ -1,8 +1,11 @@
-"""Streamlit entry point (``streamlit run dashboard/app.py``).
+"""Streamlit entry point (``python -m streamlit run dashboard/app.py``): the dashboard's server.
 
-The page lives in :mod:`dashboard.ui.page`: Streamlit compiles this file again whenever every
-session has closed, and an imported module is compiled once per process.
+``streamlit run`` finds ``app`` below and serves it (uvicorn): each reader's page runs
+``page_script.py``; the server's own HTTP layer (security headers on every answer, and any routes
+of ours) is in :mod:`dashboard.web`.
 """
-from dashboard.ui.page import render_page
+import streamlit as st
 
-render_page()
+from dashboard.web.server import middleware
+
+app = st.App("page_script.py", middleware=middleware())

@@ -21,12 +21,16 @@ Variables (all optional):
   Unset: one SQLite file each in ``DASHBOARD_DATA_DIR``. Credentials are never shown in messages.
 - ``DASHBOARD_USER_AGENT``: the identifying User-Agent sent to Nominatim (its usage policy asks
   for one that names the application and a contact).
+- ``DASHBOARD_FRAME_ANCESTORS``: the origins (``https://news.example.org``, ``https://*.example.org``,
+  separated by spaces or commas) whose pages may frame the live app; unset, only the app itself
+  may (``frame-ancestors 'self'``: no clickjacking).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +52,7 @@ _GENERIC_USER_AGENTS = frozenset(
     {"my-application", "my_app/1", "my_user_agent/1.0", "specify_your_app_name_here"}
 )
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+_ORIGIN_RE = re.compile(r"^https?://(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -73,6 +78,7 @@ class Settings:
     user_agent: str = DEFAULT_USER_AGENT
     timeout_s: float = DEFAULT_TIMEOUT_S
     database_url: str | None = field(default=None, repr=False)  # may hold a password: never printed
+    frame_ancestors: tuple[str, ...] = ()  # origins allowed to frame the live app, besides itself
 
     def __post_init__(self) -> None:
         if self.geocoder not in GEOCODERS:
@@ -91,6 +97,7 @@ class Settings:
             raise ConfigError(
                 f"timeout_s must be > 0 and <= {MAX_TIMEOUT_S:g} seconds; got {self.timeout_s!r}"
             )
+        object.__setattr__(self, "frame_ancestors", parse_origins(" ".join(self.frame_ancestors)))
 
     @property
     def nominatim_enabled(self) -> bool:
@@ -123,6 +130,10 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             database_url = normalise_database_url(database_url)
         except ConfigError as err:
             raise ConfigError(f"DASHBOARD_DATABASE_URL: {err}") from None
+    try:
+        frame_ancestors = parse_origins(environ.get("DASHBOARD_FRAME_ANCESTORS", ""))
+    except ConfigError as err:
+        raise ConfigError(f"DASHBOARD_FRAME_ANCESTORS: {err}") from None
     return Settings(
         offline=offline,
         geocoder=geocoder,
@@ -131,7 +142,26 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         data_dir=_parse_dir(environ.get("DASHBOARD_DATA_DIR", "")) or DEFAULT_DATA_DIR,
         user_agent=user_agent,
         database_url=database_url,
+        frame_ancestors=frame_ancestors,
     )
+
+
+def parse_origins(text: str) -> tuple[str, ...]:
+    """The origins listed in ``text`` (separated by spaces or commas), lower-cased, each once.
+
+    Raises ``ConfigError`` for anything that is not ``http(s)://host[:port]`` (a leading ``*.``
+    allowed): no path, credentials, quotes or CSP keywords, so the list cannot change the policy
+    it is written into.
+    """
+    origins: list[str] = []
+    for item in re.split(r"[\s,]+", text.strip()):
+        if not item:
+            continue
+        origin = item.rstrip("/").lower()
+        if not _ORIGIN_RE.match(origin):
+            raise ConfigError(f"each value must be an origin such as https://news.example.org; got {item!r}")
+        origins.append(origin)
+    return tuple(dict.fromkeys(origins))
 
 
 def normalise_database_url(url: str) -> str:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.ui.state import ADD_ARTICLE_WIDGET
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "page_script.py")
 TEXT = "Officials from Poland and the Czech Republic met in Prague on Monday. Talks continue in Warsaw."
 
 

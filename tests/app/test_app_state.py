@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.core.view.state import Choices, parse_query
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "page_script.py")
 ARTICLE = "voa-2007-06-07-putin-gabala-offer"
 PUTIN_SENTENCE = "The existing agreement with Azerbaijan makes it possible for us to do this."
 

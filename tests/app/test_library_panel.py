@@ -17,7 +17,7 @@ from dashboard.services.gazetteer_file import default_gazetteer_path
 from dashboard.services.library import ArticleLibrary
 from dashboard.ui.state import ADD_ARTICLE_WIDGET
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "page_script.py")
 TEXT = "Officials from Poland met in Prague on Monday. Talks continue in Warsaw and Brno."
 PAGE = (
     "<html><head><title>Radar talks</title><meta property='og:site_name' content='The Daily'>"

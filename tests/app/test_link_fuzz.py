@@ -35,7 +35,7 @@ from tests.hostile_payloads import (
 )
 from tests.nominatim_server import NominatimServer, Reply
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "page_script.py")
 DEFAULT_ARTICLE = "voa-2007-06-07-putin-gabala-offer"
 STREAMLIT_OWN_PARAMS = frozenset({"embed", "embed_options"})  # st.query_params never shows them
 MARKDOWN_ACTIVE = set("\\`*_{}[]()<>#+-.!|$:~^=&\"'")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.nominatim_server import NominatimServer, Reply, nominatim_place
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "page_script.py")
 ARTICLE = """---
 id: summit-at-heiligendamm
 title: Summit at Zlatnikovo

@@ -23,7 +23,7 @@ from branca.element import Element
 from dashboard.core import format as fmt
 from dashboard.core.escape import for_html
 from dashboard.core.geography import ArticleGeography, visible_sites
-from dashboard.core.render.base import MapAssets, build_base_map
+from dashboard.core.render.base import OSM_TILES, MapAssets, build_base_map
 from dashboard.core.render.compose import compose_map, draw_groups, roles_of
 from dashboard.core.topics.model import Source
 from dashboard.core.topics.ranges import range_label
@@ -331,6 +331,7 @@ def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
     statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
 
     root = fmap.get_root()
+    root.header.add_child(Element(_policy_meta(tiles=outlines is None)), name="export_csp", index=0)
     root.title = for_html(f"{geo.article.title} – map")
     for name, text in assets.css:
         root.header.add_child(Element(_inline_style(text)), name=f"inline_{name}")
@@ -343,6 +344,16 @@ def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
     root.html.add_child(Element(_header_html(geo, view, day, map_view.basemap)), name="export_header", index=0)
     root.html.add_child(Element(_notes_html(geo, view, day, statuses, plan.notes)), name="export_notes")
     return _with_language(_without_zoom_lock(root.render()))
+
+
+def _policy_meta(*, tiles: bool) -> str:
+    """The export's Content-Security-Policy (first in its head): its own inline scripts, styles and
+    images, OpenStreetMap's tiles when it uses them, and nothing else: no connection, no frame,
+    no plugin, no form."""
+    images = "data: blob:" + (" " + OSM_TILES.split("/{z}", 1)[0] if tiles else "")
+    policy = (f"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src {images}; "
+              "font-src data:; base-uri 'none'; form-action 'none'; object-src 'none'")
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
 
 
 _ZOOM_LOCK_RE = re.compile(r",\s*(?:maximum-scale|minimum-scale|user-scalable)\s*=\s*[\w.]+")

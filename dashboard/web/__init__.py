@@ -1,0 +1,3 @@
+"""The HTTP layer of the dashboard's own server (Starlette, beside Streamlit on the same port):
+response headers for every answer (:mod:`dashboard.web.headers`). No Streamlit imports here; the
+entry ``dashboard/app.py`` hands these to ``st.App``."""
