@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import guarded_context, watched_page
-from helpers import map_frame, open_dashboard, wait_for_markers, wait_idle
+from helpers import map_frame, wait_for_markers, wait_idle
 from playwright.sync_api import Page, expect
 
 from tests.harness import AppServer, PageWatch, start_server
@@ -62,7 +62,7 @@ def test_the_page_map_and_exports_work_under_the_policy(page: Page, app_server: 
     wait_idle(page)
     frame = map_frame(page)
     wait_for_markers(frame, at_least=3)
-    # a click on the map's marker reaches the app (the component's messages are not blocked)
+    # the selection the link names shows its sentences (clicks on the map are in test_flows.py, under the same policy)
     assert page.get_by_text("radar station in Azerbaijan").first.is_visible()
     page.get_by_role("tab", name="Export").click()
     wait_idle(page)
