@@ -175,7 +175,7 @@ def _ask(target: Target, settings: Settings, allow_private: bool, deadline: floa
     try:
         answer = _exchange(line, target, settings, deadline)
     except (OSError, http.client.HTTPException) as err:
-        if expired.is_set():
+        if expired.is_set() or time.monotonic() >= deadline:  # the cut, or a read timed out at the deadline
             raise IntakeError(late) from err
         raise IntakeError(f"the page could not be fetched: {getattr(err, 'reason', None) or err}") from err
     finally:
@@ -196,6 +196,8 @@ def _connect(addresses: list[str], port: int, settings: Settings, deadline: floa
             return socket.create_connection((address, port), timeout=min(settings.timeout_s, remaining))
         except OSError as err:
             last = err
+    if time.monotonic() >= deadline:
+        raise IntakeError(late)
     raise IntakeError(f"the page could not be fetched: {getattr(last, 'strerror', None) or last}")
 
 
