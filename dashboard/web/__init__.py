@@ -1,0 +1,1 @@
+"""HTTP routes the dashboard's own server answers beside the Streamlit page (Starlette)."""
