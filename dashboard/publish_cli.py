@@ -44,8 +44,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                                              "embed_html; list: one object per line)")
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Carry out the publish command; returns the exit status."""
+def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Carry out the publish command (printing to ``out`` and ``err``, by default the process's
+    streams); returns the exit status."""
+    out, err = out or sys.stdout, err or sys.stderr
     store = SnapshotStore.from_settings(settings)
     try:
         for notice in store.notices:
