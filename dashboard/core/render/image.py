@@ -222,7 +222,7 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
     if label:
         ax.annotate(label, (x, y), xytext=(size * 0.6 + 3, 0), textcoords="offset points", va="center",
-                    fontsize=9 if match else 7.5, color="#1a1a1a" if match else "#444444", zorder=8,
+                    fontsize=9 if match else 7.5, color="#1a1a1a" if match else "#444444", zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
 
 
