@@ -18,6 +18,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+import folium
 from branca.element import Element
 
 from dashboard.core.escape import for_html
@@ -32,6 +33,7 @@ _INLINE_SCRIPT_RE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 #: How far around the frame the outlines reach (degrees, at least): room to pan and zoom out.
 OUTLINE_MARGIN_DEG = 12.0
 OUTLINE_DECIMALS = 2  # about 1 km: finer than the outlines themselves
+WIDE_FRAME_DEG = 60.0  # a frame wider than this shows a continent or more: 0.1° (about 11 km) is enough
 
 
 @cache
@@ -64,8 +66,12 @@ class PageTexts:
 
 def clip_outlines(outlines: Mapping[str, Any], frame: tuple[tuple[float, float], tuple[float, float]] | None) -> dict[str, Any]:
     """The countries whose outline box meets the frame widened by its own size (at least
-    ``OUTLINE_MARGIN_DEG``), coordinates rounded to ``OUTLINE_DECIMALS``: what the page can show
-    without the whole world's outlines."""
+    ``OUTLINE_MARGIN_DEG``), coordinates rounded to ``OUTLINE_DECIMALS`` (one fewer for a frame
+    wider than ``WIDE_FRAME_DEG``) and points that rounding made equal dropped: what the page can
+    show without the whole world's outlines at full detail."""
+    decimals = OUTLINE_DECIMALS
+    if frame is None or frame[1][1] - frame[0][1] > WIDE_FRAME_DEG:
+        decimals -= 1
     if frame is None:
         (south, west), (north, east) = (-90.0, -180.0), (90.0, 180.0)
     else:
@@ -83,7 +89,7 @@ def clip_outlines(outlines: Mapping[str, Any], frame: tuple[tuple[float, float],
         if max(lats) < south or min(lats) > north or max(lons) < west or min(lons) > east:
             continue
         kept.append({"type": "Feature", "properties": {"name": feature.get("properties", {}).get("name", "")},
-                     "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}})
+                     "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], decimals)}})
     return {"type": "FeatureCollection", "features": kept}
 
 
@@ -95,10 +101,15 @@ def _points(coords: Any):
         yield from _points(part)
 
 
-def _rounded(coords: Any) -> Any:
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(c, OUTLINE_DECIMALS) for c in coords]
-    return [_rounded(part) for part in coords]
+def _rounded(coords: Any, decimals: int) -> Any:
+    if coords and coords[0] and isinstance(coords[0][0], (int, float)):  # a ring: its points
+        ring: list[list[float]] = []
+        for point in coords:
+            rounded = [round(c, decimals) for c in point]
+            if not ring or rounded != ring[-1]:
+                ring.append(rounded)
+        return ring if len(ring) >= 4 else [[round(c, decimals) for c in point] for point in coords]
+    return [_rounded(part, decimals) for part in coords]
 
 
 def _sources_html(sources: Sequence[tuple[str, str, str]]) -> str:
@@ -141,6 +152,7 @@ def snapshot_page(plan: MapPlan, view: ViewState, texts: PageTexts, outlines: Ma
                           copy_link=False, landmark="region")
     for group in draw_groups(plan):
         group.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)  # readers may hide a group, as in the live map
     root = fmap.get_root()
     root.title = for_html(texts.title)
     head = fill("head.html", title=texts.title, description=texts.description, alt=texts.alt,
