@@ -27,8 +27,8 @@ def geo():
     return article_geography(file_articles(settings)[VOA], _chain(settings), catalogue())
 
 
-def draw(geo, view: ViewState, fmt: str = "png", scale: int = 1) -> tuple[object, bytes]:
-    plan = compose_map(geo, view, geo.article.date)
+def draw(geo, view: ViewState, fmt: str = "png", scale: int = 1, *, dated: bool = True) -> tuple[object, bytes]:
+    plan = compose_map(geo, view, geo.article.date if dated else None)
     labels = {site.id: site.name for site in geo.sites}
     return plan, render_image(plan, fmt, texts=TEXTS, labels=labels, roles=roles_of(geo), outlines=load_basemap(),
                               scale=scale)
@@ -53,7 +53,7 @@ def colour_box_centre(pixels: np.ndarray, colour: str, around: tuple[float, floa
 
 def test_each_site_marker_is_where_web_mercator_puts_it(geo) -> None:
     view = ViewState(article=VOA, roles=("radar", "interceptors", "threat"))  # sites only, far apart
-    plan, png = draw(geo, view)
+    plan, png = draw(geo, view, dated=False)  # no status: every marker in its role's full colour
     pixels = imread(io.BytesIO(png))
     assert pixels.shape[:2] == (HEIGHT_PX, WIDTH_PX)
     frame = image_frame(plan)
@@ -75,6 +75,21 @@ def test_the_frame_holds_the_plan_with_room_for_the_texts(geo) -> None:
     right, bottom = web_mercator_pixel(south, east, frame)
     assert left >= 299 and right <= WIDTH_PX - 39 and top >= 119 and bottom <= HEIGHT_PX - 55
     assert math.isclose(right - left, WIDTH_PX - 340, abs_tol=1) or math.isclose(bottom - top, HEIGHT_PX - 176, abs_tol=1)
+
+
+def test_a_planned_site_is_faded_as_in_the_browser(geo) -> None:
+    view = ViewState(article=VOA, roles=("radar",))
+    plan, png = draw(geo, view)  # 7 June 2007: the Czech radar announced (planned), Gabala operational
+    looks = {m.key: m.classes.rsplit("status-look-", 1)[1] for g in plan.groups for m in g.markers if m.key}
+    assert looks == {"czech-radar": "planned", "gabala-radar": "active"}
+    pixels = imread(io.BytesIO(png))
+    frame = image_frame(plan)
+    colour_box_centre(pixels, "#0072B2", web_mercator_pixel(40.87, 47.8, frame))  # Gabala in full colour
+    czech = web_mercator_pixel(49.63522, 13.74794, frame)
+    red, green, blue = pixels[round(czech[1]), round(czech[0]), :3]
+    assert red > 0.3 and blue > 0.75  # #0072B2 at 60 % over the land: lighter
+    with pytest.raises(AssertionError, match="no marker of colour"):
+        colour_box_centre(pixels, "#0072B2", czech, reach=6)
 
 
 def test_the_svg_carries_the_texts_and_the_labels(geo) -> None:

@@ -23,6 +23,8 @@ from dashboard.core.view.state import ViewState, to_query
 MANIFEST_FORMAT = 1
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 ATTRIBUTION = f"{BASEMAP_ATTRIBUTION} (public domain). {GEONAMES_ATTRIBUTION}"
+#: The same credits, short enough for the image's bottom line.
+IMAGE_ATTRIBUTION = f"{BASEMAP_ATTRIBUTION} · places: GeoNames (CC BY 4.0)"
 
 
 def _number(n: int) -> str:
@@ -113,7 +115,7 @@ def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, tex
         sources=tuple((s["label"], s["url"], s["tier"]) for s in manifest["sources"]),
         live_query=urlencode(manifest["view"]),
     )
-    image_texts = ImageTexts(texts.title, texts.caption, texts.credit, ATTRIBUTION)
+    image_texts = ImageTexts(texts.title, texts.caption, texts.credit, IMAGE_ATTRIBUTION)
     labels, roles = _labels(geo, plan), roles_of(geo)
 
     def image(fmt_name: str, scale: int = 1) -> bytes:

@@ -25,7 +25,7 @@ from matplotlib.patches import Polygon, Rectangle
 from dashboard.core.render.basemap import BORDER_COLOUR, LAND_COLOUR
 from dashboard.core.render.base import SEA_COLOUR
 from dashboard.core.render.compose import MapPlan
-from dashboard.core.render.markers import MarkerSpec
+from dashboard.core.render.markers import LOOK_LABELS, MarkerSpec
 from dashboard.core.render.paths import PathSpec
 from dashboard.core.topics.catalogue import PLACE_ROLE
 from dashboard.core.topics.model import Role
@@ -40,6 +40,11 @@ TILE_PX = 256
 PADDING = {"top": 120, "bottom": 56, "left": 300, "right": 40}
 _MARKERS = {"triangle": "^", "diamond": "D", "octagon": "8", "square": "s", "circle": "o", "hexagon": "h", "star": "*"}
 _ROLE_RE = re.compile(r"\brole-([a-z0-9-]+)")
+_LOOK_RE = re.compile(r"\bstatus-look-([a-z]+)")
+#: How a status look shows on paper (the browser's CSS in render/base.MAP_CSS): opacity, and grey
+#: for an ended site; planned and building sites get a dashed outline.
+LOOK_ALPHA = {"active": 1.0, "building": 1.0, "planned": 0.6, "ended": 0.75, "past": 0.5, "future": 0.3}
+ENDED_COLOUR = "#8c8c8c"
 PT_PER_PX = 0.72  # a CSS pixel is 1/100 inch at scale 1 (dpi 100)
 
 
@@ -217,7 +222,10 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
     match = _ROLE_RE.search(marker.classes)
     role = roles.get(match.group(1), PLACE_ROLE) if match else PLACE_ROLE
     selected = " selected" in f" {marker.classes}"
-    ax.plot([x], [y], marker=_MARKERS.get(role.shape, "o"), markersize=size * 0.8, markerfacecolor=role.colour,
+    look_match = _LOOK_RE.search(marker.classes)
+    look = look_match.group(1) if look_match else "active"
+    ax.plot([x], [y], marker=_MARKERS.get(role.shape, "o"), markersize=size * 0.8,
+            markerfacecolor=ENDED_COLOUR if look == "ended" else role.colour, alpha=LOOK_ALPHA.get(look, 1.0),
             markeredgecolor="black" if selected else "white", markeredgewidth=1.5, linestyle="none",
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
     if label:
@@ -240,6 +248,10 @@ def _draw_texts(figure: Figure, texts: ImageTexts) -> None:
 
 
 def _legend_handle(kind: str, label: str, roles: Mapping[str, Role]) -> Line2D:
+    if kind == "status":
+        look = next((look for look, text in LOOK_LABELS.items() if text == label), "active")
+        return Line2D([], [], marker="o", markersize=8, markerfacecolor=ENDED_COLOUR if look == "ended" else "#0072B2",
+                      alpha=LOOK_ALPHA.get(look, 1.0), markeredgecolor="white", linestyle="none")
     if kind == "role":
         role = next((r for r in roles.values() if r.label == label), PLACE_ROLE)
         return Line2D([], [], marker=_MARKERS.get(role.shape, "o"), markersize=9, markerfacecolor=role.colour,
