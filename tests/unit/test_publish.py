@@ -278,3 +278,24 @@ def test_cli_module_is_registered() -> None:
         with contextlib.redirect_stdout(parser_help):
             cli_main(["publish", "--help"])
     assert "--article" in parser_help.getvalue() and publish_cli.OK == 0
+
+
+# --- hostile text -----------------------------------------------------------------------------
+
+
+def test_hostile_editor_texts_stay_text_in_pages_and_images(voa_geo) -> None:
+    from tests.hostile_payloads import PAYLOADS
+
+    chosen = ("script tag", "img onerror", "svg onload", "template literal", "latex", "jinja", "style tag")
+    payload = " ".join(text for name, text in PAYLOADS if name in chosen)
+    title = " ".join(text for name, text in PAYLOADS if name in ("script tag", "latex", "jinja"))
+    texts = SnapshotTexts(title=title, caption=payload, credit=payload[:200], alt=payload)
+    snapshot = freeze(voa_geo, texts, roles=("radar",))
+    for name in ("index.html", "embed.html"):
+        page = snapshot.file(name).body.decode()
+        for raw in ("<script>window.__pwned", "<img src=x", "<svg onload", "<style>body", "49 {%"):
+            assert raw not in page, (name, raw)
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    svg = snapshot.file("map.svg").body.decode()
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in svg and "<script" not in svg
+    assert "$x^2$" in svg  # drawn as the characters, not as TeX

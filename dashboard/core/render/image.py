@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -206,7 +207,7 @@ def _draw_path(ax: Any, path: PathSpec) -> None:
         (lat, lon), = path.points  # type: ignore[misc]
         x, y = mercator(lat, lon)
         text = re.sub(r"<[^>]*>", "", path.label).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        ax.text(x, y, text, ha="center", va="center", fontsize=8, fontweight="bold", zorder=4,
+        ax.text(x, y, text, ha="center", va="center", parse_math=False, fontsize=8, fontweight="bold", zorder=4,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
@@ -217,7 +218,7 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
         ax.plot([x], [y], marker="o", markersize=size, markerfacecolor="#595959", markeredgecolor="white",
                 markeredgewidth=1.5, linestyle="none", zorder=5)
         count = re.sub(r"<[^>]*>", "", marker.html)
-        ax.text(x, y, count, ha="center", va="center", fontsize=7, color="white", fontweight="bold", zorder=6)
+        ax.text(x, y, count, ha="center", va="center", parse_math=False, fontsize=7, color="white", fontweight="bold", zorder=6)
         return
     match = _ROLE_RE.search(marker.classes)
     role = roles.get(match.group(1), PLACE_ROLE) if match else PLACE_ROLE
@@ -229,22 +230,33 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
             markeredgecolor="black" if selected else "white", markeredgewidth=1.5, linestyle="none",
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
     if label:
-        ax.annotate(label, (x, y), xytext=(size * 0.6 + 3, 0), textcoords="offset points", va="center",
+        ax.annotate(label, (x, y), xytext=(size * 0.6 + 3, 0), textcoords="offset points", va="center", parse_math=False,
                     fontsize=9 if match else 7.5, color="#1a1a1a" if match else "#444444", zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
 
 
+def _lines(text: str, width: int, most: int) -> str:
+    """``text`` wrapped at ``width`` characters, at most ``most`` lines (the last one cut with "...")."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 3].rstrip() + "..."
+    return "\n".join(lines)
+
+
 def _draw_texts(figure: Figure, texts: ImageTexts) -> None:
-    figure.text(24 / WIDTH_PX, 1 - 18 / HEIGHT_PX, texts.title, ha="left", va="top", fontsize=20, fontweight="bold",
-                color="#1a1a1a", wrap=True)
+    # wrapped here: matplotlib's own wrapping reads "$...$" as TeX even with parse_math off
+    title = _lines(texts.title, 80, 2)
+    figure.text(24 / WIDTH_PX, 1 - 18 / HEIGHT_PX, title, ha="left", va="top", parse_math=False, fontsize=20,
+                fontweight="bold", color="#1a1a1a")
     if texts.caption:
-        caption = texts.caption if len(texts.caption) <= 150 else texts.caption[:147] + "..."
-        figure.text(24 / WIDTH_PX, 1 - 58 / HEIGHT_PX, caption, ha="left", va="top", fontsize=11, color="#333333",
-                    wrap=True)
-    bottom = " · ".join(part for part in (texts.credit, texts.attribution) if part)
+        top = 18 + 30 * (title.count("\n") + 1) + 8
+        figure.text(24 / WIDTH_PX, 1 - top / HEIGHT_PX, _lines(texts.caption, 150, 2 - title.count("\n")), ha="left",
+                    va="top", parse_math=False, fontsize=11, color="#333333")
+    bottom = _lines(" · ".join(part for part in (texts.credit, texts.attribution) if part), 200, 1)
     figure.add_artist(Rectangle((0, 0), 1, 26 / HEIGHT_PX, transform=figure.transFigure, facecolor="white", alpha=0.85,
                                 edgecolor="none"))
-    figure.text(24 / WIDTH_PX, 9 / HEIGHT_PX, bottom, ha="left", va="bottom", fontsize=8.5, color="#333333")
+    figure.text(24 / WIDTH_PX, 9 / HEIGHT_PX, bottom, ha="left", va="bottom", parse_math=False, fontsize=8.5, color="#333333")
 
 
 def _legend_handle(kind: str, label: str, roles: Mapping[str, Role]) -> Line2D:
@@ -288,6 +300,7 @@ def _draw_legend(ax: Any, plan: MapPlan, roles: Mapping[str, Role]) -> None:
     legend.set_zorder(20)
     sections = {entry.section for entry in plan.legend}
     for text in legend.get_texts():
+        text.set_parse_math(False)  # a "$" in a label is a dollar sign, not TeX
         if text.get_text() in sections:
             text.set_fontweight("bold")
 
@@ -307,5 +320,5 @@ def _draw_scale(ax: Any, frame: ImageFrame) -> None:
     left = right - length_px / WIDTH_PX
     ax.plot([left, right], [bottom, bottom], transform=ax.transAxes, color="#1a1a1a", linewidth=2, zorder=20,
             solid_capstyle="butt")
-    ax.text((left + right) / 2, bottom + 6 / HEIGHT_PX, f"{km:,.0f} km (at {lat:.0f}°)", transform=ax.transAxes,
+    ax.text((left + right) / 2, bottom + 6 / HEIGHT_PX, f"{km:,.0f} km (at {lat:.0f}°)", transform=ax.transAxes, parse_math=False,
             ha="center", va="bottom", fontsize=8, color="#1a1a1a", zorder=20)
