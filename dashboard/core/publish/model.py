@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 #: A snapshot id: the first 20 hex digits (80 bits) of the SHA-256 of its manifest.
 SNAPSHOT_ID_RE = re.compile(r"^[0-9a-f]{20}$")
@@ -74,11 +73,6 @@ class SnapshotFile:
     media_type: str
     body: bytes
 
-    @property
-    def etag(self) -> str:
-        """A strong ETag of the body."""
-        return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
-
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -123,14 +117,9 @@ class SnapshotLinks:
 
     @property
     def page(self) -> str:
+        """The snapshot's page."""
         return f"{self.base}/s/{self.id}/"
 
-    @property
-    def embed(self) -> str:
-        return f"{self.base}/s/{self.id}/embed"
-
     def file(self, name: str) -> str:
+        """One of its files (``map.png`` ...)."""
         return f"{self.base}/s/{self.id}/{name}"
-
-    def oembed(self) -> str:
-        return f"{self.base}/oembed?url={quote(self.page, safe='')}&format=json"

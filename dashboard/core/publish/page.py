@@ -125,12 +125,10 @@ def _sources_html(sources: Sequence[tuple[str, str, str]]) -> str:
 def embed_code(base: str, snapshot: str, title: str) -> str:
     """The snippet an editor pastes into a story: a full-width iframe and the listener that
     sets its height from the messages the embedded page sends."""
-    listener = template("embed_listener.js")
-    code = Template(template("embed_code.html")).substitute(
+    return Template(template("embed_code.html")).substitute(
         embed_url=for_html(f"{base}/s/{snapshot}/embed"), title=for_html(title), origin=for_html(_origin(base)),
-        listener=listener,
+        listener=template("embed_listener.js"),  # a script of our own, not text: written as it is
     )
-    return code
 
 
 def _origin(base: str) -> str:
