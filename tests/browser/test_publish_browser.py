@@ -132,3 +132,20 @@ def test_images_and_oembed_are_served(offline_server: AppServer, published, page
     assert page.request.get(f"{offline_server.url}/oembed?url={quote('https://example.org/s/' + snapshot + '/')}").status == 404
     missing = page.request.get(f"{offline_server.url}/s/{'0' * 20}/")
     assert missing.status == 404 and "Snapshot not found" in missing.text()
+
+
+def test_the_published_pages_are_accessible(browser, offline_server: AppServer, published) -> None:
+    from test_accessibility_browser import assert_accessible, describe
+
+    snapshot, _ = published
+    watch = PageWatch()
+    context = guarded_context(browser, watch, viewport={"width": 1200, "height": 900})
+    reader = watched_page(context, watch)
+    for path in (f"/s/{snapshot}/", f"/s/{snapshot}/embed"):
+        reader.goto(offline_server.url + path)
+        expect(reader.locator(".site-czech-radar")).to_have_count(1, timeout=30_000)
+        assert reader.locator("html").get_attribute("lang") == "en"
+        violations = assert_accessible(reader, path)
+        assert violations == [], describe(violations)  # not even a moderate one
+    context.close()
+    assert watch.external_requests == [] and watch.console_errors == []

@@ -147,7 +147,7 @@ def snapshot_page(plan: MapPlan, view: ViewState, texts: PageTexts, outlines: Ma
     page_url = f"{base}/s/{snapshot}/"
     map_view = view.with_changes(basemap="offline", lat=None, lon=None, zoom=None)
     fmap = build_base_map(map_view, clip_outlines(outlines, plan.frame), LOCAL_ASSETS, measure=False,
-                          copy_link=False, landmark="region")
+                          copy_link=False, landmark="main")
     for group in draw_groups(plan):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)  # readers may hide a group, as in the live map
