@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from dashboard import library_cli
+from dashboard import library_cli, publish_cli
 from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.core.geoparse.article import (
     ArticleError,
@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument("--out", required=True, type=Path, help="file to write")
     export_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
     library_cli.add_parser(commands)
+    publish_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -180,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "library":
         return library_cli.run(args, settings)
+    if args.command == "publish":
+        return publish_cli.run(args, settings)
     if args.offline:
         settings = dataclasses.replace(settings, offline=True, geocoder="gazetteer")
     if args.command == "export":

@@ -24,6 +24,11 @@ Variables (all optional):
 - ``DASHBOARD_FRAME_ANCESTORS``: the origins (``https://news.example.org``, ``https://*.example.org``,
   separated by spaces or commas) whose pages may frame the live app; unset, only the app itself
   may (``frame-ancestors 'self'``: no clickjacking).
+- ``DASHBOARD_PUBLISH``: ``off`` hides the page's "Publish" action (the CLI still publishes).
+- ``DASHBOARD_PUBLISH_MAX_BYTES`` / ``DASHBOARD_PUBLISH_MAX_SNAPSHOTS``: caps on one snapshot's
+  stored size and on how many snapshots the store keeps (a publish over either is refused).
+- ``DASHBOARD_PUBLIC_URL``: the address readers reach the dashboard at (``http(s)://host[:port][/path]``),
+  written into the embed codes and image links the CLI prints (default ``http://localhost:8501``).
 """
 
 from __future__ import annotations
@@ -46,6 +51,9 @@ DEFAULT_USER_AGENT = (
 DEFAULT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 60.0
 DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+DEFAULT_PUBLISH_MAX_BYTES = 5_000_000  # one snapshot: pages, PNG (x1, x2), SVG, PDF, GeoJSON, CSV
+DEFAULT_PUBLISH_MAX_SNAPSHOTS = 1_000
 
 # User agents that Nominatim's policy (and geopy) reject: library defaults and doc samples.
 _GENERIC_USER_AGENTS = frozenset(
@@ -79,6 +87,10 @@ class Settings:
     timeout_s: float = DEFAULT_TIMEOUT_S
     database_url: str | None = field(default=None, repr=False)  # may hold a password: never printed
     frame_ancestors: tuple[str, ...] = ()  # origins allowed to frame the live app, besides itself
+    publish: bool = True  # the page's "Publish" action (DASHBOARD_PUBLISH)
+    publish_max_bytes: int = DEFAULT_PUBLISH_MAX_BYTES
+    publish_max_snapshots: int = DEFAULT_PUBLISH_MAX_SNAPSHOTS
+    public_url: str = DEFAULT_PUBLIC_URL
 
     def __post_init__(self) -> None:
         if self.geocoder not in GEOCODERS:
@@ -98,6 +110,11 @@ class Settings:
                 f"timeout_s must be > 0 and <= {MAX_TIMEOUT_S:g} seconds; got {self.timeout_s!r}"
             )
         object.__setattr__(self, "frame_ancestors", parse_origins(" ".join(self.frame_ancestors)))
+        for name in ("publish_max_bytes", "publish_max_snapshots"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a whole number of at least 1; got {value!r}")
+        object.__setattr__(self, "public_url", normalise_service_url(self.public_url))
 
     @property
     def nominatim_enabled(self) -> bool:
@@ -134,7 +151,16 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         frame_ancestors = parse_origins(environ.get("DASHBOARD_FRAME_ANCESTORS", ""))
     except ConfigError as err:
         raise ConfigError(f"DASHBOARD_FRAME_ANCESTORS: {err}") from None
+    public_url = environ.get("DASHBOARD_PUBLIC_URL", "").strip() or DEFAULT_PUBLIC_URL
+    try:
+        public_url = normalise_service_url(public_url)
+    except ConfigError as err:
+        raise ConfigError(f"DASHBOARD_PUBLIC_URL: {err}") from None
     return Settings(
+        publish=_parse_bool("DASHBOARD_PUBLISH", environ.get("DASHBOARD_PUBLISH", "").strip() or "on"),
+        publish_max_bytes=_parse_count("DASHBOARD_PUBLISH_MAX_BYTES", environ, DEFAULT_PUBLISH_MAX_BYTES),
+        publish_max_snapshots=_parse_count("DASHBOARD_PUBLISH_MAX_SNAPSHOTS", environ, DEFAULT_PUBLISH_MAX_SNAPSHOTS),
+        public_url=public_url,
         offline=offline,
         geocoder=geocoder,
         nominatim_url=url,
@@ -269,6 +295,15 @@ def _parse_bool(name: str, value: str) -> bool:
     if text in _FALSE:
         return False
     raise ConfigError(f"{name} must be 1 or 0 (or true/false, yes/no, on/off); got {value!r}")
+
+
+def _parse_count(name: str, environ: Mapping[str, str], default: int) -> int:
+    text = environ.get(name, "").strip().replace("_", "")
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1; got {environ[name]!r}")
+    return int(text)
 
 
 def _parse_dir(value: str) -> Path | None:

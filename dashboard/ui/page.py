@@ -21,6 +21,7 @@ from dashboard.ui.library_panel import (
     render_remove,
 )
 from dashboard.ui.mappanel import render_map
+from dashboard.ui.publish_panel import render_publish
 from dashboard.ui.reader import render_article_text, render_selection
 from dashboard.ui.sidebar import (
     render_basemap,
@@ -104,6 +105,7 @@ def render_page() -> None:
             "Map data © OpenStreetMap contributors (online basemap) · country outlines: Natural Earth (public domain) · "
             "place names: GeoNames (CC BY 4.0). To share this view, use **Copy link** on the map or copy the address bar."
         )
+        render_publish(settings, geo, view, day)
     with reading_column:
         with st.container(key="selection"):
             render_selection(geo, view.site)

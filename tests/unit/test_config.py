@@ -162,3 +162,18 @@ def test_database_urls_refused_without_showing_the_password(value: str) -> None:
 def test_settings_never_print_the_database_password() -> None:
     settings = Settings(database_url="postgresql://editor:s3cret@db.example/news")
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings)
+
+
+def test_publish_settings() -> None:
+    settings = load_settings({})
+    assert settings.publish is True and settings.public_url == "http://localhost:8501"
+    settings = load_settings({"DASHBOARD_PUBLISH": "off", "DASHBOARD_PUBLISH_MAX_BYTES": "2_000_000",
+                              "DASHBOARD_PUBLISH_MAX_SNAPSHOTS": "50", "DASHBOARD_PUBLIC_URL": "https://maps.example.org/"})
+    assert (settings.publish, settings.publish_max_bytes, settings.publish_max_snapshots, settings.public_url) == (
+        False, 2_000_000, 50, "https://maps.example.org")
+    for environ, name in (({"DASHBOARD_PUBLISH": "sometimes"}, "DASHBOARD_PUBLISH"),
+                          ({"DASHBOARD_PUBLISH_MAX_BYTES": "0"}, "DASHBOARD_PUBLISH_MAX_BYTES"),
+                          ({"DASHBOARD_PUBLISH_MAX_SNAPSHOTS": "many"}, "DASHBOARD_PUBLISH_MAX_SNAPSHOTS"),
+                          ({"DASHBOARD_PUBLIC_URL": "maps.example.org"}, "DASHBOARD_PUBLIC_URL")):
+        with pytest.raises(ConfigError, match=name):
+            load_settings(environ)
