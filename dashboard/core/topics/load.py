@@ -458,8 +458,8 @@ def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite, at
 
 
 def _installation_site(row: _Row, topic: str, atlas: Atlas) -> Site:
-    """A story's site that is an atlas installation: everything but its role, category and
-    (optionally) name comes from the atlas."""
+    """A story's site that is an atlas installation: everything but its role, category,
+    (optionally) name and a note of the story's own comes from the atlas."""
     installation = atlas.installation(row["installation"])
     if installation is None:
         raise row.error("installation", f"unknown installation {row['installation']!r} (not in the atlas)")
@@ -469,7 +469,8 @@ def _installation_site(row: _Row, topic: str, atlas: Atlas) -> Site:
     return Site(
         id=row["id"], role=row["role"], category=row["category"], name=row["name"] or installation.name,
         country=installation.country, lat=installation.lat, lon=installation.lon,
-        precision_km=installation.precision_km, sources=installation.sources, note=installation.note,
+        precision_km=installation.precision_km, sources=installation.sources,
+        note=" ".join(part for part in (row["note"], installation.note) if part),  # the story's word first
         topic=topic, installation=installation.id,
     )
 
