@@ -51,9 +51,8 @@ CSV_COLUMNS = {
     "speakers.csv": ("name", "side", "role"),
 }
 OPTIONAL_FILES = frozenset({"speakers.csv", "references.csv", "ranges.csv", "events.csv"})
-#: Optional columns of a story's ``sites.csv``: the atlas installation the site is, and which of
-#: its systems' ranges the story shows (all when empty).
-OPTIONAL_SITE_COLUMNS = ("installation", "systems")
+# sites.csv may also have the columns ``installation`` (the atlas installation the site is) and
+# ``systems`` (which of its systems' ranges the story shows; all when empty).
 #: The cells an installation site leaves empty (they come from the atlas).
 OWN_POINT_FIELDS = ("country", "lat", "lon", "precision_km", "sources")
 SEPARATOR = " ; "
@@ -136,6 +135,10 @@ def load_topic(folder: Path, atlas: Atlas | None = None) -> Topic:
     duplicate = next((s for i, s in enumerate(site_ids) if s in site_ids[:i]), None)
     if duplicate:
         raise TopicError(f"{folder.name}/sites.csv", None, "id", f"site id {duplicate!r} is listed twice")
+    installations = [s.installation for s in sites if s.installation]
+    twice = next((i for n, i in enumerate(installations) if i in installations[:n]), None)
+    if twice:
+        raise TopicError(f"{folder.name}/sites.csv", None, "installation", f"installation {twice!r} is two sites of this story")
     known_sites = set(site_ids)
     shown_systems = {site.id: _shown_systems(row, atlas) for site, row in zip(sites, site_rows)}
     references = (
