@@ -24,7 +24,7 @@ from dashboard.core.publish.build import freeze_view
 from dashboard.core.publish.model import PublishError, Snapshot, SnapshotFile, SnapshotTexts, canonical_json
 from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap
 from dashboard.core.view.state import ViewState
-from dashboard.services.articles import topics_dir
+from dashboard.services.articles import atlas_dir, topics_dir
 from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
 
 FILE_NAME = "snapshots.sqlite"
@@ -160,13 +160,13 @@ class SnapshotStore(StoreBacked):
             raise PublishError(f"the snapshot could not be {done}: {why}") from err
 
 
-def data_version(folder: Path | None = None, basemap: Path = DEFAULT_BASEMAP_PATH) -> str:
-    """A short digest of the curated data a snapshot is made from (every file of the topic
-    folders, and the basemap): it changes when any of them does."""
+def data_version(*folders: Path, basemap: Path = DEFAULT_BASEMAP_PATH) -> str:
+    """A short digest of the curated data a snapshot is made from (every file of ``folders``,
+    default the topic folders and the atlas, and the basemap): it changes when any of them does."""
     digest = hashlib.sha256()
-    root = folder or topics_dir()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for root in folders or (topics_dir(), atlas_dir()):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(f"{root.name}/{path.relative_to(root)}".encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     digest.update(basemap.read_bytes())
     return digest.hexdigest()[:12]
 

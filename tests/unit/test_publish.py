@@ -24,7 +24,7 @@ from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import compose_map
 from dashboard.core.topics.catalogue import load_catalogue
 from dashboard.core.view.state import ViewState
-from dashboard.services.articles import article_geography, catalogue, file_articles, topics_dir
+from dashboard.services.articles import article_geography, atlas_dir, catalogue, file_articles, topics_dir
 from dashboard.services.library import ArticleLibrary
 from dashboard.services.snapshots import SnapshotStore, data_version, publish_view
 from dashboard.web import snapshots as web
@@ -244,26 +244,27 @@ def test_oembed_answers_for_this_servers_snapshots_only(published_id: str) -> No
 
 def test_the_snapshot_stays_when_the_data_changes_and_the_article_goes(data_dir: Path, tmp_path: Path) -> None:
     settings = load_settings()
-    topics = tmp_path / "topics"
+    topics, atlas = tmp_path / "topics", tmp_path / "atlas"
     shutil.copytree(topics_dir(), topics)
+    shutil.copytree(atlas_dir(), atlas)
     original = file_articles(settings)[VOA]
     library = ArticleLibrary.in_dir(data_dir)
     stored, _ = library.add(Article(id="stored-voa", title=original.title, text=original.text, outlet=original.outlet,
                                     date=original.date))
-    geo = article_geography(stored, _chain(settings), load_catalogue(topics))
+    geo = article_geography(stored, _chain(settings), load_catalogue(topics, atlas))
     store = SnapshotStore.from_settings(settings)
     view = ViewState(article=stored.id, basemap="offline")
-    snapshot, _ = publish_view(store, settings, geo, view, geo.article.date, TEXTS, version=data_version(topics))
+    snapshot, _ = publish_view(store, settings, geo, view, geo.article.date, TEXTS, version=data_version(topics, atlas))
     before = {name: call(f"/s/{snapshot.id}/{name}")[2] for name in ("embed", "map.png", "map.svg", "data.csv")}
 
-    sites = topics / "missile-defense-2007" / "sites.csv"
+    sites = atlas / "installations.csv"
     sites.write_text(sites.read_text(encoding="utf-8").replace("49.63522,13.74794", "50.1,14.2"), encoding="utf-8")
     assert library.remove(stored.id)
-    changed = article_geography(stored, _chain(settings), load_catalogue(topics))
+    changed = article_geography(stored, _chain(settings), load_catalogue(topics, atlas))
     assert next(s for s in changed.sites if s.id == "czech-radar").lat == 50.1  # the data did change
     after = {name: call(f"/s/{snapshot.id}/{name}")[2] for name in before}
     assert after == before and b"49.63522" in after["data.csv"] and b"50.1," not in after["data.csv"]
-    again, _ = publish_view(store, settings, changed, view, changed.article.date, TEXTS, version=data_version(topics))
+    again, _ = publish_view(store, settings, changed, view, changed.article.date, TEXTS, version=data_version(topics, atlas))
     assert again.id != snapshot.id  # a new data version is a new snapshot; the old one stays
     assert {e.id for e in store.entries()} == {snapshot.id, again.id}
     store.close()
