@@ -37,6 +37,7 @@ from dashboard.core.topics.model import (
     Speaker,
     Topic,
 )
+from dashboard.errors import DashboardError
 
 TOPIC_FILE = "topic.toml"
 #: Each CSV file of a topic and its columns, in order; ``speakers.csv`` may be absent.
@@ -56,7 +57,7 @@ _SOURCE_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _MAX_KM = 20_000.0
 
 
-class TopicError(ValueError):
+class TopicError(DashboardError, ValueError):
     """A topic's data is invalid. ``str()`` names the file, the line and the field."""
 
     def __init__(self, file: str, line: int | None, field: str | None, message: str) -> None:
