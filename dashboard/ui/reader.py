@@ -192,13 +192,16 @@ def _render_place(geo: ArticleGeography, group: PlaceGroup) -> tuple[Excerpt, ..
     if place.geonameid:
         st.caption(f"[GeoNames {place.geonameid}](https://www.geonames.org/{place.geonameid}) · "
                    f"{for_markdown(place.feature)}")
+    st.button("Remove from map", key="remove_place", icon=":material/wrong_location:", on_click=state.remove_place,
+              args=(group.key,), help="A wrong pin? Take it off the map, the link and every export (undo below the map).")
     return excerpts_for_place(group.key, geo.sentences, group.mentions)
 
 
-def render_selection(geo: ArticleGeography, selected: str | None) -> None:
-    """What the selected site or place is and what the article says about it."""
+def render_selection(geo: ArticleGeography, selected: str | None, hidden: Sequence[str] = ()) -> None:
+    """What the selected site or place is and what the article says about it (a place an editor
+    removed from the map is not selected)."""
     site = geo.site(selected) if selected else None
-    group = geo.place_group(selected) if selected and site is None else None
+    group = geo.place_group(selected) if selected and site is None and selected not in hidden else None
     if site is None and group is None:
         st.info("Click a marker or a highlighted place in the text to read what the article says about it.")
         return
@@ -211,3 +214,15 @@ def render_selection(geo: ArticleGeography, selected: str | None) -> None:
         st.caption("Where the coordinates come from: " + "; ".join(source_line(s) for s in site.sources))
         if site.note:
             st.caption(for_markdown(site.note))
+
+
+def render_removed_places(geo: ArticleGeography, hidden: Sequence[str]) -> None:
+    """The places an editor removed from the map, each with an undo (below the map)."""
+    removed = [group for key in hidden if (group := geo.place_group(key)) is not None]
+    if not removed:
+        return
+    with st.container(key="removed_places"):
+        st.caption(f"Removed from the map ({len(removed)}), and from the link's map and every export:")
+        for group in removed:
+            st.button(f"Undo: {for_markdown(group.name)}", key=f"undo_{group.key}", icon=":material/undo:",
+                      on_click=state.restore_place, args=(group.key,), help="Put this place back on the map")
