@@ -24,6 +24,16 @@ ACTIVE_STATUSES = frozenset({"under-construction", "operational"})
 NOT_YET = "not-yet"
 PAST = "past"
 _STATUS_TEXT = {NOT_YET: "not yet in the record", "under-construction": "under construction", PAST: "over"}
+#: The timeline's colour per status: the Okabe-Ito colours (chosen to survive colour-blindness)
+#: and three more, picked so that any two differ by a CIEDE2000 ΔE of at least 11 for normal
+#: vision and under simulated deuteranopia and protanopia (tests/unit/test_timeline.py checks it).
+#: The closest pairs: proposed/announced (orange/yellow) to a deuteranope, offered/under construction
+#: to a protanope.
+STATUS_COLOURS = {
+    "proposed": "#E69F00", "announced": "#F0E442", "offered": "#CC79A7", "talks": "#882200",
+    "agreed": "#56B4E9", "under-construction": "#0072B2", "operational": "#009E73", "held": "#0000EE",
+    "closed": "#666666", "cancelled": "#D55E00", "dismantled": "#000000",
+}
 
 
 def status_text(status: str) -> str:
