@@ -28,6 +28,7 @@ ROLES_WIDGET = "filter_roles"
 LAYERS_WIDGET = "layer_"  # one toggle per layer kind: layer_places, layer_rings ...
 BASEMAP_WIDGET = "basemap_choice"
 DATE_WIDGET = "date_choice"
+DATE_TYPED_WIDGET = "date_typed"
 SELECTION_WIDGET = "selection_choice"
 UNCERTAIN_WIDGET = "show_uncertain"
 ANALYSIS_TAB_WIDGET = "analysis_tab"

@@ -98,3 +98,24 @@ def test_map_your_own_article_is_at_the_top_of_the_page_not_in_the_sidebar() -> 
     assert labels and labels[0] == "Map your own article"
     assert "Map your own article" not in [e.label for e in app.sidebar.expander]
     assert not app.text_area  # built only when opened
+
+
+def test_the_date_can_be_typed_and_stepped_from_event_to_event() -> None:
+    import datetime as dt
+
+    from dashboard.core.topics.timeline import adjacent_event_day
+    from dashboard.services.articles import catalogue
+
+    events = [e for topic in catalogue().topics if topic.id == "missile-defense-2007" for e in topic.events]
+    app = start()
+    app.date_input(key="date_typed").set_value(dt.date(2010, 1, 1))
+    run(app)
+    assert link(app)["date"] == "2010-01-01" and app.slider(key="date_choice").value == dt.date(2010, 1, 1)
+    app.button(key="date_next_event").click()
+    run(app)
+    following = adjacent_event_day(events, dt.date(2010, 1, 1), 1)
+    assert following is not None and link(app)["date"] == following.isoformat()
+    assert app.date_input(key="date_typed").value == following
+    app.button(key="date_previous_event").click()
+    run(app)
+    assert link(app)["date"] == adjacent_event_day(events, following, -1).isoformat()

@@ -161,3 +161,17 @@ def test_every_two_status_colours_are_told_apart_also_by_colour_blind_readers(vi
     too_close = [(a, b, round(seen[a].delta_e(seen[b], method="2000"), 1)) for a, b in combinations(seen, 2)
                  if seen[a].delta_e(seen[b], method="2000") < MIN_STATUS_DELTA_E]
     assert too_close == []
+
+
+def test_adjacent_event_day_steps_from_event_to_event() -> None:
+    from dashboard.core.topics.timeline import adjacent_event_day
+
+    events = [ev("a", "2007-06-07", "proposed"), ev("b", "2007-06-07", "held"), ev("a", "2009-09-17", "cancelled"),
+              ev("a", "2008-07-08", "agreed")]
+    assert adjacent_event_day(events, dt.date(2007, 6, 7), 1) == dt.date(2008, 7, 8)
+    assert adjacent_event_day(events, dt.date(2008, 1, 1), 1) == dt.date(2008, 7, 8)
+    assert adjacent_event_day(events, dt.date(2008, 7, 8), -1) == dt.date(2007, 6, 7)
+    assert adjacent_event_day(events, dt.date(2009, 9, 17), 1) is None
+    assert adjacent_event_day(events, dt.date(2007, 6, 7), -1) is None
+    with pytest.raises(ValueError):
+        adjacent_event_day(events, dt.date(2007, 6, 7), 2)

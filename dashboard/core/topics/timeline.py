@@ -51,6 +51,18 @@ def events_for(events: Iterable[Event], site_id: str) -> tuple[Event, ...]:
     return tuple(sorted((e for e in events if e.site_id == site_id), key=lambda e: e.date))
 
 
+def adjacent_event_day(events: Iterable[Event], day: dt.date, step: int) -> dt.date | None:
+    """The first day after ``day`` (``step`` 1) or the last day before it (``step`` -1) on which
+    an event happens, or None when there is none that way. Raises ValueError for another step."""
+    if step not in (1, -1):
+        raise ValueError(f"step must be 1 or -1, got {step!r}")
+    days = {event.date for event in events}
+    later = [d for d in days if d > day] if step == 1 else [d for d in days if d < day]
+    if not later:
+        return None
+    return min(later) if step == 1 else max(later)
+
+
 def events_until(events: Iterable[Event], day: dt.date) -> tuple[Event, ...]:
     """Return every event on or before ``day``, sorted by date (input order within a day)."""
     return tuple(sorted((e for e in events if e.date <= day), key=lambda e: e.date))
