@@ -143,3 +143,11 @@ def test_on_a_phone_no_serious_violation_and_no_sideways_scrolling(phone: Page, 
     expect(phone.locator("[data-testid=stSidebar]")).to_be_visible()
     phone.wait_for_timeout(500)  # the sidebar slides in
     assert_accessible(phone, "the sidebar on a phone")
+
+
+def test_no_serious_violation_with_a_place_removed_and_its_undo(page: Page, app_server) -> None:
+    open_dashboard(page, app_server.url + "/?basemap=offline&site=place-6251999")  # Canada, VOA story
+    page.get_by_role("button", name="Remove from map").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Undo: Canada")).to_be_visible()
+    assert_accessible(page, "a place removed from the map, with its undo")
