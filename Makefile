@@ -20,10 +20,20 @@ $(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-# Local copies of Leaflet/jQuery (from XStatic packages) and the embedded gazetteer.
-setup: $(VENV)/.installed
+# Local copies of Leaflet/jQuery (from XStatic packages) and the embedded gazetteer: file targets
+# with their real inputs, so a restart with nothing changed rebuilds neither (the gazetteer takes
+# ~10 s to build). The copier leaves an up-to-date VERSIONS.txt untouched, hence the touch.
+GAZETTEER := build/gazetteer.sqlite
+STATIC_STAMP := dashboard/static/VERSIONS.txt
+
+$(STATIC_STAMP): dashboard/services/static_assets.py $(VENV)/.installed
 	$(PY) -m dashboard.services.static_assets
+	touch $@
+
+$(GAZETTEER): scripts/build_gazetteer.py dashboard/core/geoparse/gazetteer.py $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
+
+setup: $(STATIC_STAMP) $(GAZETTEER)
 
 # A headless Chromium for the browser tests: Debian's package (Playwright's own
 # browser download does not work on these machines).

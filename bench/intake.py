@@ -26,7 +26,7 @@ from dashboard.core.geoparse.intake import ArticleFields, article_from_text  # n
 from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
 from dashboard.services.articles import article_geography  # noqa: E402
 from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402
-from dashboard.services.geocoding import build_chain  # noqa: E402
+from dashboard.services.geocoding import geocoding_chain_for  # noqa: E402
 from dashboard.services.library import ArticleLibrary  # noqa: E402
 
 WORDS = (
@@ -100,7 +100,7 @@ def main() -> int:
     print(f"| warm (median of {len(warm)}) | {statistics.median(warm) * 1000:.0f} ms | {len(places)} |\n")
 
     sizes = [1_000, 10_000, 100_000, 1_000_000] + ([] if args.quick else [5_000_000])
-    chain = build_chain(Settings(offline=True), lambda text: geoparse(text, gazetteer))
+    chain = geocoding_chain_for(Settings(offline=True), gazetteer)
     print("| text size | geoparse | places | µs per KB | intake + save | whole geography step |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:

@@ -67,13 +67,12 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from bench.minimal_app import OUTLINES_ENV, SPEC_ENV, floor_map, read_spec  # noqa: E402
 from dashboard.config import Settings  # noqa: E402
 from dashboard.core.geography import place_markers, visible_places, visible_sites  # noqa: E402
-from dashboard.core.geoparse.toponyms import geoparse  # noqa: E402
 from dashboard.core.render.base import DEFAULT_CENTER, DEFAULT_ZOOM, LOCAL_ASSETS  # noqa: E402
 from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap  # noqa: E402
 from dashboard.core.view.state import ViewState  # noqa: E402
 from dashboard.services.articles import article_geography, catalogue, file_articles  # noqa: E402
 from dashboard.services.gazetteer_file import ensure_gazetteer  # noqa: E402
-from dashboard.services.geocoding import build_chain  # noqa: E402
+from dashboard.services.geocoding import geocoding_chain_for  # noqa: E402
 from dashboard.services.static_assets import ensure_static_assets  # noqa: E402
 from dashboard.ui.mappanel import MAP_HEIGHT  # noqa: E402
 from tests.browser.helpers import MAP_FRAME, wait_idle  # noqa: E402
@@ -181,7 +180,7 @@ def dashboard_map_spec() -> dict[str, Any]:
     """
     settings = Settings(offline=True)
     gazetteer = ensure_gazetteer()
-    chain = build_chain(settings, lambda text: geoparse(text, gazetteer))
+    chain = geocoding_chain_for(settings, gazetteer)
     topics = catalogue()
     geo = article_geography(file_articles(settings)[ARTICLE_ID], chain, topics)
     view = ViewState(article=ARTICLE_ID, basemap="offline")

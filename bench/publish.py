@@ -49,10 +49,11 @@ ARTICLE = page_bench.ARTICLE_ID
 
 
 def _geo():
-    from dashboard.__main__ import _chain
+    from dashboard.services.gazetteer_file import ensure_gazetteer
+    from dashboard.services.geocoding import geocoding_chain_for
 
     settings = Settings(offline=True)
-    return article_geography(file_articles(settings)[ARTICLE], _chain(settings), catalogue())
+    return article_geography(file_articles(settings)[ARTICLE], geocoding_chain_for(settings, ensure_gazetteer()), catalogue())
 
 
 def render_times(renders: int) -> None:

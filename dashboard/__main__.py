@@ -20,27 +20,20 @@ from dashboard.core.geoparse.article import (
 )
 from dashboard.core.geoparse.explain import explain_text
 from dashboard.core.geoparse.places import Place
-from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.export import EXPORT_FORMATS, render_export
 from dashboard.core.view.layers import MAP_LAYER_IDS
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import article_geography, catalogue, file_articles
 from dashboard.services.gazetteer_file import ensure_gazetteer
-from dashboard.services.geocoding import GeocodingChain, build_chain
+from dashboard.services.geocoding import geocoding_chain_for
 from dashboard.services.static_assets import inline_assets
 
 PlaceText = Callable[[str], Sequence[Place]]
 
 
-def _chain(settings: Settings) -> GeocodingChain:
-    gazetteer = ensure_gazetteer()
-    online = settings.nominatim_enabled
-    return build_chain(settings, lambda text: geoparse(text, gazetteer, include_unknown=online))
-
-
 def _place_text_function(settings: Settings) -> PlaceText:
-    chain = _chain(settings)
+    chain = geocoding_chain_for(settings, ensure_gazetteer())
 
     def place_text(text: str) -> Sequence[Place]:
         outcome = chain.place_text(text)
@@ -140,7 +133,7 @@ def run_export(settings: Settings, article_id: str, fmt: str, out: Path) -> int:
     topics = catalogue()
     for failure in topics.failures:
         print(f"warning: topic {failure.topic!r} left out: {failure.message}", file=sys.stderr)
-    geo = article_geography(articles[article_id], _chain(settings), topics)
+    geo = article_geography(articles[article_id], geocoding_chain_for(settings, ensure_gazetteer()), topics)
     view = ViewState(article=article_id, layers=MAP_LAYER_IDS)
     text = render_export(
         fmt,

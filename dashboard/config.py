@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from dashboard.errors import DashboardError
 from dashboard.paths import REPO_ROOT
 
 GEOCODERS = ("gazetteer", "nominatim")
@@ -65,7 +66,7 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
 
-class ConfigError(ValueError):
+class ConfigError(DashboardError, ValueError):
     """A setting has an invalid value; the message names the variable and the value."""
 
 

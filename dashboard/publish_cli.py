@@ -22,6 +22,8 @@ from dashboard.core.publish.page import embed_code
 from dashboard.core.topics.catalogue import Catalogue
 from dashboard.core.view.state import Choices, ViewState, parse_query
 from dashboard.services.articles import article_geography, catalogue, file_articles
+from dashboard.services.gazetteer_file import ensure_gazetteer
+from dashboard.services.geocoding import geocoding_chain_for
 from dashboard.services.library import ArticleLibrary
 from dashboard.services.snapshots import SnapshotStore, publish_view
 
@@ -107,8 +109,6 @@ def parse_view(query: str, article_id: str, articles: Sequence[str], topics: Cat
 
 def publish(args: argparse.Namespace, settings: Settings, store: SnapshotStore, *, out: TextIO, err: TextIO) -> int:
     """Publish ``args.article`` as ``args.view`` shows it; prints the links (``--json``: one line)."""
-    from dashboard.__main__ import _chain  # the CLI's geocoding chain (one place builds it)
-
     if not args.article:
         print("error: publish needs --article ID", file=err)
         return FAILED
@@ -119,7 +119,7 @@ def publish(args: argparse.Namespace, settings: Settings, store: SnapshotStore, 
             raise PublishError(f"unknown article {args.article!r}; known: {known}")
         topics = catalogue()
         view = parse_view(args.view, args.article, list(articles), topics)
-        geo = article_geography(articles[args.article], _chain(settings), topics)
+        geo = article_geography(articles[args.article], geocoding_chain_for(settings, ensure_gazetteer()), topics)
         day = view.date or geo.article.date
         defaults = default_texts(geo, view, day)
         texts = SnapshotTexts(

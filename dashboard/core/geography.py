@@ -3,6 +3,7 @@ by the view."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -135,8 +136,23 @@ class ArticleGeography:
         """The other place with that key, or None."""
         return next((g for g in self.other_places if g.key == key), None)
 
+    @cached_property
+    def _named_site_spans(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The starts and ends of the phrases that name a site, merged where they overlap, in
+        text order (so one look-up per place, not one pass over every phrase: a 2 MB paste names
+        sites ~1,300 times and places ~21,000 times)."""
+        merged: list[list[int]] = []
+        for mention in sorted((m for m in self.site_mentions if m.link == "named"), key=lambda m: m.start):
+            if merged and mention.start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], mention.end)
+            else:
+                merged.append([mention.start, mention.end])
+        return tuple(span[0] for span in merged), tuple(span[1] for span in merged)
+
     def _inside_site_phrase(self, place: Place) -> bool:
-        return any(m.start < place.end and place.start < m.end and m.link == "named" for m in self.site_mentions)
+        starts, ends = self._named_site_spans
+        last = bisect_left(starts, place.end) - 1  # the last phrase that starts before the place ends
+        return last >= 0 and ends[last] > place.start
 
 
 def _place_key(place: Place, point: tuple[float, float]) -> str:
@@ -176,12 +192,11 @@ def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
 
 def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[PlaceGroup, ...]:
     """Other places, when the ``place`` role and the ``places`` layer are both on (without the
-    uncertain ones when the view hides them)."""
+    uncertain ones when the view hides them, and never those an editor removed)."""
     if not view.shows_role("place") or "places" not in view.layers:
         return ()
-    if not view.uncertain:
-        return tuple(group for group in geo.other_places if group.confident)
-    return geo.other_places
+    return tuple(group for group in geo.other_places
+                 if (view.uncertain or group.confident) and view.shows_place(group.key))
 
 
 def day_of(view: ViewState, article: Article, today: dt.date) -> dt.date:

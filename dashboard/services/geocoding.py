@@ -12,7 +12,9 @@ Order, per run of :meth:`GeocodingChain.place_text`:
    remaining names), keeps the gazetteer's results and adds a visible notice. An outage is never
    reported as "not found" and never cached.
 
-``build_chain`` shares one limiter per Nominatim server, one client and one cache per process, so
+``geocoding_chain_for`` is the one place the chain is put together from the settings and the embedded
+gazetteer (the page, the command line and the benchmarks call it); ``build_chain`` takes any offline
+geoparser (tests give a fake one). Both share one limiter per Nominatim server, one client and one cache per process, so
 Streamlit reruns and concurrent sessions all obey the same 1 request/s; the limiter takes each
 request slot from the cache's store too (``cache.StoredBudget``), so every process using the same
 store (servers behind a load balancer, the command line) shares that one budget.
@@ -23,11 +25,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.config import Settings, normalise_service_url
+from dashboard.core.geoparse.gazetteer import Gazetteer
 from dashboard.core.geoparse.places import Place
+from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.services.cache import SCHEMA as CACHE_SCHEMA
 from dashboard.services.cache import GeocodeCache, GeocodeResult, normalise_query
 from dashboard.services.nominatim import (
@@ -50,6 +55,7 @@ __all__ = (
     "GeocodingError",
     "NominatimClient",
     "build_chain",
+    "geocoding_chain_for",
     "shared_limiter",
 )
 
@@ -243,3 +249,21 @@ def build_chain(
             if adapter_factory is None:
                 _clients[key] = client
     return GeocodingChain(settings, gazetteer_geoparser, cache, client)
+
+
+def geocoding_chain_for(
+    settings: Settings,
+    gazetteer: Gazetteer,
+    *,
+    gazetteer_only: bool = False,
+    adapter_factory: AdapterFactory | None = None,
+) -> GeocodingChain:
+    """Return the chain for ``settings`` over the embedded ``gazetteer``.
+
+    With Nominatim enabled, the geoparser also lists the names the gazetteer does not know,
+    unplaced, for Nominatim to try. ``gazetteer_only`` gives the offline tier alone (what a page
+    shows at once) while still listing those names. Raises ``ConfigError`` as :func:`build_chain`.
+    """
+    geoparser = partial(geoparse, gazetteer=gazetteer, include_unknown=settings.nominatim_enabled)
+    tier_settings = dataclasses.replace(settings, offline=True) if gazetteer_only else settings
+    return build_chain(tier_settings, geoparser, adapter_factory=adapter_factory)

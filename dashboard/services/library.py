@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.intake import text_digest
+from dashboard.errors import DashboardError
 from dashboard.services.store import (
     Connect,
     Fault,
@@ -65,7 +66,7 @@ SCHEMA = Schema(
 _ARTICLE_COLUMNS = [ARTICLES.c[name] for name in ("id", "title", "outlet", "author", "date", "url", "licence", "text")]
 
 
-class LibraryError(RuntimeError):
+class LibraryError(DashboardError, RuntimeError):
     """The library cannot be read or written; the message says why and what to do."""
 
 

@@ -25,6 +25,7 @@ from geopy.geocoders import Nominatim
 from geopy.location import Location
 
 from dashboard.config import ConfigError, normalise_service_url
+from dashboard.errors import DashboardError
 from dashboard.services.cache import GeocodeResult
 from dashboard.services.ratelimit import BudgetUnavailable, ServiceLimiter
 
@@ -76,7 +77,7 @@ _PRECISION_BY_FEATURE = {
 }
 
 
-class GeocodingError(Exception):
+class GeocodingError(DashboardError):
     """A geocoding service could not answer; the run should stop calling it."""
 
 

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+from dashboard.errors import DashboardError
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
@@ -37,7 +39,7 @@ class Pause:
     detail: str = ""
 
 
-class BudgetUnavailable(RuntimeError):
+class BudgetUnavailable(DashboardError, RuntimeError):
     """The shared budget cannot be read or updated: no request may be sent (the message says why)."""
 
 

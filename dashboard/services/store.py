@@ -41,6 +41,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
 from dashboard.config import Settings
+from dashboard.errors import DashboardError
 from dashboard.services.sqlite_files import (
     SQLITE_BUSY,
     SQLITE_CORRUPT,
@@ -93,7 +94,7 @@ class Fault(enum.Enum):
         return self in (Fault.FULL, Fault.LOCKED, Fault.GONE)
 
 
-class StoreError(RuntimeError):
+class StoreError(DashboardError, RuntimeError):
     """A store operation failed; ``reason`` says why and what to do, ``fault`` what kind it was."""
 
     def __init__(self, fault: Fault, reason: str) -> None:
@@ -102,11 +103,11 @@ class StoreError(RuntimeError):
         self.reason = reason
 
 
-class _Damaged(Exception):
+class _Damaged(DashboardError):
     """The SQLite file is not a usable store (internal signal)."""
 
 
-class _Unusable(Exception):
+class _Unusable(DashboardError):
     """The store cannot be used as it is: written by a newer version, or foreign in a shared database
     (internal signal; never set aside)."""
 

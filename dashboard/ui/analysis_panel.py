@@ -13,20 +13,12 @@ from dashboard.core.geography import ArticleGeography
 from dashboard.core.render.export import EXPORT_FORMATS, render_export
 from dashboard.core.topics.compare import compare, comparison_frame
 from dashboard.core.topics.distances import distance_rows
-from dashboard.core.topics.timeline import events_until, status_spans
+from dashboard.core.topics.timeline import STATUS_COLOURS, events_until, status_spans
 from dashboard.core.view.state import ViewState
 from dashboard.services.static_assets import inline_assets
 from dashboard.ui import data
 from dashboard.ui.reader import source_line
 from dashboard.ui.tables import markdown_table
-
-#: Okabe-Ito colours for statuses, grouped so that similar statuses look alike.
-STATUS_COLOURS = {
-    "proposed": "#E69F00", "announced": "#E69F00", "offered": "#F0E442", "talks": "#F0E442",
-    "agreed": "#56B4E9", "under-construction": "#0072B2", "operational": "#009E73", "held": "#009E73",
-    "closed": "#999999", "cancelled": "#D55E00", "dismantled": "#555555",
-}
-
 
 def render_distances(geo: ArticleGeography) -> None:
     """Geodesic distances and initial bearings: each site to its topic's reference point, then

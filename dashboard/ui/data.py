@@ -5,7 +5,6 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
 import streamlit as st
 
@@ -14,14 +13,13 @@ from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.gazetteer import Gazetteer
-from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import MapPlan, compose_map, draw_groups
 from dashboard.core.topics.catalogue import Catalogue
 from dashboard.core.view.state import ViewState
 from dashboard.services import articles as article_sources
 from dashboard.services.gazetteer_file import ensure_gazetteer
-from dashboard.services.geocoding import GeocodingChain, build_chain
+from dashboard.services.geocoding import GeocodingChain, geocoding_chain_for
 from dashboard.services.library import ArticleLibrary
 from dashboard.ui.foliumcache import groups_text
 
@@ -54,9 +52,7 @@ def gazetteer() -> Gazetteer:
 @st.cache_resource(show_spinner=False)
 def geocoding_chain() -> GeocodingChain:
     """One chain (cache, gazetteer, Nominatim) and one rate limiter for every session."""
-    places_of = gazetteer()
-    online = settings().nominatim_enabled
-    return build_chain(settings(), lambda text: geoparse(text, places_of, include_unknown=online))
+    return geocoding_chain_for(settings(), gazetteer())
 
 
 @st.cache_resource(show_spinner=False)
@@ -120,11 +116,7 @@ def added_days() -> dict[str, str]:
 def gazetteer_chain() -> GeocodingChain:
     """The offline tier alone: what every page shows at once. With Nominatim enabled it also
     lists, unplaced, the names only an online geocoder could place."""
-    places_of = gazetteer()
-    online = settings().nominatim_enabled
-    return build_chain(
-        replace(settings(), offline=True), lambda text: geoparse(text, places_of, include_unknown=online)
-    )
+    return geocoding_chain_for(settings(), gazetteer(), gazetteer_only=True)
 
 
 @st.cache_resource(show_spinner="Finding and placing the article's places…")

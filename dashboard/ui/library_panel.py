@@ -64,17 +64,21 @@ def render_article_choice(articles: dict[str, Article], current: str, stored: fr
     )
 
 
-def render_add_article(settings: Settings, library: ArticleLibrary) -> str | None:
-    """Paste, upload or fetch an article; it is stored, selected and mapped.
+def render_library_flash() -> str | None:
+    """Show what the last add or remove did (for ``FLASH_SECONDS``). Returns the id of an article
+    that the previous run added (once, on the run that shows it), else None."""
+    return _show_flash()
 
-    Returns the id of an article that the previous run added (once, on the run that shows
-    it), else None. Errors are shown in the panel; what the reader typed stays in the form.
+
+def render_add_article(settings: Settings, library: ArticleLibrary) -> None:
+    """Paste, upload or fetch an article; it is stored, placed (with its progress shown) and mapped.
+
+    Errors are shown in the panel; what the reader typed stays in the form.
     """
-    added = _show_flash()
     if not library.writable:
         why = "is read-only" if library.available else "is unavailable"
         st.info(f"Articles cannot be added now: the article library {why} (see the notice above).")
-        return added
+        return
     st.caption(f"Text, Markdown or HTML up to {size_limit_text()}. The same text is stored only once.")
     paste, upload, fetch = st.tabs(["Paste", "Upload", "From a URL"])
     with paste, st.form("add_paste", clear_on_submit=False):
@@ -100,7 +104,6 @@ def render_add_article(settings: Settings, library: ArticleLibrary) -> str | Non
                 fields = _fields("url")
                 if st.form_submit_button("Fetch, add and map"):
                     _store(library, lambda: _fetched(url.strip(), fields, settings))
-    return added
 
 
 def render_remove(library: ArticleLibrary, article: Article, stored: bool) -> None:
@@ -147,18 +150,27 @@ def _fetched(url: str, fields: ArticleFields, settings: Settings) -> Article:
 
 
 def _store(library: ArticleLibrary, make: Callable[[], Article]) -> None:
-    try:
-        article = make()
-        stored, created = library.add(article)
-    except (IntakeError, LibraryError) as err:
-        st.error(for_markdown(str(err)))  # quotes outside text: a field, a file name, a content type
-        return
+    """Read, store and place the article with its progress shown, then show it (a rerun)."""
+    with st.status("Mapping your article…", expanded=True) as status:
+        bar = st.progress(0.0, text="Reading the text…")
+        try:
+            article = make()
+            bar.progress(0.15, text=f"Saving it to the library ({fmt.count(len(article.text))} characters)…")
+            stored, created = library.add(article)
+        except (IntakeError, LibraryError) as err:
+            status.update(label="The article could not be added", state="error")
+            st.error(for_markdown(str(err)))  # quotes outside text: a field, a file name, a content type
+            return
+        data.forget_library_listing()
+        bar.progress(0.3, text="Finding the places it names and placing them with the gazetteer…")
+        data.gazetteer_geography(stored.id)  # done here, with the reader watching, and kept for the map
+        bar.progress(1.0, text="Drawing the map…")
+        status.update(label="Mapped: showing it now", state="complete")
     title = for_markdown(stored.title)
     if created:
         _flash("added", f"Added “{title}” to the library.", stored.id)
     else:
         _flash("known", f"This text is already in the library as “{title}”; no copy was added.", None)
-    data.forget_library_listing()
     state.show_article_next(stored.id)
     st.rerun()
 

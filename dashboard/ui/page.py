@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.config import Settings
 from dashboard.core import format as fmt
 from dashboard.core.escape import for_markdown
 from dashboard.core.geography import visible_places, visible_sites
@@ -18,11 +19,12 @@ from dashboard.ui.analysis_panel import (
 from dashboard.ui.library_panel import (
     render_add_article,
     render_article_choice,
+    render_library_flash,
     render_remove,
 )
 from dashboard.ui.mappanel import render_map
 from dashboard.ui.publish_panel import render_publish
-from dashboard.ui.reader import render_article_text, render_selection
+from dashboard.ui.reader import render_article_text, render_removed_places, render_selection
 from dashboard.ui.sidebar import (
     render_basemap,
     render_date,
@@ -30,6 +32,18 @@ from dashboard.ui.sidebar import (
     render_site_list,
 )
 from dashboard.ui.tables import render_sites_table
+
+
+def render_add_action(settings: Settings) -> None:
+    """The first thing on the page: "Map your own article" (paste, upload or a URL), and what
+    the last add or remove did."""
+    render_library_flash()
+    # built only while open: its upload and text widgets would hold back the map's first paint
+    adding = st.expander("Map your own article", key=state.ADD_ARTICLE_WIDGET, on_change="rerun",
+                         icon=":material/add_location_alt:")
+    if adding.open:
+        with adding:
+            render_add_article(settings, data.article_library())
 
 
 def render_page() -> None:
@@ -65,6 +79,7 @@ def render_page() -> None:
         roles=tuple(role.id for role in topics.roles),
         default_article=next(iter(articles)),
         default_basemap="offline" if settings.offline else "osm",
+        place_keys=lambda article_id: frozenset(group.key for group in data.geography(article_id)[0].other_places),
     )
     state.init_view(choices, forced_basemap="offline" if settings.offline else None)
     state.apply_pending_article()
@@ -75,6 +90,7 @@ def render_page() -> None:
     geo, online_work = data.geography(article.id)
     day = state.day_for(view, article.date)
 
+    render_add_action(settings)
     st.title(for_markdown(article.title))
     byline = " · ".join(part for part in (article.outlet, article.author, fmt.day(article.date) if article.date else "") if part)
     st.caption(for_markdown(byline))
@@ -99,6 +115,7 @@ def render_page() -> None:
         render_map(geo, view, day, plan)
         for note in plan.notes:
             st.caption(for_markdown(note))
+        render_removed_places(geo, view.hidden)
         if not geo.places and not geo.sites:
             st.info("This article names no place the gazetteer knows.")
         elif not plan.sites_shown and not plan.places.total_places:
@@ -111,7 +128,7 @@ def render_page() -> None:
         render_publish(settings, geo, view, day)
     with reading_column:
         with st.container(key="selection"):
-            render_selection(geo, view.site)
+            render_selection(geo, view.site, view.hidden)
         st.markdown("**The article** · places it names are highlighted; click one to find it on the map")
         render_article_text(geo, sites, visible_places(geo, view), view.site)
 
@@ -129,11 +146,6 @@ def render_page() -> None:
             render_date(geo, view, day)
             if not settings.offline:
                 render_basemap(view)
-        # built only while open: its upload and text widgets would hold back the map's first paint
-        adding = st.expander("Add an article", key=state.ADD_ARTICLE_WIDGET, on_change="rerun")
-        if adding.open:
-            with adding:
-                render_add_article(settings, data.article_library())
 
     analysis_panels = {
         "Sites (table)": lambda: render_sites_table(geo, sites, view),

@@ -17,6 +17,7 @@ from dashboard.core.geoparse.excerpts import (
     excerpts_for_site,
     split_highlight,
 )
+from dashboard.core.reading import Mark, paragraph_runs
 from dashboard.core.render.compose import roles_of
 from dashboard.core.topics.model import TIER_LABELS, Site, Source
 from dashboard.ui import state
@@ -101,38 +102,25 @@ _article_text = st.components.v2.component("article_text", js=_ARTICLE_JS, css=_
 
 
 def _runs(geo: ArticleGeography, visible_sites: Sequence[Site], places: Sequence[PlaceGroup]) -> list[list[dict]]:
-    """The article's paragraphs as runs of text, each mention a run with its key and colour."""
+    """The article's paragraphs as runs of text, each mention a run with its key and colour
+    (shared by every rerun and session that shows the same marks: a 2 MB paste takes ~1 s)."""
+    placed = (len(geo.places), sum(1 for place in geo.places if place.placed))  # the online tier adds some
+    return _cached_runs(geo, geo.article.id, placed, tuple(site.id for site in visible_sites), tuple(g.key for g in places))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_runs(_geo: ArticleGeography, article_id: str, placed: tuple[int, int], site_ids: tuple[str, ...],
+                 place_keys: tuple[str, ...]) -> list[list[dict]]:
+    geo = _geo
+    shown = {site.id: site for site in geo.sites if site.id in site_ids}
+    keys = set(place_keys)
+    places = [group for group in geo.other_places if group.key in keys]
     roles = roles_of(geo)
-    marks: list[tuple[int, int, str, str, str, str]] = []
-    shown = {site.id: site for site in visible_sites}
-    for mention in geo.site_mentions:
-        if mention.site_id in shown:
-            site = shown[mention.site_id]
-            marks.append((mention.start, mention.end, site.id, roles[site.role].colour, "site", site.name))
-    for group in places:
-        for place in group.mentions:
-            marks.append((place.start, place.end, group.key, PLACE_COLOUR, "place", group.name))
-    marks.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    kept: list[tuple[int, int, str, str, str, str]] = []
-    for mark in marks:  # a site phrase wins over a place inside it
-        if not kept or mark[0] >= kept[-1][1]:
-            kept.append(mark)
-    text = geo.article.text
-    paragraphs: list[list[dict]] = []
-    for index, sentence in enumerate(geo.sentences):
-        if index == 0 or sentence.paragraph != geo.sentences[index - 1].paragraph:
-            paragraphs.append([])
-        cursor = sentence.start
-        for start, end, key, colour, kind, name in kept:
-            if end <= sentence.start or start >= sentence.end:
-                continue
-            start, end = max(start, sentence.start), min(end, sentence.end)
-            if start > cursor:
-                paragraphs[-1].append({"text": text[cursor:start]})
-            paragraphs[-1].append({"text": text[start:end], "key": key, "colour": colour, "kind": kind, "name": name})
-            cursor = end
-        paragraphs[-1].append({"text": text[cursor:sentence.end] + " "})
-    return paragraphs
+    marks = [Mark(mention.start, mention.end, site.id, roles[site.role].colour, "site", site.name)
+             for mention in geo.site_mentions if (site := shown.get(mention.site_id)) is not None]
+    marks += [Mark(place.start, place.end, group.key, PLACE_COLOUR, "place", group.name)
+              for group in places for place in group.mentions]
+    return paragraph_runs(geo.article.text, geo.sentences, marks)
 
 
 def render_article_text(geo: ArticleGeography, visible_sites: Sequence[Site], places: Sequence[PlaceGroup], selected: str | None) -> None:
@@ -204,13 +192,16 @@ def _render_place(geo: ArticleGeography, group: PlaceGroup) -> tuple[Excerpt, ..
     if place.geonameid:
         st.caption(f"[GeoNames {place.geonameid}](https://www.geonames.org/{place.geonameid}) · "
                    f"{for_markdown(place.feature)}")
+    st.button("Remove from map", key="remove_place", icon=":material/wrong_location:", on_click=state.remove_place,
+              args=(group.key,), help="A wrong pin? Take it off the map, the link and every export (undo below the map).")
     return excerpts_for_place(group.key, geo.sentences, group.mentions)
 
 
-def render_selection(geo: ArticleGeography, selected: str | None) -> None:
-    """What the selected site or place is and what the article says about it."""
+def render_selection(geo: ArticleGeography, selected: str | None, hidden: Sequence[str] = ()) -> None:
+    """What the selected site or place is and what the article says about it (a place an editor
+    removed from the map is not selected)."""
     site = geo.site(selected) if selected else None
-    group = geo.place_group(selected) if selected and site is None else None
+    group = geo.place_group(selected) if selected and site is None and selected not in hidden else None
     if site is None and group is None:
         st.info("Click a marker or a highlighted place in the text to read what the article says about it.")
         return
@@ -223,3 +214,15 @@ def render_selection(geo: ArticleGeography, selected: str | None) -> None:
         st.caption("Where the coordinates come from: " + "; ".join(source_line(s) for s in site.sources))
         if site.note:
             st.caption(for_markdown(site.note))
+
+
+def render_removed_places(geo: ArticleGeography, hidden: Sequence[str]) -> None:
+    """The places an editor removed from the map, each with an undo (below the map)."""
+    removed = [group for key in hidden if (group := geo.place_group(key)) is not None]
+    if not removed:
+        return
+    with st.container(key="removed_places"):
+        st.caption(f"Removed from the map ({len(removed)}), and from the link's map and every export:")
+        for group in removed:
+            st.button(f"Undo: {for_markdown(group.name)}", key=f"undo_{group.key}", icon=":material/undo:",
+                      on_click=state.restore_place, args=(group.key,), help="Put this place back on the map")

@@ -6,8 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.topics.catalogue import PLACE_ROLE
+from dashboard.core.topics.timeline import adjacent_event_day
 from dashboard.core.view.layers import LAYER_KINDS, MAP_LAYER_IDS
 from dashboard.core.view.state import ViewState
 from dashboard.ui import state
@@ -66,24 +68,40 @@ def _toggle_layer(layer_id: str, key: str) -> None:
 
 
 def render_date(geo: ArticleGeography, view: ViewState, day: dt.date) -> None:
-    """The date slider (default: the article's date); markers take their status on it."""
+    """The date slider (default: the article's date), a box to type a date into, and steps from
+    event to event; markers take their status on the day shown."""
     if not geo.offers("timeline"):
         return
     starts = [t.timeline_start for t in geo.topics if t.timeline_start]
     earliest = min(starts) if starts else EARLIEST_DAY
     latest = max(dt.date.today(), day)
-    state.seed_widget(state.DATE_WIDGET, min(max(day, earliest), latest))
+    shown = min(max(day, earliest), latest)
     article_date = geo.article.date
 
-    def changed() -> None:
-        chosen = st.session_state[state.DATE_WIDGET]
-        state.change_view(date=None if chosen == article_date else chosen)
+    def choose(chosen: dt.date | None) -> None:
+        if chosen is not None:
+            state.change_view(date=None if chosen == article_date else min(max(chosen, earliest), latest))
 
+    state.seed_widget(state.DATE_WIDGET, shown)
     st.slider(
         "Status of the sites on", min_value=earliest, max_value=latest, key=state.DATE_WIDGET, format="D MMM YYYY",
         help="Markers are restyled by each site's status on this date (see the timeline below the map).",
-        on_change=changed,
+        on_change=lambda: choose(st.session_state[state.DATE_WIDGET]),
     )
+    state.seed_widget(state.DATE_TYPED_WIDGET, shown)
+    st.date_input(
+        "Or type a date", min_value=earliest, max_value=latest, key=state.DATE_TYPED_WIDGET, format="YYYY-MM-DD",
+        on_change=lambda: choose(st.session_state[state.DATE_TYPED_WIDGET]),
+    )
+    in_range = [event for event in geo.events if earliest <= event.date <= latest]
+    before, after = adjacent_event_day(in_range, shown, -1), adjacent_event_day(in_range, shown, 1)
+    back, forward = st.columns(2)
+    back.button("Previous event", key="date_previous_event", icon=":material/skip_previous:", disabled=before is None,
+                on_click=choose, args=(before,), width="stretch",
+                help=f"Go to {fmt.day(before)}" if before else "No earlier event")
+    forward.button("Next event", key="date_next_event", icon=":material/skip_next:", disabled=after is None,
+                   on_click=choose, args=(after,), width="stretch",
+                   help=f"Go to {fmt.day(after)}" if after else "No later event")
 
 
 def render_basemap(view: ViewState) -> None:

@@ -28,6 +28,7 @@ ROLES_WIDGET = "filter_roles"
 LAYERS_WIDGET = "layer_"  # one toggle per layer kind: layer_places, layer_rings ...
 BASEMAP_WIDGET = "basemap_choice"
 DATE_WIDGET = "date_choice"
+DATE_TYPED_WIDGET = "date_typed"
 SELECTION_WIDGET = "selection_choice"
 UNCERTAIN_WIDGET = "show_uncertain"
 ANALYSIS_TAB_WIDGET = "analysis_tab"
@@ -104,8 +105,20 @@ def reset_filters() -> None:
 def select_article(article_id: str | None) -> None:
     """Show another article (None: the default one): its own date, no selection, every category,
     and the map framed on it."""
-    change_view(article=article_id, site=None, date=None, categories=None, lat=None, lon=None, zoom=None)
+    change_view(article=article_id, site=None, date=None, categories=None, lat=None, lon=None, zoom=None, hidden=())
     st.session_state[PAN_TO_KEY] = None
+
+
+def remove_place(key: str) -> None:
+    """Widget callback: an editor drops the article place ``key`` from the map (and from the link
+    and every export); the selection goes with it."""
+    view = current_view()
+    change_view(hidden=view.hiding(key).hidden, site=None if view.site == key else view.site)
+
+
+def restore_place(key: str) -> None:
+    """Widget callback: put a removed place back on the map."""
+    change_view(hidden=current_view().showing(key).hidden)
 
 
 def show_article_next(article_id: str | None) -> None:
@@ -118,6 +131,7 @@ def apply_pending_article() -> None:
     pending = st.session_state.pop(PENDING_ARTICLE_KEY, None)
     if pending is not None and VIEW_KEY in st.session_state:
         select_article(pending if pending != NO_ARTICLE else None)
+        st.session_state[ADD_ARTICLE_WIDGET] = False  # the form closes: the new map is what the reader wants to see
 
 
 def moved_map(centre: tuple[float, float], zoom: int) -> None:

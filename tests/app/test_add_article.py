@@ -36,6 +36,9 @@ def start(**params: str) -> AppTest:
 
 
 def paste(app: AppTest, text: str, title: str = "Prague talks") -> AppTest:
+    if not app.text_area:  # the panel closes once an article is added: open it again
+        app.session_state[ADD_ARTICLE_WIDGET] = True
+        app.run()
     app.text_area[0].input(text)
     app.text_input(key="paste_title").input(title)
     next(b for b in app.button if b.label == "Add and map").click()
@@ -50,6 +53,7 @@ def test_pasted_article_is_stored_selected_and_mapped() -> None:
     article_id = app.selectbox(key="article_choice").value
     assert article_id.startswith("prague-talks-")
     assert any(c.value.startswith("Showing 4 of the places the article names") for c in app.caption)
+    assert not app.text_area and any("Added" in s.value for s in app.success)  # the form closed, the outcome shows
     # a restart (new session, caches cleared) still lists it, and its link works
     st.cache_data.clear()
     st.cache_resource.clear()

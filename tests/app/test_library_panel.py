@@ -61,6 +61,9 @@ def submit(app: AppTest, form: str) -> AppTest:
 
 
 def upload(app: AppTest, name: str, data: bytes, title: str = "") -> AppTest:
+    if not app.file_uploader:  # the panel closes once an article is added: open it again
+        app.session_state[ADD_ARTICLE_WIDGET] = True
+        run(app)
     app.file_uploader[0].set_value((name, data, "application/octet-stream"))
     if title:
         app.text_input(key="upload_title").input(title)
@@ -202,7 +205,7 @@ def test_an_unusable_library_leaves_the_app_working(tmp_path, monkeypatch) -> No
     app = start()
     assert app.title[0].value  # the bundled article is shown
     assert any("unavailable" in w.value for w in app.sidebar.warning)
-    assert any("cannot be added" in i.value for i in app.sidebar.info)
+    assert any("cannot be added" in i.value for i in app.main.info)  # the add action is at the top of the page
 
 
 def test_a_damaged_library_is_set_aside_with_a_notice(data_dir) -> None:

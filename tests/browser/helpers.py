@@ -4,12 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Frame, FrameLocator, Page, expect
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 VOA = "voa-2007-06-07-putin-gabala-offer"
 EPAA = "usace-2016-01-07-romania-missile-defense-complex"
 SIDEBAR = "[data-testid=stSidebar]"
+#: "Map your own article", the panel at the top of the page (its expander's key).
+ADD_ARTICLE = ".st-key-add_article_open"
 
 #: A short story invented for the tests (no curated site): places in Vietnam and Laos.
 PASTED_TITLE = "Floods close schools in Hanoi"
@@ -170,20 +172,26 @@ def wait_for_url_param(page: Page, key: str, predicate: Callable[[str], bool] = 
     raise AssertionError(f"URL never got a matching {key!r}: {page.url}")
 
 
+def open_add_article(page: Page) -> Locator:
+    """Open "Map your own article" at the top of the page (if closed); return its panel."""
+    panel = page.locator(ADD_ARTICLE)
+    if not panel.get_by_role("tab", name="Paste").is_visible():
+        panel.get_by_text("Map your own article").click()
+        wait_idle(page)
+    expect(panel.get_by_role("tab", name="Paste")).to_be_visible()
+    return panel
+
+
 def add_pasted_article(page: Page, text: str, title: str, outlet: str = "") -> str:
-    """Add an article through the sidebar's "Add an article" → Paste form, wait until it is
-    shown and return its id (from the URL)."""
+    """Add an article through "Map your own article" → Paste, wait until it is shown and return
+    its id (from the URL)."""
     settle(page)  # a click during the map's own rerun can be lost
     before = query(page.url).get("article")
-    sidebar = page.locator(SIDEBAR)
-    expander = sidebar.get_by_text("Add an article")
-    if not sidebar.get_by_label("Article text").is_visible():
-        expander.click()
-        wait_idle(page)
-    sidebar.get_by_label("Article text").fill(text)
-    sidebar.get_by_label("Title").first.fill(title)
-    sidebar.get_by_label("Outlet").first.fill(outlet)
-    sidebar.get_by_role("button", name="Add and map").first.click()
+    panel = open_add_article(page)
+    panel.get_by_label("Article text").fill(text)
+    panel.get_by_label("Title").first.fill(title)
+    panel.get_by_label("Outlet").first.fill(outlet)
+    panel.get_by_role("button", name="Add and map").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
     article = wait_for_url_param(page, "article", lambda value: value not in (VOA, EPAA, before))

@@ -17,6 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import (
     MAP_FRAME,
     map_frame,
+    open_add_article,
     open_dashboard,
     wait_for_markers,
     wait_for_url_param,
@@ -98,12 +99,10 @@ def test_no_serious_violation_in_any_tab_or_the_add_article_form(page: Page, app
         expect(page.get_by_role("tabpanel", name=tab)).to_be_visible()
         page.wait_for_timeout(300)  # a chart draws after the script has finished
         assert_accessible(page, f"the {tab} tab")
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_text("Add an article").click()
-    wait_idle(page)
+    panel = open_add_article(page)
     for tab in ("Paste", "Upload", "From a URL"):
-        sidebar.get_by_role("tab", name=tab).click()
-        expect(sidebar.get_by_role("tabpanel", name=tab)).to_be_visible()
+        panel.get_by_role("tab", name=tab).click()
+        expect(panel.get_by_role("tabpanel", name=tab)).to_be_visible()
         assert_accessible(page, f"the add-article form, {tab}")
 
 
@@ -159,3 +158,11 @@ def test_no_serious_violation_on_the_atlas_page(page: Page, app_server, watch) -
     assert frame is not None
     assert_accessible(frame, "the atlas page's map")
     assert watch.external_requests == []
+
+
+def test_no_serious_violation_with_a_place_removed_and_its_undo(page: Page, app_server) -> None:
+    open_dashboard(page, app_server.url + "/?basemap=offline&site=place-6251999")  # Canada, VOA story
+    page.get_by_role("button", name="Remove from map").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Undo: Canada")).to_be_visible()
+    assert_accessible(page, "a place removed from the map, with its undo")

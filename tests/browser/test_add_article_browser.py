@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import open_dashboard, wait_idle
+from helpers import open_add_article, open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,10 @@ TEXT = (
 
 def test_an_added_article_can_be_shared_by_link(page: Page, app_server, watch) -> None:
     open_dashboard(page, app_server.url + "/?basemap=offline")
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_text("Add an article").click()
-    sidebar.get_by_label("Article text").fill(TEXT)
-    sidebar.get_by_label("Title").first.fill("Radar talks in Prague")
-    sidebar.get_by_role("button", name="Add and map").first.click()
+    panel = open_add_article(page)
+    panel.get_by_label("Article text").fill(TEXT)
+    panel.get_by_label("Title").first.fill("Radar talks in Prague")
+    panel.get_by_role("button", name="Add and map").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Radar talks in Prague")).to_be_visible(timeout=20_000)
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")

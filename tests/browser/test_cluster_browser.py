@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from helpers import MAP_FRAME, open_dashboard, wait_idle
+from helpers import MAP_FRAME, open_add_article, open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
 from dashboard.cluster import is_healthy
@@ -44,11 +44,10 @@ def affinity(page: Page) -> str:
 
 
 def upload_article(page: Page) -> str:
-    """Add ARTICLE_TEXT as a .txt through the sidebar's Upload tab; return the shared link."""
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_text("Add an article").click()
-    sidebar.get_by_role("tab", name="Upload").click()
-    form = sidebar.locator("[data-testid=stForm]").filter(has=page.locator("input[type=file]"))
+    """Add ARTICLE_TEXT as a .txt through "Map your own article" → Upload; return the shared link."""
+    panel = open_add_article(page)
+    panel.get_by_role("tab", name="Upload").click()
+    form = panel.locator("[data-testid=stForm]").filter(has=page.locator("input[type=file]"))
     form.locator("input[type=file]").set_input_files(
         files=[{"name": "radar-talks.txt", "mimeType": "text/plain", "buffer": ARTICLE_TEXT}])
     expect(form.get_by_text("radar-talks.txt")).to_be_visible()  # the PUT has reached the replica

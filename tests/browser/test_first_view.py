@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from helpers import (
     EPAA,
-    SIDEBAR,
     VOA,
     add_pasted_article,
     article_options,
@@ -23,6 +22,7 @@ from helpers import (
     leaflet_map,
     map_frame,
     map_state,
+    open_add_article,
     open_dashboard,
     query,
     settle,
@@ -305,14 +305,11 @@ def test_the_date_follows_the_article_unless_the_link_sets_one(page: Page, app_s
 
 
 def _upload(page: Page, name: str, html: str, title: str) -> None:
-    sidebar = page.locator(SIDEBAR)
-    if not sidebar.get_by_role("tab", name="Upload").is_visible():
-        sidebar.get_by_text("Add an article").click()
-        wait_idle(page)
-    sidebar.get_by_role("tab", name="Upload").click()
-    expect(sidebar.get_by_role("tabpanel", name="Upload")).to_be_visible()
+    panel = open_add_article(page)
+    panel.get_by_role("tab", name="Upload").click()
+    expect(panel.get_by_role("tabpanel", name="Upload")).to_be_visible()
     wait_idle(page)
-    form = sidebar.locator("[data-testid=stForm]").filter(has_text="A .txt, .md or .html file")
+    form = panel.locator("[data-testid=stForm]").filter(has_text="A .txt, .md or .html file")
     expect(form.locator("input[type=file]")).to_be_attached()
     form.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": "text/html", "buffer": html.encode()}])
     expect(form.get_by_text(name)).to_be_visible()
@@ -344,7 +341,7 @@ def test_same_titled_stored_articles_are_told_apart(page: Page, app_server) -> N
     settle(page)
     add_pasted_article(page, "Harbour officials in Haiphong reopened the port on Monday.", "Harbour reopens", "Mekong Wire")
     # the outcome stays on screen after the map's own rerun (it used to last one run, a blink)
-    expect(page.locator(SIDEBAR).get_by_text("Added “Harbour reopens” to the library.")).to_be_visible()
+    expect(page.locator("[data-testid=stMain]").get_by_text("Added “Harbour reopens” to the library.")).to_be_visible()
     add_pasted_article(page, "Harbour officials in Haiphong said on Monday that the port was open again.", "Harbour reopens",
                        "Delta Ledger")
     options = article_options(page)

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from helpers import open_dashboard, wait_idle
+from helpers import open_add_article, open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
 from dashboard.services.library import ArticleLibrary
@@ -55,14 +55,13 @@ def test_an_article_added_on_one_server_opens_on_the_other(page: Page, two_serve
     open_dashboard(page, server_b.url + "/")  # B is running and has read the library, still empty
 
     open_dashboard(page, server_a.url + "/")
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_text("Add an article").click()
-    sidebar.get_by_role("tab", name="Upload").click()
-    sidebar.locator("input[type=file]").set_input_files(
+    panel = open_add_article(page)
+    panel.get_by_role("tab", name="Upload").click()
+    panel.locator("input[type=file]").set_input_files(
         files=[{"name": "radar-talks.md", "mimeType": "text/markdown", "buffer": ARTICLE_FILE}]
     )
-    expect(sidebar.get_by_text("radar-talks.md")).to_be_visible()  # the upload has reached the server
-    sidebar.get_by_role("button", name="Add and map").click()  # the one in the visible tab
+    expect(panel.get_by_text("radar-talks.md")).to_be_visible()  # the upload has reached the server
+    panel.get_by_role("button", name="Add and map").click()  # the one in the visible tab
     wait_idle(page)
     expect(page.get_by_role("heading", name="Radar talks move to Prague")).to_be_visible(timeout=20_000)
     expect(page).to_have_url(re.compile(r"article=radar-talks-move-to-prague-"))

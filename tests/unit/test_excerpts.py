@@ -82,12 +82,25 @@ def test_place_excerpts_from_a_geography_group_every_word_for_the_place(topics) 
     assert excerpts[-1].attribution == Attribution("Hadley", "reported")
 
 
-def test_two_mentions_in_one_sentence_give_one_place_excerpt() -> None:
+def test_two_mentions_in_one_sentence_give_two_place_excerpts_so_cards_equal_the_times_named() -> None:
     text = "Prague and Prague again. Nothing here."
     sentences = split_sentences(text)
-    prague = [Place("Prague", 0, 6, 50.08, 14.42, "gazetteer", 0.9), Place("Prague", 11, 17, 50.08, 14.42, "gazetteer", 0.9)]
-    (only,) = excerpts_for_place("place-3067696", sentences, prague)
-    assert only.spans == ((0, 6), (11, 17)) and (only.ordinal, only.total) == (1, 1)
+    prague = [Place("Prague", 11, 17, 50.08, 14.42, "gazetteer", 0.9), Place("Prague", 0, 6, 50.08, 14.42, "gazetteer", 0.9)]
+    first, second = excerpts_for_place("place-3067696", sentences, prague)
+    assert first.sentence == second.sentence
+    assert (first.spans, second.spans) == (((0, 6),), ((11, 17),))  # each card highlights its own words
+    assert [(e.ordinal, e.total) for e in (first, second)] == [(1, 2), (2, 2)]
+
+
+def test_a_place_has_as_many_excerpts_as_times_named(topics) -> None:
+    """"Named N times" (the marker and the panel say ``group.count``) equals the mention cards."""
+    article = load_article(SEED_PATH)
+    us = [m for m in re.finditer(r"U\.S\.|United States", article.text)]
+    places = [Place(m.group(), m.start(), m.end(), 39.76, -98.5, "gazetteer", 0.95, geonameid=6252001) for m in us]
+    group = build_geography(article, places, topics).place_group("place-6252001")
+    assert group is not None and group.count == len(us) > 2
+    excerpts = excerpts_for_place(group.key, split_sentences(article.text), group.mentions)
+    assert len(excerpts) == group.count and {e.total for e in excerpts} == {group.count}
 
 
 def test_ordinals_count_one_to_n_in_article_order(seed) -> None:

@@ -138,7 +138,7 @@ def test_geojson_is_an_rfc_7946_feature_collection_sites_then_places(geo) -> Non
     assert maine["geometry"]["coordinates"] == [-69.0, 45.25]
     assert (maine["properties"]["start"], maine["properties"]["end"]) == (30, 35)
     assert maine["properties"]["source"] == "gazetteer" and maine["properties"]["confidence"] == 0.8
-    assert maine["properties"]["source_url"] == "https://www.geonames.org/4971068"
+    assert maine["properties"]["source_url"] == ["https://www.geonames.org/4971068"]
     atlantis = next(f for f in features if f["properties"].get("name") == "Atlantis")
     assert atlantis["geometry"] is None  # RFC 7946: an unlocated feature
 
@@ -156,14 +156,18 @@ def test_geojson_coordinates_are_lon_lat_in_range(geo) -> None:
 def test_geojson_carries_each_sites_sources_with_their_urls_and_tiers(geo) -> None:
     features = {f["properties"]["id"]: f["properties"] for f in sites_geojson(geo)["features"] if f["properties"]["kind"] == "site"}
     gabala = features["gabala-radar"]
-    assert (gabala["source_url"], gabala["source_tier"]) == ("https://en.wikipedia.org/wiki/Qabala_Radar", "T3")
+    assert (gabala["source_url"], gabala["source_tier"]) == (["https://en.wikipedia.org/wiki/Qabala_Radar"], ["T3"])
     iran = features["iran"]
-    assert iran["source_url"] == "https://www.cia.gov/the-world-factbook/countries/iran/ ; https://www.geonames.org/130758"
-    assert iran["source_tier"] == "T1 ; T3"
+    assert iran["source_url"] == ["https://www.cia.gov/the-world-factbook/countries/iran/", "https://www.geonames.org/130758"]
+    assert iran["source_tier"] == ["T1", "T3"]
+    czech = features["czech-radar"]
+    assert czech["source_tier"] == ["T1"]  # two T1 sources: the tier once, not "T1 ; T1"
     for site in geo.sites:
-        assert features[site.id]["source_tier"].split(" ; ") == [s.tier for s in site.sources]
-        urls = [url for url in features[site.id]["source_url"].split(" ; ") if url]
-        assert urls == [s.url for s in site.sources if s.url] and all(u.startswith(("https://", "http://")) for u in urls)
+        assert features[site.id]["source_tier"] == list(dict.fromkeys(s.tier for s in site.sources))
+        urls = features[site.id]["source_url"]
+        assert urls == list(dict.fromkeys(s.url for s in site.sources if s.url))
+        assert all(u.startswith(("https://", "http://")) and u == u.strip() for u in urls)
+        assert [(s["label"], s["tier"]) for s in features[site.id]["sources"]] == [(s.label, s.tier) for s in site.sources]
 
 
 def test_geojson_source_urls_and_tiers_line_up_when_a_source_has_no_url(geo) -> None:
@@ -171,9 +175,11 @@ def test_geojson_source_urls_and_tiers_line_up_when_a_source_has_no_url(geo) -> 
     reference = Source("wiki", "T3", "Wikipedia (en)", "A page", "", "https://en.wikipedia.org/wiki/X", "")
     site = dataclasses.replace(geo.sites[0], sources=(unverified, reference))
     (feature, *_) = sites_geojson(dataclasses.replace(geo, sites=(site,)))["features"]
-    urls = feature["properties"]["source_url"].split(" ; ")
-    tiers = feature["properties"]["source_tier"].split(" ; ")
-    assert len(urls) == len(tiers) and tiers[urls.index(reference.url)] == "T3"
+    properties = feature["properties"]
+    assert properties["source_url"] == [reference.url]  # no empty item for the source without one
+    assert properties["source_tier"] == ["T1", "T3"]
+    assert properties["sources"] == [{"label": unverified.label, "url": None, "tier": "T1"},
+                                     {"label": reference.label, "url": reference.url, "tier": "T3"}]
 
 
 def test_geojson_carries_statuses_on_the_day(geo) -> None:
@@ -201,8 +207,11 @@ def test_csv_header_rows_and_crlf(geo) -> None:
     assert [r["kind"] for r in rows] == ["site"] * 6 + ["place"] * 3
     czech = rows[0]
     assert (czech["id"], czech["lat"], czech["lon"], czech["status"]) == ("czech-radar", "49.63522", "13.74794", "announced")
-    assert (czech["topic"], czech["proposal"], czech["source_tier"]) == ("missile-defense-2007", "us-plan", "T1 ; T1")
-    assert "https://vlada.gov.cz/" in czech["source_url"]
+    assert (czech["topic"], czech["proposal"], czech["source_tier"]) == ("missile-defense-2007", "us-plan", "T1")
+    assert czech["source_url"].startswith("https://vlada.gov.cz/")  # today " ; https://..." (a source without URL)
+    for row in rows:  # a clean list: URLs separated by one space, none empty, no " ; "
+        urls = row["source_url"].split(" ") if row["source_url"] else []
+        assert all(url.startswith(("https://", "http://")) for url in urls) and " ; " not in row["source_tier"]
     atlantis = next(r for r in rows if r["name"] == "Atlantis")
     assert (atlantis["kind"], atlantis["lat"], atlantis["lon"], atlantis["source"], atlantis["topic"]) == ("place", "", "", "none", "")
     maine = next(r for r in rows if r["name"] == "Maine")
@@ -384,3 +393,52 @@ def test_inline_assets_are_the_xstatic_files() -> None:
     assert ".leaflet-container" in css and "url(images/" not in css
     assert "url(data:image/png;base64," in css
     assert embed_css_images("a{background:url(images/x.png)}", {}) == "a{background:url(images/x.png)}"
+
+
+# --- what the map shows: rings, lines, places an editor removed --------------------------------
+
+
+def _overlay_paths(geo, view, day, layer):
+    """The line and area shapes the composed map draws in ``layer``'s groups."""
+    return [path for group in compose_map(geo, view, day).groups if group.layer == layer
+            for path in group.paths if path.kind in ("line", "area")]
+
+
+def test_geojson_carries_the_rings_and_lines_the_map_shows(geo) -> None:
+    features = json.loads(render_export("geojson", geo, ALL_LAYERS, OFFER_DAY))["features"]
+    rings = [f for f in features if f["properties"]["kind"] == "ring"]
+    lines = [f for f in features if f["properties"]["kind"] == "line"]
+    drawn_rings = _overlay_paths(geo, ALL_LAYERS, OFFER_DAY, "rings")
+    drawn_lines = _overlay_paths(geo, ALL_LAYERS, OFFER_DAY, "lines")
+    assert drawn_rings and drawn_lines  # the VOA story shows both
+    assert [f["geometry"] for f in rings] == [p.feature()["geometry"] for p in drawn_rings]
+    assert [f["geometry"] for f in lines] == [p.feature()["geometry"] for p in drawn_lines]
+    assert {f["geometry"]["type"] for f in rings + lines} <= {"LineString", "Polygon"}
+    assert {f["properties"]["site"] for f in rings} <= {s.id for s in geo.sites}
+    gabala = next(f for f in rings if f["properties"]["site"] == "gabala-radar")
+    assert "km" in gabala["properties"]["text"] and "&" not in gabala["properties"]["text"]  # plain text
+    assert all(" km" in f["properties"]["text"] and "Tehran" in f["properties"]["text"] for f in lines)
+
+
+def test_geojson_leaves_out_the_rings_and_lines_the_view_does_not_show(geo) -> None:
+    for layers in (("places",), ("places", "rings")):
+        features = json.loads(render_export("geojson", geo, ViewState(layers=layers), OFFER_DAY))["features"]
+        kinds = {f["properties"]["kind"] for f in features}
+        assert "line" not in kinds and ("ring" in kinds) == ("rings" in layers)
+    only_iran = ALL_LAYERS.with_changes(categories=("threat",))
+    features = json.loads(render_export("geojson", geo, only_iran, OFFER_DAY))["features"]
+    assert {f["properties"]["site"] for f in features if f["properties"]["kind"] == "ring"} <= {"iran"}
+
+
+def test_every_export_leaves_out_the_places_an_editor_removed(geo, outlines) -> None:
+    removed = ALL_LAYERS.hiding("place-4971068")  # Maine
+    collection = json.loads(render_export("geojson", geo, removed, OFFER_DAY))
+    names = [f["properties"].get("name") for f in collection["features"] if f["properties"]["kind"] == "place"]
+    assert names == ["Poland", "Atlantis"] and collection["hidden"] == ["place-4971068"]
+    rows = list(csv.DictReader(io.StringIO(render_export("csv", geo, removed, OFFER_DAY), newline="")))
+    assert [r["name"] for r in rows if r["kind"] == "place"] == ["Poland", "Atlantis"]
+    kept = list(csv.DictReader(io.StringIO(render_export("csv", geo, ALL_LAYERS, OFFER_DAY), newline="")))
+    assert [r["name"] for r in kept if r["kind"] == "place"] == ["Poland", "Maine", "Atlantis"]
+    page = standalone_html(geo, removed, OFFER_DAY, outlines, assets=FAKE_ASSETS)
+    assert "Maine: named" not in page and "Poland: named" in page
+    assert "Removed from the map by the editor: Maine." in page

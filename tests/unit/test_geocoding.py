@@ -30,6 +30,7 @@ from dashboard.services.geocoding import (
     GeocodingError,
     NominatimClient,
     build_chain,
+    geocoding_chain_for,
     shared_limiter,
 )
 from dashboard.services.nominatim import feature_of, parse_place
@@ -569,3 +570,28 @@ def test_build_chain_shares_one_limiter_client_and_cache(
     outcome = first.place_text("Gabala")  # through geopy's default HTTP stack, to 127.0.0.1
     assert by_name(outcome)["Gabala"].source == "nominatim"
     assert queries(server) == ["Gabala"]
+
+
+# -- the one function that builds the chain over the embedded gazetteer -----------------------
+
+REAL_TEXT = "The talks moved from Warsaw to a meeting held in Quxlandia."
+
+
+def test_geocoding_chain_for_asks_nominatim_only_for_what_the_gazetteer_left(
+    settings: Settings, server: NominatimServer
+) -> None:
+    from dashboard.services.gazetteer_file import ensure_gazetteer
+
+    gazetteer = ensure_gazetteer()
+    full = geocoding_chain_for(settings, gazetteer).place_text(REAL_TEXT)
+    assert queries(server) == ["Quxlandia"]  # Warsaw came from the gazetteer
+    assert by_name(full)["Warsaw"].source == "gazetteer"
+
+    first_tier = geocoding_chain_for(settings, gazetteer, gazetteer_only=True)
+    assert first_tier.nominatim is None
+    shown_at_once = first_tier.place_text(REAL_TEXT)
+    assert [p.name for p in shown_at_once.unplaced] == ["Quxlandia"]  # listed for the online tier
+    assert len(server.requests) == 1
+
+    offline = geocoding_chain_for(dataclasses.replace(settings, offline=True), gazetteer).place_text(REAL_TEXT)
+    assert [p.name for p in offline.places] == ["Warsaw"]  # nothing could place Quxlandia

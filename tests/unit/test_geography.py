@@ -148,3 +148,36 @@ def test_uncertain_places_can_be_hidden_and_are_marked() -> None:
     assert not any(entry.kind == "uncertain" for entry in hidden.legend)
     assert "1 places the geoparser is not sure of are hidden." in hidden.notes
     assert hidden.frame_key != shown.frame_key  # hiding them refits the map
+
+
+def test_inside_a_site_phrase_agrees_with_checking_every_phrase() -> None:
+    """The merged, bisected spans give the same answer as a pass over every named phrase."""
+    import dataclasses
+    import random
+
+    from dashboard.core.topics.sites import SiteMention
+
+    rng = random.Random(3)
+    base = build_geography(article("x" * 2000), [], CATALOGUE)
+    for _ in range(30):
+        mentions = tuple(sorted(
+            (SiteMention("iran", start, start + rng.randint(1, 40), rng.choice(("named", "inferred")))
+             for start in (rng.randint(0, 1900) for _ in range(rng.randint(0, 25)))),
+            key=lambda m: m.start))
+        geo = dataclasses.replace(base, site_mentions=mentions)
+        for _ in range(60):
+            start = rng.randint(0, 1990)
+            probe = Place("P", start, start + rng.randint(1, 12), 1.0, 1.0, "gazetteer", 0.9)
+            naive = any(m.start < probe.end and probe.start < m.end and m.link == "named" for m in mentions)
+            assert geo._inside_site_phrase(probe) is naive, (mentions, probe)
+
+
+def test_an_editor_can_remove_a_place_from_the_map() -> None:
+    geo = build_geography(article("Hanoi and Hue."), [place("Hanoi", 21.0, 105.8, 0, 1581130),
+                                                      place("Hue", 16.4, 107.6, 10, 1580240)], CATALOGUE)
+    view = ViewState()
+    assert [g.key for g in visible_places(geo, view)] == ["place-1581130", "place-1580240"]
+    removed = view.hiding("place-1581130")
+    assert [g.name for g in visible_places(geo, removed)] == ["Hue"]
+    assert [g.name for g in visible_places(geo, removed.showing("place-1581130"))] == ["Hanoi", "Hue"]
+    assert len(geo.other_places) == 2  # the geography itself keeps it: only the view hides it

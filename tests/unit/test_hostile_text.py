@@ -474,7 +474,7 @@ def test_topic_payloads_are_escaped_in_the_exports(hostile_topic_geo) -> None:
     assert "<img" not in notes and "${" not in notes and "{{" not in notes  # escaped, never evaluated
     data = sites_geojson(hostile_topic_geo)
     gabala = next(f["properties"] for f in data["features"] if f["properties"].get("id") == "gabala-radar")
-    assert gabala["name"] == "Gabala " + TOPIC_PAYLOAD and gabala["source_url"] == TOPIC_PAYLOAD_URL
+    assert gabala["name"] == "Gabala " + TOPIC_PAYLOAD and gabala["source_url"] == [TOPIC_PAYLOAD_URL]
     rows = list(csv.DictReader(io.StringIO(sites_csv(hostile_topic_geo), newline="")))
     assert next(r for r in rows if r["id"] == "gabala-radar")["name"] == "Gabala " + TOPIC_PAYLOAD
 

@@ -14,7 +14,8 @@ import pytest
 from starlette.routing import Router
 
 from dashboard import publish_cli
-from dashboard.__main__ import _chain
+from dashboard.services.gazetteer_file import ensure_gazetteer
+from dashboard.services.geocoding import geocoding_chain_for
 from dashboard.__main__ import main as cli_main
 from dashboard.config import Settings, load_settings
 from dashboard.core.geoparse.article import Article
@@ -36,7 +37,7 @@ TEXTS = SnapshotTexts(title="Radars of 2007", caption="Two plans.", credit="Desk
 @pytest.fixture(scope="module")
 def voa_geo():
     settings = Settings(offline=True)
-    return article_geography(file_articles(settings)[VOA], _chain(settings), catalogue())
+    return article_geography(file_articles(settings)[VOA], geocoding_chain_for(settings, ensure_gazetteer()), catalogue())
 
 
 def freeze(geo, texts: SnapshotTexts = TEXTS, version: str = "v1", **view):
@@ -251,7 +252,7 @@ def test_the_snapshot_stays_when_the_data_changes_and_the_article_goes(data_dir:
     library = ArticleLibrary.in_dir(data_dir)
     stored, _ = library.add(Article(id="stored-voa", title=original.title, text=original.text, outlet=original.outlet,
                                     date=original.date))
-    geo = article_geography(stored, _chain(settings), load_catalogue(topics, atlas))
+    geo = article_geography(stored, geocoding_chain_for(settings, ensure_gazetteer()), load_catalogue(topics, atlas))
     store = SnapshotStore.from_settings(settings)
     view = ViewState(article=stored.id, basemap="offline")
     snapshot, _ = publish_view(store, settings, geo, view, geo.article.date, TEXTS, version=data_version(topics, atlas))
@@ -260,7 +261,7 @@ def test_the_snapshot_stays_when_the_data_changes_and_the_article_goes(data_dir:
     sites = atlas / "installations.csv"
     sites.write_text(sites.read_text(encoding="utf-8").replace("49.63522,13.74794", "50.1,14.2"), encoding="utf-8")
     assert library.remove(stored.id)
-    changed = article_geography(stored, _chain(settings), load_catalogue(topics, atlas))
+    changed = article_geography(stored, geocoding_chain_for(settings, ensure_gazetteer()), load_catalogue(topics, atlas))
     assert next(s for s in changed.sites if s.id == "czech-radar").lat == 50.1  # the data did change
     after = {name: call(f"/s/{snapshot.id}/{name}")[2] for name in before}
     assert after == before and b"49.63522" in after["data.csv"] and b"50.1," not in after["data.csv"]

@@ -136,3 +136,42 @@ def test_event_is_frozen_and_its_date_reads_as_precisely_as_known():
     assert fmt.day_with_precision(e.date, e.date_precision) == "Jun 2013"
     assert fmt.day_with_precision(dt.date(1985, 1, 1), "year") == "1985"
     assert fmt.day_with_precision(dt.date(2007, 6, 7), "day") == "7 Jun 2007"
+
+
+# --- the timeline's colours --------------------------------------------------------------------
+
+#: CIEDE2000 ΔE below which two bar colours are easily taken for one another at a glance.
+MIN_STATUS_DELTA_E = 11.0
+
+
+@pytest.mark.parametrize("vision", ["normal", "deutan", "protan"])
+def test_every_two_status_colours_are_told_apart_also_by_colour_blind_readers(vision: str) -> None:
+    """Pairwise CIEDE2000 in CIELAB, after simulating deuteranopia or protanopia (coloraide's
+    full-severity filters): proposed and announced, operational and held were the same colour."""
+    from itertools import combinations
+
+    from coloraide import Color
+
+    from dashboard.core.topics.model import STATUSES
+    from dashboard.core.topics.timeline import STATUS_COLOURS
+
+    assert set(STATUS_COLOURS) == set(STATUSES)  # every status has its own colour
+    seen = {status: Color(colour) if vision == "normal" else Color(colour).filter(vision)
+            for status, colour in STATUS_COLOURS.items()}
+    too_close = [(a, b, round(seen[a].delta_e(seen[b], method="2000"), 1)) for a, b in combinations(seen, 2)
+                 if seen[a].delta_e(seen[b], method="2000") < MIN_STATUS_DELTA_E]
+    assert too_close == []
+
+
+def test_adjacent_event_day_steps_from_event_to_event() -> None:
+    from dashboard.core.topics.timeline import adjacent_event_day
+
+    events = [ev("a", "2007-06-07", "proposed"), ev("b", "2007-06-07", "held"), ev("a", "2009-09-17", "cancelled"),
+              ev("a", "2008-07-08", "agreed")]
+    assert adjacent_event_day(events, dt.date(2007, 6, 7), 1) == dt.date(2008, 7, 8)
+    assert adjacent_event_day(events, dt.date(2008, 1, 1), 1) == dt.date(2008, 7, 8)
+    assert adjacent_event_day(events, dt.date(2008, 7, 8), -1) == dt.date(2007, 6, 7)
+    assert adjacent_event_day(events, dt.date(2009, 9, 17), 1) is None
+    assert adjacent_event_day(events, dt.date(2007, 6, 7), -1) is None
+    with pytest.raises(ValueError):
+        adjacent_event_day(events, dt.date(2007, 6, 7), 2)

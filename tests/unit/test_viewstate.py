@@ -11,6 +11,8 @@ from dashboard.core.view.layers import DEFAULT_LAYERS
 from dashboard.core.view.layers import MAP_LAYER_IDS as LAYERS
 from dashboard.core.view.state import (
     BASEMAPS,
+    MAX_HIDDEN_PLACES,
+    MAX_HIDE_LENGTH,
     MAX_LIST_ITEMS,
     MAX_VALUE_LENGTH,
     Choices,
@@ -199,7 +201,7 @@ coordinates = st.tuples(
     st.integers(-1_800_000, 1_800_000).map(lambda n: n / 10_000),
 )
 states = st.builds(
-    lambda article, proposals, roles, site, date, layers, basemap, point, zoom, uncertain: ViewState(
+    lambda article, proposals, roles, site, date, layers, basemap, point, zoom, uncertain, hidden: ViewState(
         article=article,
         categories=proposals,
         roles=roles,
@@ -211,6 +213,7 @@ states = st.builds(
         lon=point[1] if point else None,
         zoom=zoom,
         uncertain=uncertain,
+        hidden=hidden,
     ),
     st.sampled_from(sorted(CHOICES.articles)),
     filters(PROPOSALS),
@@ -222,6 +225,8 @@ states = st.builds(
     st.none() | coordinates,
     st.none() | st.integers(1, 18),
     st.booleans(),
+    st.lists(st.from_regex(r"place-(?:[0-9]{1,9}|[0-9]{1,2}d[0-9]{4}-m?[0-9]{1,3}d[0-9]{4})", fullmatch=True),
+             max_size=MAX_HIDDEN_PLACES, unique=True).map(lambda keys: tuple(sorted(keys))),
 )
 
 
@@ -229,14 +234,16 @@ states = st.builds(
 @given(states)
 def test_round_trip(state: ViewState) -> None:
     query = to_query(state)
-    assert all(isinstance(v, str) and len(v) <= MAX_VALUE_LENGTH for v in query.values())
+    assert all(isinstance(v, str) and len(v) <= (MAX_HIDE_LENGTH if k == "hide" else MAX_VALUE_LENGTH)
+               for k, v in query.items())
     result = parse(query)
     assert result.problems == ()
     assert result.state == state
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["article", "proposal", "role", "site", "date", "layers", "basemap", "lat", "lon", "zoom", "x"]), st.text(max_size=30)))
+@given(st.dictionaries(st.sampled_from(["article", "proposal", "role", "site", "date", "layers", "basemap", "lat", "lon", "zoom",
+                                        "hide", "x"]), st.text(max_size=30)))
 def test_any_link_parses_without_raising_and_writes_back_cleanly(params: dict[str, str]) -> None:
     state = parse(params).state
     again = parse(to_query(state))
@@ -263,3 +270,39 @@ def test_places_confident_hides_uncertain_places_and_bad_values_are_dropped() ->
     assert result.state.uncertain is True and result.problems == ("places: unknown 'some'",)
     assert to_query(ViewState(uncertain=False))["places"] == "confident"
     assert "places" not in to_query(ViewState())
+
+
+# --- hide: the places an editor removed ---------------------------------------------------------
+
+
+def test_hide_keeps_well_formed_place_keys_sorted_and_drops_the_rest_with_a_notice() -> None:
+    result = parse({"hide": "place-524901, place-2643743,place-524901,czech-radar,<b>"})
+    assert result.state.hidden == ("place-2643743", "place-524901")
+    assert result.problems == ("hide: unknown 'czech-radar', '<b>'",)
+    assert to_query(result.state)["hide"] == "place-2643743,place-524901"
+    assert "hide" not in to_query(parse({"hide": ""}).state)
+
+
+def test_hide_keeps_only_the_keys_of_the_linked_articles_places() -> None:
+    known = {ARTICLE: frozenset({"place-524901"}), "other-article": frozenset({"place-1"})}
+    choices = Choices(articles=CHOICES.articles, sites=CHOICES.sites, categories=PROPOSALS, roles=ROLES,
+                      default_article=ARTICLE, place_keys=known.__getitem__)
+    result = parse_query({"article": "other-article", "hide": "place-524901,place-1"}, choices)
+    assert result.state.hidden == ("place-1",)
+    assert result.problems == ("hide: unknown 'place-524901'",)
+
+
+def test_hide_takes_more_keys_than_other_lists_and_caps_them() -> None:
+    keys = [f"place-{n:09d}" for n in range(MAX_HIDDEN_PLACES + 5)]
+    result = parse({"hide": ",".join(keys)})
+    assert result.state.hidden == tuple(keys[:MAX_HIDDEN_PLACES])
+    assert result.problems == ("hide: too many values",)
+    assert parse({"hide": ",".join(keys[:30])}).problems == ()  # longer than MAX_VALUE_LENGTH, still kept
+
+
+def test_hiding_and_showing_a_place_give_equal_views_for_equal_sets() -> None:
+    view = ViewState(article=ARTICLE)
+    assert view.hiding("place-2").hiding("place-1") == view.hiding("place-1").hiding("place-2")
+    assert view.hiding("place-1").hiding("place-1").hidden == ("place-1",)
+    assert view.hiding("place-1").showing("place-1") == view
+    assert not view.hiding("place-1").shows_place("place-1") and view.shows_place("place-1")

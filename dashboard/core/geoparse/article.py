@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.errors import DashboardError
+
 ARTICLE_SUFFIXES = (".md", ".txt")
 MAX_ID_LENGTH = 80
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -38,7 +40,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-class ArticleError(ValueError):
+class ArticleError(DashboardError, ValueError):
     """An article file or text that cannot be read as an article."""
 
 

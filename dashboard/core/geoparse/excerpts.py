@@ -57,9 +57,16 @@ def excerpts_for_site(
 
 
 def excerpts_for_place(key: str, sentences: tuple[Sentence, ...], mentions: Sequence[Place]) -> tuple[Excerpt, ...]:
-    """Return one excerpt per sentence that names the place (its ``mentions``), in article order."""
-    spans = [SiteMention(key, place.start, place.end, "named") for place in mentions]
-    return excerpts_for_site(key, sentences, spans)
+    """Return one excerpt per mention of the place, in article order, each highlighting its own
+    words: a sentence that names the place twice gives two, so the excerpts add up to the times
+    the article names it (what its marker and panel say)."""
+    located = [(place, sentence_at(sentences, place.start)) for place in sorted(mentions, key=lambda p: p.start)]
+    found = [(place, sentence) for place, sentence in located if sentence is not None]
+    return tuple(
+        Excerpt(key, sentence, ((max(place.start, sentence.start) - sentence.start, min(place.end, sentence.end) - sentence.start),),
+                "named", ordinal, len(found), attribute(sentences, sentence.index))
+        for ordinal, (place, sentence) in enumerate(found, start=1)
+    )
 
 
 def split_highlight(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:

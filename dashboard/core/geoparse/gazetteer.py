@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from dashboard.errors import DashboardError
+
 #: Bump when the schema or the build's content rules change: older files are rebuilt.
 GAZETTEER_VERSION = "11"
 
@@ -45,7 +47,7 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", 
                          "\u2013": "-", "\u2014": "-"})
 
 
-class GazetteerError(RuntimeError):
+class GazetteerError(DashboardError, RuntimeError):
     """The gazetteer file is missing, unreadable or could not be built."""
 
 

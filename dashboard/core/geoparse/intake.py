@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from dashboard.core.geoparse.article import Article
+from dashboard.errors import DashboardError
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_TITLE_CHARS = 200
@@ -39,7 +40,7 @@ _HEADER_RE = re.compile(
 _HEADER_KEYS = ("title", "outlet", "author", "date", "url", "licence")
 
 
-class IntakeError(ValueError):
+class IntakeError(DashboardError, ValueError):
     """What the reader brought cannot become an article; the message says why."""
 
 

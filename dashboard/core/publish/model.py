@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from dashboard.errors import DashboardError
 
 #: A snapshot id: the first 20 hex digits (80 bits) of the SHA-256 of its manifest.
 SNAPSHOT_ID_RE = re.compile(r"^[0-9a-f]{20}$")
@@ -32,7 +33,7 @@ FILE_TYPES = {
 BASE_URL_PLACEHOLDER = "__SNAPSHOT_BASE_URL__"
 
 
-class PublishError(ValueError):
+class PublishError(DashboardError, ValueError):
     """A view cannot be published (unknown article, invalid view, text too long, a cap reached);
     the message says which and what to do."""
 

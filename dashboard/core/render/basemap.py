@@ -11,6 +11,7 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
+from dashboard.errors import DashboardError
 from dashboard.paths import data_dir
 
 DEFAULT_BASEMAP_PATH = data_dir() / "basemap" / "countries.geojson"
@@ -33,7 +34,7 @@ BASEMAP_STYLE: dict[str, Any] = {
 }
 
 
-class BasemapError(RuntimeError):
+class BasemapError(DashboardError, RuntimeError):
     """The basemap file is missing or is not a GeoJSON FeatureCollection."""
 
 

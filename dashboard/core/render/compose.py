@@ -56,12 +56,13 @@ CLICK_TOLERANCE_DEG = 1e-5
 @dataclass(frozen=True)
 class GroupPlan:
     """One feature group: its name in the layer control (``control=False``: not listed),
-    markers and shapes."""
+    markers and shapes, and the layer kind it draws (``rings``, ``lines``; "" for markers)."""
 
     name: str
     markers: tuple[MarkerSpec, ...] = ()
     paths: tuple[PathSpec, ...] = ()
     control: bool = True
+    layer: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def roles_of(geo: ArticleGeography) -> dict[str, Role]:
 
 def frame_key(geo: ArticleGeography, view: ViewState) -> str:
     """Changes when the article or the filters change (then the map refits), not otherwise."""
-    text = repr((geo.article.id, view.categories, view.roles, view.layers, view.uncertain))
+    text = repr((geo.article.id, view.categories, view.roles, view.layers, view.uncertain, view.hidden))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -129,7 +130,7 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
               + _legend_statuses(statuses, day))
     if "rings" in view.layers and geo.offers("rings"):
         rings = range_paths(sites, geo.ranges, lambda site: roles[site.role].colour)
-        groups.append(GroupPlan(layer_kind("rings").label, paths=tuple(rings)))
+        groups.append(GroupPlan(layer_kind("rings").label, paths=tuple(rings), layer="rings"))
         legend += _legend_rings(rings)
     if "lines" in view.layers:
         for topic in geo.topics:
@@ -139,7 +140,7 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
             starts = [s for s in sites if s.topic == topic.id and s.role in topic.lines.from_roles]
             lines = line_paths(starts, topic.lines.from_roles, reference)
             if lines:
-                groups.append(GroupPlan(f"Lines to {reference.name} (great-circle distance)", paths=tuple(lines)))
+                groups.append(GroupPlan(f"Lines to {reference.name} (great-circle distance)", paths=tuple(lines), layer="lines"))
                 legend += _legend_lines(starts, reference)
 
     points = [(s.lat, s.lon) for s in sites] + [(m.lat, m.lon) for m in place_specs + cluster_specs]
@@ -303,9 +304,13 @@ def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places
             notes.append(f"The whole story: {len(sites) - named} more sites that this article does not name, drawn faded.")
     else:
         notes = [f"Showing {fmt.count(places.shown_places)} of the places the article names (it refers to no curated site)."]
-    hidden = len(geo.other_places) - places.total_places if not view.uncertain and view.shows_role("place") and "places" in view.layers else 0
+    places_on = view.shows_role("place") and "places" in view.layers
+    hidden = sum(1 for g in geo.other_places if not g.confident and view.shows_place(g.key)) if places_on and not view.uncertain else 0
     if hidden:
         notes.append(f"{fmt.count(hidden)} places the geoparser is not sure of are hidden.")
+    removed = [group.name for group in geo.other_places if not view.shows_place(group.key)]
+    if removed:
+        notes.append(f"Removed from the map by the editor: {', '.join(removed)}.")
     if places.clusters:
         notes.append(f"Nearby places are grouped: {len(places.clusters)} markers stand for several places each.")
     if places.dropped_places:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,8 @@ CSV_COLUMNS = (
     "source_tier",
     "note",
 )
+#: Between the items of a list cell of the CSV (``source_url``, ``source_tier``).
+CSV_LIST_SEPARATOR = " "
 GEONAMES_ATTRIBUTION = "Place names and points: GeoNames (CC BY 4.0), https://www.geonames.org/"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HTTP_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
@@ -108,15 +111,24 @@ def _site_records(geo: ArticleGeography, statuses: Mapping[str, str | None] | No
                 "status": statuses.get(site.id) if statuses is not None else None,
                 "mentions": counts.get(site.id, 0),
                 "source": "curated",
-                "source_url": " ; ".join(src.url for src in site.sources),  # "" where no URL: lines up with the tiers
-                "source_tier": " ; ".join(src.tier for src in site.sources),
+                "sources": [{"label": src.label, "url": src.url or None, "tier": src.tier} for src in site.sources],
+                "source_url": _distinct(src.url for src in site.sources),
+                "source_tier": _distinct(src.tier for src in site.sources),
                 "note": site.note,
             }
         )
     return records
 
 
-def _place_records(geo: ArticleGeography) -> list[dict[str, Any]]:
+def _distinct(values: Iterable[str]) -> list[str]:
+    """The non-empty values, each once, in order (a list cell of the exports)."""
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _place_records(geo: ArticleGeography, hidden: Collection[str] = ()) -> list[dict[str, Any]]:
+    """One record per place mention, without those of the places an editor removed (``hidden``)."""
+    removed = {(mention.start, mention.end) for group in geo.other_places if group.key in hidden
+               for mention in group.mentions}
     return [
         {
             "kind": "place",
@@ -131,10 +143,32 @@ def _place_records(geo: ArticleGeography) -> list[dict[str, Any]]:
             "feature": place.feature,
             "country_code": place.country_code,
             "geonameid": place.geonameid,
-            "source_url": f"https://www.geonames.org/{place.geonameid}" if place.geonameid else None,
+            "source_url": [f"https://www.geonames.org/{place.geonameid}"] if place.geonameid else [],
         }
         for place in geo.places
+        if (place.start, place.end) not in removed
     ]
+
+
+def _overlay_features(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> list[dict[str, Any]]:
+    """The rings and lines the map draws for ``view`` on ``day``, as GeoJSON Features
+    (``kind`` ``ring`` or ``line``; ``shape`` ``line`` or ``area`` for a band's fill; ``site``;
+    ``text``, what the map's tooltip says). Taken from the composed map, so they are the ones shown."""
+    features = []
+    for group in compose_map(geo, view, day).groups:
+        kind = _OVERLAY_KINDS.get(group.layer)
+        for path in group.paths if kind else ():
+            if path.kind not in ("line", "area"):
+                continue  # the marker-sized "no public figure" circles and the distance labels
+            feature = path.feature()
+            feature["properties"] = {"kind": kind, "shape": path.kind, "site": path.site or None,
+                                     "text": html.unescape(path.tooltip)}
+            features.append(feature)
+    return features
+
+
+#: Which layer's shapes the GeoJSON carries, and the ``kind`` they get there.
+_OVERLAY_KINDS = {"rings": "ring", "lines": "line"}
 
 
 def _article_meta(geo: ArticleGeography) -> dict[str, Any]:
@@ -149,45 +183,62 @@ def _article_meta(geo: ArticleGeography) -> dict[str, Any]:
 
 
 def sites_geojson(
-    geo: ArticleGeography, statuses: Mapping[str, str | None] | None = None
+    geo: ArticleGeography,
+    statuses: Mapping[str, str | None] | None = None,
+    *,
+    view: ViewState | None = None,
+    day: dt.date | None = None,
 ) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection (RFC 7946) of the article's sites and places.
 
     One Feature per curated site the article refers to (property ``kind: "site"``, with
     ``id``, ``name``, ``role``, ``proposal``, ``country``, ``precision_km``, ``status`` from
-    ``statuses`` or null, ``mentions``, ``source_url``, ``note``), then one per place mention
-    (``kind: "place"``, with ``name``, ``start``/``end`` offsets into the article text,
-    ``source``, ``confidence``, ``precision_km``, ``feature``, ``country_code``,
-    ``geonameid``, ``source_url``). Coordinates are ``[lon, lat]``; a mention that could not
-    be placed has ``"geometry": null``. The collection carries the article's metadata
-    (``article``) and the attribution as foreign members.
+    ``statuses`` or null, ``mentions``, ``sources`` (``label``, ``url`` or null, ``tier``),
+    ``source_url`` and ``source_tier`` (lists of the distinct values), ``note``), then one per
+    place mention (``kind: "place"``, with ``name``, ``start``/``end`` offsets into the article
+    text, ``source``, ``confidence``, ``precision_km``, ``feature``, ``country_code``,
+    ``geonameid``, ``source_url`` as a list). Coordinates are ``[lon, lat]``; a mention that could
+    not be placed has ``"geometry": null``. With ``view``, the places an editor removed
+    (``view.hidden``) are left out and the rings and lines the map shows on ``day`` follow
+    (:func:`_overlay_features`). The collection carries the article's metadata (``article``), the
+    removed place keys (``hidden``) and the attribution as foreign members. Raises ValueError
+    from the composer for a range it cannot draw.
     """
+    hidden = view.hidden if view is not None else ()
     features = []
-    for record in _site_records(geo, statuses) + _place_records(geo):
+    for record in _site_records(geo, statuses) + _place_records(geo, hidden):
         lat, lon = record.pop("lat"), record.pop("lon")
         geometry = None if lat is None or lon is None else {"type": "Point", "coordinates": [lon, lat]}
         features.append({"type": "Feature", "geometry": geometry, "properties": record})
+    if view is not None:
+        features += _overlay_features(geo, view, day)
     return {
         "type": "FeatureCollection",
         "article": _article_meta(geo),
+        "hidden": list(hidden),
         "attribution": GEONAMES_ATTRIBUTION,
         "features": features,
     }
 
 
 def _csv_cell(value: Any) -> Any:
-    """Numbers as they are; text that a spreadsheet would read as a formula gets a ``'``."""
+    """Numbers as they are; a list as its items separated by spaces (URLs and tiers hold none);
+    text that a spreadsheet would read as a formula gets a ``'``."""
     if value is None:
         return ""
+    if isinstance(value, list):
+        value = CSV_LIST_SEPARATOR.join(str(item) for item in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def sites_csv(geo: ArticleGeography, statuses: Mapping[str, str | None] | None = None) -> str:
+def sites_csv(geo: ArticleGeography, statuses: Mapping[str, str | None] | None = None,
+              *, view: ViewState | None = None) -> str:
     """Return the rows of :func:`sites_geojson` as CSV text with the header ``CSV_COLUMNS``.
 
-    Sites first, then places; empty cells for values a row does not have. Text cells that
+    Sites first, then places (without those ``view`` hides); empty cells for values a row does
+    not have; ``source_url`` and ``source_tier`` hold their distinct values separated by a space. Text cells that
     start with ``= + - @`` (or a tab or carriage return) are prefixed with ``'`` so that a
     spreadsheet shows them instead of evaluating them. Rows end with CRLF (RFC 4180): the csv
     module then quotes any cell holding a CR or LF, so no text can start a row of its own.
@@ -195,7 +246,7 @@ def sites_csv(geo: ArticleGeography, statuses: Mapping[str, str | None] | None =
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
-    for record in _site_records(geo, statuses) + _place_records(geo):
+    for record in _site_records(geo, statuses) + _place_records(geo, view.hidden if view is not None else ()):
         writer.writerow({column: _csv_cell(record.get(column)) for column in CSV_COLUMNS})
     return out.getvalue()
 
@@ -382,7 +433,8 @@ def render_export(
 ) -> str:
     """Return the export of ``geo`` in ``fmt_name`` (one of ``EXPORT_FORMATS``) as text.
 
-    GeoJSON and CSV carry each site's status on ``day`` (when its topic has events). Raises
+    GeoJSON and CSV carry each site's status on ``day`` (when its topic has events) and leave out
+    the places ``view`` hides; GeoJSON also the rings and lines the map shows. Raises
     ValueError for an unknown format, or for ``html`` without ``assets``.
     """
     if fmt_name not in EXPORT_FORMATS:
@@ -393,5 +445,5 @@ def render_export(
         return standalone_html(geo, view, day, outlines, assets=assets)
     statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
     if fmt_name == "geojson":
-        return json.dumps(sites_geojson(geo, statuses), ensure_ascii=False, indent=1) + "\n"
-    return sites_csv(geo, statuses)
+        return json.dumps(sites_geojson(geo, statuses, view=view, day=day), ensure_ascii=False, indent=1) + "\n"
+    return sites_csv(geo, statuses, view=view)

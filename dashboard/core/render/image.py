@@ -30,6 +30,7 @@ from dashboard.core.render.markers import LOOK_LABELS, MarkerSpec
 from dashboard.core.render.paths import PathSpec
 from dashboard.core.topics.catalogue import PLACE_ROLE
 from dashboard.core.topics.model import Role
+from dashboard.errors import DashboardError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 WIDTH_PX, HEIGHT_PX = 1200, 675  # a social card (1.91:1 is also accepted; 16:9 prints better)
@@ -49,7 +50,7 @@ ENDED_COLOUR = "#8c8c8c"
 PT_PER_PX = 0.72  # a CSS pixel is 1/100 inch at scale 1 (dpi 100)
 
 
-class ImageError(ValueError):
+class ImageError(DashboardError, ValueError):
     """An image cannot be drawn (unknown format, a scale out of range)."""
 
 

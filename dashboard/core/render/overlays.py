@@ -50,7 +50,7 @@ def range_paths(sites: Sequence[Site], ranges: Iterable[RangeFact], colour_of: C
             nth = unfigured[site.id] = unfigured.get(site.id, -1) + 1
             style = {"radius": 20 + 6 * nth, "color": colour, "weight": 2, "dashArray": "2 4", "fill": False,
                      "className": f"range-no-figure range-site-{site.id}"}
-            paths.append(PathSpec("circle", (centre,), style, text))
+            paths.append(PathSpec("circle", (centre,), style, text, site=site.id))
             continue
         line_style = {"color": colour, "weight": 2, "opacity": 0.9, "dashArray": dash,
                       "className": f"range-ring range-site-{site.id}"}
@@ -58,12 +58,12 @@ def range_paths(sites: Sequence[Site], ranges: Iterable[RangeFact], colour_of: C
             fill = band(centre, fact.min_km, fact.max_km, n=RING_POINTS)
             paths.append(PathSpec("area", tuple(tuple(r) for r in fill), {
                 "stroke": False, "fill": True, "fillColor": colour, "fillOpacity": 0.07,
-                "className": f"range-band-fill range-site-{site.id}"}))
+                "className": f"range-band-fill range-site-{site.id}"}, site=site.id))
             edge = {**line_style, "className": line_style["className"] + " range-band-edge"}
             for radius in (fact.min_km, fact.max_km):
-                paths.append(PathSpec("line", tuple(ring(centre, radius, n=RING_POINTS)), edge, text))
+                paths.append(PathSpec("line", tuple(ring(centre, radius, n=RING_POINTS)), edge, text, site=site.id))
         else:
-            paths.append(PathSpec("line", tuple(ring(centre, fact.max_km, n=RING_POINTS)), line_style, text))
+            paths.append(PathSpec("line", tuple(ring(centre, fact.max_km, n=RING_POINTS)), line_style, text, site=site.id))
     return paths
 
 
@@ -89,7 +89,7 @@ def line_paths(sites: Sequence[Site], from_roles: Sequence[str], reference: Refe
                 f"initial bearing {fmt.bearing(row.bearing_deg)}")
         paths.append(PathSpec("line", path, {
             "color": LINE_COLOUR, "weight": 2, "opacity": 0.85, "dashArray": "1 6",
-            "className": f"reference-line {reference.id}-line line-site-{site.id}"}, for_html(text)))
+            "className": f"reference-line {reference.id}-line line-site-{site.id}"}, for_html(text), site=site.id))
         paths.append(PathSpec("label", (path[len(path) // 2],),
                               {"className": f"distance-label distance-label-{site.id}"}, label=for_html(fmt.km(row.km))))
     paths.append(PathSpec("circle", (reference.point,), {

@@ -18,13 +18,15 @@ class PathSpec:
     """One shape: ``kind`` is ``line`` (points), ``area`` (rings: outer then holes; give it a
     class that CSS makes click-through, e.g. ``range-band-fill``), ``circle`` (a point drawn as a circle of ``radius`` px) or ``label`` (a point
     with a text box, ``label`` already escaped HTML). ``style`` are Leaflet path options
-    (``color``, ``weight``, ``dashArray``, ``className`` ...)."""
+    (``color``, ``weight``, ``dashArray``, ``className`` ...). ``site`` is the id of the site the
+    shape belongs to ("" for none), for the exports."""
 
     kind: str
     points: tuple[LatLon, ...] | tuple[tuple[LatLon, ...], ...]
     style: Mapping[str, object] = field(default_factory=dict)
     tooltip: str = ""
     label: str = ""
+    site: str = ""
 
     def feature(self) -> dict[str, object]:
         """The shape as a GeoJSON Feature; longitudes stay unwrapped (Leaflet draws them whole)."""

@@ -39,6 +39,7 @@ from dashboard.core.topics.model import (
     Topic,
 )
 from dashboard.core.topics.installations import installation_events, installation_ranges, installation_references
+from dashboard.errors import DashboardError
 
 TOPIC_FILE = "topic.toml"
 #: Each CSV file of a topic and its columns, in order; ``speakers.csv`` may be absent.
@@ -64,7 +65,7 @@ _MAX_KM = 20_000.0
 MIN_PRECISION_KM = 0.001
 
 
-class TopicError(ValueError):
+class TopicError(DashboardError, ValueError):
     """A topic's data is invalid. ``str()`` names the file, the line and the field."""
 
     def __init__(self, file: str, line: int | None, field: str | None, message: str) -> None:

@@ -24,6 +24,16 @@ ACTIVE_STATUSES = frozenset({"under-construction", "operational"})
 NOT_YET = "not-yet"
 PAST = "past"
 _STATUS_TEXT = {NOT_YET: "not yet in the record", "under-construction": "under construction", PAST: "over"}
+#: The timeline's colour per status: the Okabe-Ito colours (chosen to survive colour-blindness)
+#: and three more, picked so that any two differ by a CIEDE2000 ΔE of at least 11 for normal
+#: vision and under simulated deuteranopia and protanopia (tests/unit/test_timeline.py checks it).
+#: The closest pairs: proposed/announced (orange/yellow) to a deuteranope, offered/under construction
+#: to a protanope.
+STATUS_COLOURS = {
+    "proposed": "#E69F00", "announced": "#F0E442", "offered": "#CC79A7", "talks": "#882200",
+    "agreed": "#56B4E9", "under-construction": "#0072B2", "operational": "#009E73", "held": "#0000EE",
+    "closed": "#666666", "cancelled": "#D55E00", "dismantled": "#000000",
+}
 
 
 def status_text(status: str) -> str:
@@ -39,6 +49,18 @@ def status_text(status: str) -> str:
 def events_for(events: Iterable[Event], site_id: str) -> tuple[Event, ...]:
     """Return one site's events sorted by date (input order within a day)."""
     return tuple(sorted((e for e in events if e.site_id == site_id), key=lambda e: e.date))
+
+
+def adjacent_event_day(events: Iterable[Event], day: dt.date, step: int) -> dt.date | None:
+    """The first day after ``day`` (``step`` 1) or the last day before it (``step`` -1) on which
+    an event happens, or None when there is none that way. Raises ValueError for another step."""
+    if step not in (1, -1):
+        raise ValueError(f"step must be 1 or -1, got {step!r}")
+    days = {event.date for event in events}
+    later = [d for d in days if d > day] if step == 1 else [d for d in days if d < day]
+    if not later:
+        return None
+    return min(later) if step == 1 else max(later)
 
 
 def events_until(events: Iterable[Event], day: dt.date) -> tuple[Event, ...]:

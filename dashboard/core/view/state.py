@@ -1,12 +1,12 @@
 """The dashboard's view and its URL form: the one place that parses and writes query parameters
-(DESIGN.md: article, proposal, role, site, date, layers, basemap, lat, lon, zoom). Unknown or
+(DESIGN.md: article, proposal, role, site, date, layers, basemap, lat, lon, zoom, hide). Unknown or
 malformed values are dropped and reported; the rest of the link still applies."""
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dashboard.core.view.layers import DEFAULT_LAYERS, MAP_LAYER_IDS
@@ -17,7 +17,12 @@ MAX_LIST_ITEMS = 20
 MIN_ZOOM, MAX_ZOOM = 1, 18
 #: Decimals of ``lat``/``lon`` in a link (about 11 m): the parser rounds to it, the writer writes it.
 COORDINATE_DECIMALS = 4
-PARAM_NAMES = ("article", "proposal", "role", "site", "date", "layers", "basemap", "places", "lat", "lon", "zoom")
+PARAM_NAMES = ("article", "proposal", "role", "site", "date", "layers", "basemap", "places", "lat", "lon", "zoom",
+               "hide")
+#: ``hide=``: at most this many removed places (their keys are longer than other ids, so the value
+#: may be longer than ``MAX_VALUE_LENGTH`` too).
+MAX_HIDDEN_PLACES = 50
+MAX_HIDE_LENGTH = MAX_HIDDEN_PLACES * 42
 #: ``places=``: every place the geoparser placed, or only those it is sure of.
 PLACE_SETS = ("all", "confident")
 #: A selected article place (see ``geography.PlaceGroup.key``) rather than a curated site.
@@ -40,6 +45,7 @@ class ViewState:
     lat: float | None = None
     lon: float | None = None
     zoom: int | None = None
+    hidden: tuple[str, ...] = ()  # keys of the article places an editor removed from the map (sorted)
 
     def with_changes(self, **changes: object) -> ViewState:
         """Return a copy with the given fields replaced."""
@@ -52,6 +58,18 @@ class ViewState:
     def shows_role(self, role: str) -> bool:
         """True when sites (or places, ``place``) of that role pass the filter."""
         return self.roles is None or role in self.roles
+
+    def shows_place(self, key: str) -> bool:
+        """False when an editor removed the article place ``key`` from the map."""
+        return key not in self.hidden
+
+    def hiding(self, key: str) -> ViewState:
+        """A copy with the place ``key`` removed from the map (keys kept sorted: equal views, equal links)."""
+        return self.with_changes(hidden=tuple(sorted({*self.hidden, key})))
+
+    def showing(self, key: str) -> ViewState:
+        """A copy with the place ``key`` back on the map."""
+        return self.with_changes(hidden=tuple(k for k in self.hidden if k != key))
 
     @property
     def has_map_view(self) -> bool:
@@ -77,6 +95,8 @@ class Choices:
     roles: tuple[str, ...]
     default_article: str | None
     default_basemap: str = "osm"
+    #: The place keys of an article (``hide=`` keeps only those); None: any well-formed key.
+    place_keys: Callable[[str], frozenset[str]] | None = None
 
 
 def _single(raw: str | Sequence[str]) -> str:
@@ -116,6 +136,20 @@ def _number(name: str, value: str, low: float, high: float, problems: list[str])
     return number
 
 
+def _hidden_places(value: str, article: str | None, choices: Choices, problems: list[str]) -> tuple[str, ...]:
+    """The well-formed place keys of ``hide=`` that the article has, sorted; the rest reported."""
+    items = list(dict.fromkeys(item.strip() for item in value.split(",") if item.strip()))
+    if len(items) > MAX_HIDDEN_PLACES:
+        problems.append("hide: too many values")
+        items = items[:MAX_HIDDEN_PLACES]
+    known = choices.place_keys(article) if choices.place_keys is not None and article else None
+    kept = [item for item in items if PLACE_KEY_RE.match(item) and (known is None or item in known)]
+    unknown = [item for item in items if item not in kept]
+    if unknown:
+        problems.append(f"hide: unknown {', '.join(repr(_shorten(u)) for u in unknown[:3])}")
+    return tuple(sorted(kept))
+
+
 def _all_or(selected: tuple[str, ...] | None, allowed: Sequence[str]) -> tuple[str, ...] | None:
     """``None`` (all) when ``selected`` is every allowed id, else ``selected``."""
     return None if selected is not None and set(selected) >= set(allowed) else selected
@@ -138,7 +172,7 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
         if not isinstance(raw, str) and len(raw) > 1:
             problems.append(f"{name}: given {len(raw)} times, the last one applies")
         value = _single(raw).strip()
-        if len(value) > MAX_VALUE_LENGTH:
+        if len(value) > (MAX_HIDE_LENGTH if name == "hide" else MAX_VALUE_LENGTH):
             problems.append(f"{name}: value too long")
             continue
         values[name] = value
@@ -178,6 +212,8 @@ def parse_query(params: Mapping[str, str | Sequence[str]], choices: Choices) -> 
             state = state.with_changes(basemap=values["basemap"])
         else:
             problems.append(f"basemap: unknown {_shorten(values['basemap'])!r}")
+    if values.get("hide"):
+        state = state.with_changes(hidden=_hidden_places(values["hide"], state.article, choices, problems))
     lat = _number("lat", values["lat"], -90, 90, problems) if "lat" in values else None
     lon = _number("lon", values["lon"], -180, 180, problems) if "lon" in values else None
     zoom = _number("zoom", values["zoom"], MIN_ZOOM, MAX_ZOOM, problems) if "zoom" in values else None
@@ -217,6 +253,8 @@ def to_query(state: ViewState) -> dict[str, str]:
         query["lon"] = _coordinate(state.lon)
     if state.zoom is not None:
         query["zoom"] = str(state.zoom)
+    if state.hidden:
+        query["hide"] = ",".join(state.hidden)
     return query
 
 
