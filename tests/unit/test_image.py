@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from dashboard.__main__ import _chain
 from dashboard.config import Settings
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import compose_map, roles_of
 from dashboard.core.render.image import HEIGHT_PX, WIDTH_PX, ImageError, ImageTexts, image_frame, render_image
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import article_geography, catalogue, file_articles
+from dashboard.services.gazetteer_file import ensure_gazetteer
+from dashboard.services.geocoding import geocoding_chain_for
 
 VOA = "voa-2007-06-07-putin-gabala-offer"
 TEXTS = ImageTexts("Radars offered in 2007", "The US plan and Russia's offer.", "Desk", "Natural Earth; GeoNames")
@@ -24,7 +25,7 @@ TEXTS = ImageTexts("Radars offered in 2007", "The US plan and Russia's offer.", 
 @pytest.fixture(scope="module")
 def geo():
     settings = Settings(offline=True)
-    return article_geography(file_articles(settings)[VOA], _chain(settings), catalogue())
+    return article_geography(file_articles(settings)[VOA], geocoding_chain_for(settings, ensure_gazetteer()), catalogue())
 
 
 def draw(geo, view: ViewState, fmt: str = "png", scale: int = 1, *, dated: bool = True) -> tuple[object, bytes]:
