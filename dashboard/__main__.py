@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard geoparse|places ...`` (core and services only)."""
+"""Command line: ``python -m dashboard geoparse|places|export|library|atlas ...`` (core and services only)."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from dashboard import library_cli
+from dashboard import atlas_cli, library_cli
 from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.core.geoparse.article import (
     ArticleError,
@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument("--out", required=True, type=Path, help="file to write")
     export_cmd.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
     library_cli.add_parser(commands)
+    atlas_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -180,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "library":
         return library_cli.run(args, settings)
+    if args.command == "atlas":
+        return atlas_cli.run(args)
     if args.offline:
         settings = dataclasses.replace(settings, offline=True, geocoder="gazetteer")
     if args.command == "export":

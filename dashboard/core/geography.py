@@ -74,10 +74,16 @@ class ArticleGeography:
     sites: tuple[Site, ...]  # the sites the article refers to, in topic and file order
     topics: tuple[Topic, ...] = ()  # the topics those sites belong to
     notices: tuple[str, ...] = ()
+    #: The attached stories' other sites, which the article does not name ("Show the whole story").
+    unnamed_sites: tuple[Site, ...] = ()
 
     def site(self, site_id: str) -> Site | None:
         """Return the referred site with that id, or None."""
         return next((s for s in self.sites if s.id == site_id), None)
+
+    def is_named(self, site: Site) -> bool:
+        """True when the article refers to the site (False for a story's other sites)."""
+        return any(s.id == site.id for s in self.sites)
 
     def topic_of(self, site: Site) -> Topic | None:
         """The topic a site of this article belongs to."""
@@ -100,7 +106,10 @@ class ArticleGeography:
         return tuple(s for t in self.topics for s in t.speakers)
 
     def offers(self, layer_id: str) -> bool:
-        """True when an attached topic offers that layer kind (``rings``, ``lines``, ``timeline``)."""
+        """True when an attached topic offers that layer kind (``rings``, ``lines``, ``timeline``);
+        ``story`` when a story has sites the article does not name."""
+        if layer_id == "story":
+            return bool(self.unnamed_sites)
         return any(layer_id in t.layers for t in self.topics)
 
     @cached_property
@@ -145,6 +154,7 @@ def build_geography(
     """Join an article's geocoded places with the sites of the topics it refers to."""
     attachment = attach_topics(article.text, catalogue, article.date)
     referred = {m.site_id for m in attachment.mentions}
+    stories = {t.id for t in catalogue.stories}
     return ArticleGeography(
         article=article,
         sentences=split_sentences(article.text),
@@ -153,12 +163,15 @@ def build_geography(
         sites=tuple(s for t in attachment.topics for s in t.sites if s.id in referred),
         topics=attachment.topics,
         notices=tuple(notices),
+        unnamed_sites=tuple(s for t in attachment.topics if t.id in stories for s in t.sites if s.id not in referred),
     )
 
 
 def visible_sites(geo: ArticleGeography, view: ViewState) -> tuple[Site, ...]:
-    """The referred sites that pass the category and role filters."""
-    return tuple(s for s in geo.sites if view.shows_category(s.category) and view.shows_role(s.role))
+    """The referred sites that pass the category and role filters, then (with the ``story``
+    layer on) the attached stories' sites the article does not name."""
+    shown = (*geo.sites, *geo.unnamed_sites) if "story" in view.layers else geo.sites
+    return tuple(s for s in shown if view.shows_category(s.category) and view.shows_role(s.role))
 
 
 def visible_places(geo: ArticleGeography, view: ViewState) -> tuple[PlaceGroup, ...]:

@@ -34,9 +34,14 @@ def file_articles(settings: Settings) -> dict[str, Article]:
     return load_articles(*directories)
 
 
+def atlas_dir() -> Path:
+    """``data/atlas/``: the installations and systems every story shares (docs/TOPICS.md)."""
+    return data_dir() / "atlas"
+
+
 def catalogue() -> Catalogue:
-    """Every topic in ``data/topics/`` (a topic that fails to load is kept as a failure)."""
-    return load_catalogue(topics_dir())
+    """The atlas and every topic in ``data/topics/`` (a topic that fails to load is kept as a failure)."""
+    return load_catalogue(topics_dir(), atlas_dir())
 
 
 def article_geography(

@@ -38,6 +38,7 @@ from dashboard.core.render.export import (
     standalone_html,
 )
 from dashboard.core.topics.catalogue import Catalogue
+from dashboard.core.topics.atlas import load_atlas
 from dashboard.core.topics.load import load_topic
 from dashboard.core.topics.model import Topic
 from dashboard.core.view.state import (
@@ -378,18 +379,21 @@ def _toml_string(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_topic(tmp_path_factory) -> Topic:
-    """The 2007 topic copied to a temporary folder, with payloads in a site's name, a source's
-    title, publisher and URL, an unlinked source's title, a category's and a role's label, the reference point's name, a
-    range's ``what`` and an event's summary, loaded by the topic loader."""
-    folder = tmp_path_factory.mktemp("topics") / "missile-defense-2007"
+    """The 2007 topic and the atlas copied to a temporary folder, with payloads in a site's name,
+    a source's title, publisher and URL, an unlinked source's title, a category's and a role's
+    label, the reference point's name, a range's ``what`` and an event's summary, loaded by the
+    topic loader."""
+    root = tmp_path_factory.mktemp("data")
+    folder, atlas = root / "missile-defense-2007", root / "atlas"
     shutil.copytree(data_dir() / "topics" / "missile-defense-2007", folder)
+    shutil.copytree(data_dir() / "atlas", atlas)
     toml = (folder / "topic.toml").read_text(encoding="utf-8")
     toml = toml.replace('label = "Russian proposal"', f"label = {_toml_string('Russian ' + TOPIC_PAYLOAD)}")
     toml = toml.replace('label = "Radar"', f"label = {_toml_string('Radar ' + TOPIC_PAYLOAD)}")
     toml = toml.replace('name = "Tehran"', f"name = {_toml_string('Tehran ' + TOPIC_PAYLOAD)}")
     (folder / "topic.toml").write_text(toml, encoding="utf-8")
 
-    def edit(file: str, key: str, column: str, value: str) -> None:
+    def edit(file: str, key: str, column: str, value: str, folder: Path = folder) -> None:
         path = folder / file
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -404,13 +408,13 @@ def hostile_topic(tmp_path_factory) -> Topic:
             writer.writerows(rows)
 
     edit("sites.csv", "gabala-radar", "name", "Gabala " + TOPIC_PAYLOAD)
-    edit("sources.csv", "wikipedia-qabala-radar", "title", "Qabala " + TOPIC_PAYLOAD)
-    edit("sources.csv", "wikipedia-qabala-radar", "publisher", "Wiki " + TOPIC_PAYLOAD)
-    edit("sources.csv", "wikipedia-qabala-radar", "url", TOPIC_PAYLOAD_URL)
-    edit("sources.csv", "czech-mod-2007-08", "title", "Report " + TOPIC_PAYLOAD)  # a source without URL
-    edit("ranges.csv", "gabala-radar", "what", "detection " + TOPIC_PAYLOAD)
-    edit("events.csv", "gabala-radar", "summary", "Built " + TOPIC_PAYLOAD)
-    return load_topic(folder)
+    edit("sources.csv", "wikipedia-qabala-radar", "title", "Qabala " + TOPIC_PAYLOAD, atlas)
+    edit("sources.csv", "wikipedia-qabala-radar", "publisher", "Wiki " + TOPIC_PAYLOAD, atlas)
+    edit("sources.csv", "wikipedia-qabala-radar", "url", TOPIC_PAYLOAD_URL, atlas)
+    edit("sources.csv", "czech-mod-2007-08", "title", "Report " + TOPIC_PAYLOAD, atlas)  # a source without URL
+    edit("ranges.csv", "daryal", "what", "detection " + TOPIC_PAYLOAD, atlas)  # Gabala's radar type
+    edit("events.csv", "gabala-radar", "summary", "Built " + TOPIC_PAYLOAD, atlas)
+    return load_topic(folder, load_atlas(atlas))
 
 
 @pytest.fixture(scope="module")

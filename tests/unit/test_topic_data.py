@@ -2,13 +2,12 @@
 sources say, date what FACTS.md dates, and cite only sources the source policy allows."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from urllib.parse import urlsplit
 
 import pytest
 from geopy.distance import geodesic
 
+from dashboard.core.topics.policy import load_policy, policy_problem as policy_problems
 from dashboard.core.topics.timeline import standing_status
 from dashboard.paths import data_dir
 from dashboard.services.articles import catalogue
@@ -79,21 +78,7 @@ def test_every_site_has_sources_a_precision_and_a_name() -> None:
 
 
 def _policy() -> dict[str, tuple[str, str]]:
-    with (data_dir() / "source_policy.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["domain"]: (row["tier"], row["reason"]) for row in csv.DictReader(handle)}
-
-
-def policy_problems(url: str, tier: str, policy: dict[str, tuple[str, str]]) -> str | None:
-    """Why a source at ``url`` cited at ``tier`` breaks the policy, or None when it is allowed."""
-    host = (urlsplit(url).hostname or "").lower()
-    if urlsplit(url).port is not None:
-        return f"{url}: a URL with a port is not an original page"
-    domain = next((d for d in policy if host == d or host.endswith("." + d)), None)
-    if domain is None:
-        return f"{url}: domain {host!r} is not in data/source_policy.csv"
-    if policy[domain][0] != tier:
-        return f"{url}: cited as {tier}, but the policy lists {domain} as {policy[domain][0]}"
-    return None
+    return load_policy(data_dir() / "source_policy.csv")
 
 
 def test_the_policy_gives_a_reason_for_every_domain() -> None:

@@ -70,6 +70,11 @@ def _broken(tmp_path: Path, name: str, old: str, new: str) -> TopicError:
         ("sites.csv", "11.0,21.0", "north,21.0", 2, "lat", "not a number"),
         ("sites.csv", "11.0,21.0", "91.0,21.0", 2, "lat", "out of range"),
         ("sites.csv", "{id}-north-radar,radar", "North_Radar,radar", 2, "id", "kebab-case"),
+        ("sites.csv", "21.0,1,{id}-atlas", "21.0,0.0004,{id}-atlas", 2, "precision_km", "out of range"),
+        ("sites.csv", "21.0,1,{id}-atlas", "21.0,0,{id}-atlas", 2, "precision_km", "out of range"),
+        ("sources.csv", "{id}-atlas,T1,", "{id}_Atlas,T1,", 2, "id", "kebab-case"),
+        ("references.csv", "\\bSouthbury\\b,named", "(?:Southbury)?,named", 3, "pattern", "empty text"),
+        ("references.csv", "\\bSouthbury\\b,named", "x*,named", 3, "pattern", "empty text"),
         ("ranges.csv", "reach,,,{id}-wire,no public figure: only estimates", "reach,,,{id}-wire,", 3, "note", "no public figure"),
         ("ranges.csv", "detection,500,500", "detection,,500", 2, "min_km", "both"),
         ("ranges.csv", "detection,500,500", "detection,600,500", 2, "min_km", "above max_km"),
@@ -107,6 +112,9 @@ def test_bad_csv_data_names_file_line_and_field(tmp_path, name, old, new, line, 
         ("period = { start = 2001-01-01, end = 2002-12-31 }", 'period = { start = "2001" }', "period.start", "a date"),
         ('id = "{id}"\ntitle', 'id = "another"\ntitle', "id", "folder's name"),
         ('lat = 10.0', 'lat = 100.0', "reference_points[0].lat", "between -90 and 90"),
+        ('lat = 10.0', 'lat = true', "reference_points[0].lat", "a number"),  # TOML booleans are ints in Python
+        ('id = "{id}-side-b"', 'id = "Side B"', "categories[1].id", "kebab-case"),
+        ('id = "{id}-capital"', 'id = "the capital"', "reference_points[0].id", "kebab-case"),
     ],
 )
 def test_bad_topic_toml_names_the_field_and_its_line(tmp_path, old, new, field, words) -> None:

@@ -78,6 +78,7 @@ MAP_CSS = f"""
   .status-look-ended svg {{ opacity: .75; filter: grayscale(1) drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
   .status-look-past svg {{ opacity: .5; }}
   .status-look-future svg {{ opacity: .3; }}
+  .site-marker.not-named svg {{ opacity: .45; filter: grayscale(.6); }}
   .status-look-future svg g {{ stroke: #1a1a1a; stroke-dasharray: 1 2; }}
   .leaflet-pane path.range-band-fill {{ pointer-events: none !important; }}
   .distance-label, .measure-label {{ background: none; border: none; }}

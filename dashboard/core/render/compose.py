@@ -49,6 +49,7 @@ from dashboard.core.view.state import ViewState
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 PLACES_GROUP = "Other places in the article"
+NOT_NAMED_GROUP = "The story's other sites (not named in this article)"
 CLICK_TOLERANCE_DEG = 1e-5
 
 
@@ -107,11 +108,17 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
     sites = visible_sites(geo, view)
     statuses = status_map(geo.events, [s.id for s in sites], day) if day and geo.offers("timeline") else {}
     groups: list[GroupPlan] = []
+    labels = {category.id: category.label for topic in geo.topics for category in topic.categories}
     for topic in geo.topics:
         for category in topic.categories:
-            members = [s for s in sites if s.category == category.id]
+            members = [s for s in sites if s.category == category.id and geo.is_named(s)]
             markers = tuple(_site_marker(s, roles[s.role], category.label, statuses.get(s.id), s.id == view.site) for s in members)
             groups.append(GroupPlan(category.label, markers))
+    unnamed = [s for s in sites if not geo.is_named(s)]
+    if unnamed:
+        groups.append(GroupPlan(NOT_NAMED_GROUP, tuple(
+            _site_marker(s, roles[s.role], labels[s.category], statuses.get(s.id), s.id == view.site, named=False)
+            for s in unnamed)))
     drawn_places = place_markers(visible_places(geo, view))
     place_specs = tuple(_place_marker(g, g.key == view.site) for g in drawn_places.singles)
     cluster_specs = tuple(_cluster_marker(c) for c in drawn_places.clusters)
@@ -174,10 +181,10 @@ def draw_groups(plan: MapPlan, *, keep_first_frame: bool = False) -> list[folium
 # --- markers -----------------------------------------------------------------------------------
 
 
-def _site_marker(site: Site, role: Role, category: str, status: str | None, selected: bool) -> MarkerSpec:
+def _site_marker(site: Site, role: Role, category: str, status: str | None, selected: bool, named: bool = True) -> MarkerSpec:
     size = SELECTED_SIZE if selected else SITE_SIZE
-    classes = f"site-marker site-{site.id} role-{site.role}" + (" selected" if selected else "")
-    label = f"{site.name} ({role.label}, {category}"
+    classes = f"site-marker site-{site.id} role-{site.role}" + (" selected" if selected else "") + ("" if named else " not-named")
+    label = f"{site.name} ({role.label}, {category}" + ("" if named else "; not named in this article")
     crossed = False
     if status is not None:
         look = STATUS_LOOKS[status]
@@ -290,7 +297,10 @@ def _bounds(points: Sequence[tuple[float, float]]) -> Bounds | None:
 
 def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
     if geo.sites:
-        notes = [f"Showing {len(sites)} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+        named = sum(1 for site in sites if geo.is_named(site))
+        notes = [f"Showing {named} of {len(geo.sites)} sites and {fmt.count(places.shown_places)} other places."]
+        if named < len(sites):
+            notes.append(f"The whole story: {len(sites) - named} more sites that this article does not name, drawn faded.")
     else:
         notes = [f"Showing {fmt.count(places.shown_places)} of the places the article names (it refers to no curated site)."]
     hidden = len(geo.other_places) - places.total_places if not view.uncertain and view.shows_role("place") and "places" in view.layers else 0

@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from dashboard.core.topics.atlas import read_atlas
+from dashboard.core.topics.installations import installation_events, installation_ranges, installation_references
 from dashboard.core.topics.load import TOPIC_FILE, TopicError, load_topic
-from dashboard.core.topics.model import Category, Role, Site, SiteReference, Topic
+from dashboard.core.topics.model import Atlas, Category, Role, Site, SiteReference, Topic
 from dashboard.core.topics.sites import SiteMention, find_site_mentions
 
 #: The role of an article's own places (not a topic's: every article has them).
 PLACE_ROLE = Role("place", "Other place", "#6F6F6F", "circle")
+#: The id of the topic holding the atlas installations that no story claims (``atlas.toml``).
+ATLAS_TOPIC_ID = "atlas"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Catalogue:
 
     topics: tuple[Topic, ...]
     failures: tuple[TopicFailure, ...] = ()
+    atlas: Atlas = field(default_factory=Atlas)
 
     @cached_property
     def categories(self) -> tuple[Category, ...]:
@@ -55,7 +60,17 @@ class Catalogue:
     @cached_property
     def version(self) -> str:
         """Changes whenever any topic's data does (a cache key)."""
-        return hashlib.sha256("|".join(t.version for t in self.topics).encode()).hexdigest()[:16]
+        versions = [self.atlas.version, *(t.version for t in self.topics)]
+        return hashlib.sha256("|".join(versions).encode()).hexdigest()[:16]
+
+    @cached_property
+    def stories(self) -> tuple[Topic, ...]:
+        """The stories: every topic but the one of unclaimed atlas installations."""
+        return tuple(t for t in self.topics if t.id != ATLAS_TOPIC_ID)
+
+    def stories_of(self, installation_id: str) -> tuple[Topic, ...]:
+        """The stories that have this installation among their sites."""
+        return tuple(t for t in self.stories if any(s.installation == installation_id for s in t.sites))
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with that id, or None."""
@@ -76,24 +91,64 @@ class Catalogue:
         raise KeyError(category_id)
 
 
-def load_catalogue(root: Path) -> Catalogue:
-    """Load every ``<root>/<topic-id>/topic.toml``; a topic that fails is kept as a failure.
+def load_catalogue(root: Path, atlas_dir: Path | None = None) -> Catalogue:
+    """Load the atlas in ``atlas_dir`` (none when None) and every ``<root>/<topic-id>/topic.toml``;
+    a topic that fails is kept as a failure, and so is each problem of the atlas (its sound rows
+    are kept). The installations no story claims form one more topic, ``atlas``, last.
 
     Besides each topic's own checks, a later topic fails when it repeats a site id or a
     category id of an earlier one, or declares a shared role id with another look.
     """
+    atlas, problems = read_atlas(atlas_dir) if atlas_dir is not None else (Atlas(), ())
+    failures = [TopicFailure(ATLAS_TOPIC_ID, str(problem)) for problem in problems]
     topics: list[Topic] = []
-    failures: list[TopicFailure] = []
     folders = sorted(p for p in Path(root).iterdir() if p.is_dir() and (p / TOPIC_FILE).exists()) if Path(root).is_dir() else []
     for folder in folders:
         try:
-            topic = load_topic(folder)
+            topic = load_topic(folder, atlas)
+            if topic.id == ATLAS_TOPIC_ID:
+                raise TopicError(f"{topic.id}/{TOPIC_FILE}", None, "id", f"{ATLAS_TOPIC_ID!r} is reserved for the atlas")
             _check_against(topic, topics)
         except TopicError as err:
             failures.append(TopicFailure(folder.name, str(err)))
             continue
         topics.append(topic)
-    return Catalogue(tuple(topics), tuple(failures))
+    unclaimed = unclaimed_topic(atlas, topics)
+    if unclaimed is not None:
+        try:
+            _check_against(unclaimed, topics)
+            topics.append(unclaimed)
+        except TopicError as err:
+            failures.append(TopicFailure(ATLAS_TOPIC_ID, str(err)))
+    return Catalogue(tuple(topics), tuple(failures), atlas)
+
+
+def unclaimed_topic(atlas: Atlas, stories: Sequence[Topic]) -> Topic | None:
+    """The installations no story has among its sites, as the topic ``atlas`` (site id =
+    installation id, role from its kind, drawn as ``atlas.toml`` says); None when there are none
+    or the atlas has no ``atlas.toml``."""
+    claimed = {site.installation for topic in stories for site in topic.sites}
+    left = [i for i in atlas.installations if i.id not in claimed]
+    if not left or atlas.category is None:
+        return None
+    sites = tuple(
+        Site(
+            id=i.id, role=atlas.kind_roles[i.kind], category=atlas.category.id, name=i.name, country=i.country,
+            lat=i.lat, lon=i.lon, precision_km=i.precision_km, sources=i.sources, note=i.note,
+            topic=ATLAS_TOPIC_ID, installation=i.id,
+        )
+        for i in left
+    )
+    used_roles = {site.role for site in sites}
+    return Topic(
+        id=ATLAS_TOPIC_ID, title=atlas.title, summary=atlas.summary, period_start=None, period_end=None,
+        timeline_start=None, categories=(atlas.category,), roles=tuple(r for r in atlas.roles if r.id in used_roles),
+        reference_points=(), layers=("rings", "timeline"), lines=None, comparison=None, sites=sites,
+        references=installation_references(sites, atlas),
+        ranges=installation_ranges(sites, {i.id: i.systems for i in left}, atlas),
+        events=tuple(sorted(installation_events(sites, atlas), key=lambda e: e.date)),
+        speakers=(), sources=atlas.sources, version=atlas.version,
+    )
 
 
 def _check_against(topic: Topic, earlier: Sequence[Topic]) -> None:

@@ -19,6 +19,7 @@ import tomllib
 
 from dashboard.core.topics.model import (
     DATE_PRECISIONS,
+    Atlas,
     ID_RE,
     LINKS,
     SHAPES,
@@ -37,6 +38,7 @@ from dashboard.core.topics.model import (
     Speaker,
     Topic,
 )
+from dashboard.core.topics.installations import installation_events, installation_ranges, installation_references
 
 TOPIC_FILE = "topic.toml"
 #: Each CSV file of a topic and its columns, in order; ``speakers.csv`` may be absent.
@@ -48,12 +50,19 @@ CSV_COLUMNS = {
     "events.csv": ("site_id", "date", "date_precision", "status", "end", "summary", "sources", "note"),
     "speakers.csv": ("name", "side", "role"),
 }
-OPTIONAL_FILES = frozenset({"speakers.csv"})
+OPTIONAL_FILES = frozenset({"speakers.csv", "references.csv", "ranges.csv", "events.csv"})
+#: Optional columns of a story's ``sites.csv``: the atlas installation the site is, and which of
+#: its systems' ranges the story shows (all when empty).
+OPTIONAL_SITE_COLUMNS = ("installation", "systems")
+#: The cells an installation site leaves empty (they come from the atlas).
+OWN_POINT_FIELDS = ("country", "lat", "lon", "precision_km", "sources")
 SEPARATOR = " ; "
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _URL_RE = re.compile(r'^https?://[^\s"<>]+$')
 _SOURCE_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _MAX_KM = 20_000.0
+#: The smallest precision a point may claim (a metre).
+MIN_PRECISION_KM = 0.001
 
 
 class TopicError(ValueError):
@@ -78,9 +87,14 @@ class _Row:
         return self.values[key]
 
 
-def load_topic(folder: Path) -> Topic:
-    """Read and validate the topic in ``folder``; raises TopicError for the first problem."""
+def load_topic(folder: Path, atlas: Atlas | None = None) -> Topic:
+    """Read and validate the topic in ``folder``; raises TopicError for the first problem.
+
+    A site whose ``installation`` cell names an ``atlas`` installation takes its name, country,
+    point and sources from it, and gets its phrases, events and its systems' ranges (see
+    :mod:`dashboard.core.topics.installations`)."""
     folder = Path(folder)
+    atlas = atlas or Atlas()
     toml_path = folder / TOPIC_FILE
     try:
         text = toml_path.read_text(encoding="utf-8")
@@ -99,7 +113,10 @@ def load_topic(folder: Path) -> Topic:
         raise toml.error(("id",), f"must be the folder's name in kebab-case ({folder.name!r}), got {topic_id!r}")
 
     sources = _sources(_csv_rows(folder, "sources.csv"))
-    cite = _citer(sources)
+    clash = next((source_id for source_id in sources if source_id in atlas.sources), None)
+    if clash:
+        raise TopicError(f"{folder.name}/sources.csv", None, "id", f"source {clash!r} is already in the atlas's sources.csv: cite it from there")
+    cite = _citer(sources, atlas.sources)
     categories = tuple(
         Category(toml.string(("categories", i, "id"), pattern=ID_RE), toml.string(("categories", i, "label")),
                  toml.string(("categories", i, "description"), required=False))
@@ -113,16 +130,27 @@ def load_topic(folder: Path) -> Topic:
     comparison = _comparison(toml, {c.id for c in categories}, {p.id for p in points})
 
     category_ids, role_ids = {c.id for c in categories}, {r.id for r in roles}
-    sites = tuple(_site(row, topic_id, category_ids, role_ids, cite) for row in _csv_rows(folder, "sites.csv"))
+    site_rows = list(_csv_rows(folder, "sites.csv"))
+    sites = tuple(_site(row, topic_id, category_ids, role_ids, cite, atlas) for row in site_rows)
     site_ids = [s.id for s in sites]
     duplicate = next((s for i, s in enumerate(site_ids) if s in site_ids[:i]), None)
     if duplicate:
         raise TopicError(f"{folder.name}/sites.csv", None, "id", f"site id {duplicate!r} is listed twice")
     known_sites = set(site_ids)
-    references = tuple(_reference(row, known_sites) for row in _csv_rows(folder, "references.csv"))
-    ranges = tuple(_range(row, known_sites, cite) for row in _csv_rows(folder, "ranges.csv"))
+    shown_systems = {site.id: _shown_systems(row, atlas) for site, row in zip(sites, site_rows)}
+    references = (
+        *(_reference(row, known_sites) for row in _csv_rows(folder, "references.csv")),
+        *installation_references(sites, atlas),
+    )
+    ranges = (
+        *(_range(row, known_sites, cite) for row in _csv_rows(folder, "ranges.csv")),
+        *installation_ranges(sites, shown_systems, atlas),
+    )
     events = tuple(
-        sorted((_event(row, known_sites, cite) for row in _csv_rows(folder, "events.csv")), key=lambda e: e.date)
+        sorted(
+            (*(_event(row, known_sites, cite) for row in _csv_rows(folder, "events.csv")), *installation_events(sites, atlas)),
+            key=lambda e: e.date,
+        )
     )
     speakers = tuple(_speaker(row, category_ids) for row in _csv_rows(folder, "speakers.csv"))
     period = toml.table(("period",), required=False)
@@ -140,12 +168,12 @@ def load_topic(folder: Path) -> Topic:
         lines=lines,
         comparison=comparison,
         sites=sites,
-        references=references,
-        ranges=ranges,
+        references=tuple(references),
+        ranges=tuple(ranges),
         events=events,
         speakers=speakers,
         sources=sources,
-        version=_digest(folder),
+        version=_digest(folder) + atlas.version,
     )
 
 
@@ -325,11 +353,14 @@ def _comparison(toml: _TomlReader, categories: set[str], points: set[str]) -> Co
 # --- CSV files ---------------------------------------------------------------------------------
 
 
-def _csv_rows(folder: Path, name: str) -> Iterator[_Row]:
+def _csv_rows(folder: Path, name: str, columns: Sequence[str] | None = None, optional: bool | None = None) -> Iterator[_Row]:
+    """The rows of ``folder/name`` (a topic's file unless ``columns`` are given); an absent
+    optional file has none. Raises TopicError for an unreadable file or a malformed row."""
     path = folder / name
     label = f"{folder.name}/{name}"
-    columns = CSV_COLUMNS[name]
-    if not path.exists() and name in OPTIONAL_FILES:
+    columns = CSV_COLUMNS[name] if columns is None else tuple(columns)
+    optional = name in OPTIONAL_FILES if optional is None else optional
+    if not path.exists() and optional:
         return iter(())
     try:
         handle = path.open(encoding="utf-8", newline="")
@@ -353,12 +384,14 @@ def _csv_rows(folder: Path, name: str) -> Iterator[_Row]:
     return iter(rows)
 
 
-def _sources(rows: Iterator[_Row]) -> dict[str, Source]:
+def _sources(rows: Iterator[_Row], known: Mapping[str, Source] | None = None) -> dict[str, Source]:
+    """The sources of ``rows`` by id; raises TopicError for a bad row or an id already in
+    ``known`` or listed twice."""
     sources: dict[str, Source] = {}
     for row in rows:
         if not ID_RE.match(row["id"]):
             raise row.error("id", f"{row['id']!r} is not a kebab-case id")
-        if row["id"] in sources:
+        if row["id"] in sources or row["id"] in (known or {}):
             raise row.error("id", f"source {row['id']!r} is listed twice")
         if row["tier"] not in TIERS:
             raise row.error("tier", f"unknown tier {row['tier']!r} (one of {', '.join(TIERS)})")
@@ -376,15 +409,19 @@ def _sources(rows: Iterator[_Row]) -> dict[str, Source]:
     return sources
 
 
-def _citer(sources: Mapping[str, Source]) -> Callable[[str, Callable[[str], TopicError]], tuple[Source, ...]]:
+def _citer(sources: Mapping[str, Source], shared: Mapping[str, Source] | None = None) -> Callable[[str, Callable[[str], TopicError]], tuple[Source, ...]]:
+    """A function turning a cell of source ids into sources (``sources`` first, then ``shared``:
+    the atlas's), raising the error it is given for an empty cell or an unknown id."""
+    every = {**(shared or {}), **sources}
+
     def cite(cell: str, error: Callable[[str], TopicError]) -> tuple[Source, ...]:
         ids = [part.strip() for part in cell.split(";") if part.strip()]
         if not ids:
             raise error("at least one source id is required")
-        unknown = [item for item in ids if item not in sources]
+        unknown = [item for item in ids if item not in every]
         if unknown:
             raise error(f"unknown source id {unknown[0]!r} (not in sources.csv)")
-        return tuple(sources[item] for item in ids)
+        return tuple(every[item] for item in ids)
 
     return cite
 
@@ -399,16 +436,20 @@ def _number(row: _Row, field: str, low: float, high: float) -> float:
     return value
 
 
-def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite) -> Site:
+def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite, atlas: Atlas) -> Site:
     if not ID_RE.match(row["id"]):
         raise row.error("id", f"{row['id']!r} is not a kebab-case id")
     if row["role"] not in roles:
         raise row.error("role", f"unknown role {row['role']!r} (declared: {', '.join(sorted(roles))})")
     if row["category"] not in categories:
         raise row.error("category", f"unknown category {row['category']!r} (declared: {', '.join(sorted(categories))})")
+    if row.values.get("installation"):
+        return _installation_site(row, topic, atlas)
+    if row.values.get("systems"):
+        raise row.error("systems", "only a site that is an atlas installation shows systems")
     if not row["name"]:
         raise row.error("name", "the name is required")
-    precision = _number(row, "precision_km", 0.001, _MAX_KM)
+    precision = _number(row, "precision_km", MIN_PRECISION_KM, _MAX_KM)
     return Site(
         id=row["id"], role=row["role"], category=row["category"], name=row["name"], country=row["country"],
         lat=_number(row, "lat", -90, 90), lon=_number(row, "lon", -180, 180), precision_km=precision,
@@ -416,9 +457,44 @@ def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite) ->
     )
 
 
-def _reference(row: _Row, sites: set[str]) -> SiteReference:
-    if row["site_id"] not in sites:
-        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+def _installation_site(row: _Row, topic: str, atlas: Atlas) -> Site:
+    """A story's site that is an atlas installation: everything but its role, category and
+    (optionally) name comes from the atlas."""
+    installation = atlas.installation(row["installation"])
+    if installation is None:
+        raise row.error("installation", f"unknown installation {row['installation']!r} (not in the atlas)")
+    for field in OWN_POINT_FIELDS:
+        if row[field]:
+            raise row.error(field, f"leave it empty: it comes from the atlas installation {installation.id!r}")
+    return Site(
+        id=row["id"], role=row["role"], category=row["category"], name=row["name"] or installation.name,
+        country=installation.country, lat=installation.lat, lon=installation.lon,
+        precision_km=installation.precision_km, sources=installation.sources, note=installation.note,
+        topic=topic, installation=installation.id,
+    )
+
+
+def _shown_systems(row: _Row, atlas: Atlas) -> tuple[str, ...]:
+    """The systems whose ranges a story shows for an installation site (all when ``systems`` is
+    empty); raises TopicError for a system the installation does not host."""
+    installation = atlas.installation(row.values.get("installation", ""))
+    if installation is None:
+        return ()
+    asked = _split(row.values.get("systems", ""))
+    for system in asked:
+        if system not in installation.systems:
+            raise row.error("systems", f"{system!r} is not one of {installation.id!r}'s systems ({', '.join(installation.systems)})")
+    return asked or installation.systems
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    """The values of a cell separated by ``;``, stripped, empty ones dropped."""
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+def _reference(row: _Row, sites: set[str], key: str = "site_id") -> SiteReference:
+    if row[key] not in sites:
+        raise row.error(key, f"unknown {key.removesuffix('_id')} {row[key]!r}")
     if row["link"] not in LINKS:
         raise row.error("link", f"must be one of {', '.join(LINKS)}, got {row['link']!r}")
     try:
@@ -427,16 +503,16 @@ def _reference(row: _Row, sites: set[str]) -> SiteReference:
         raise row.error("pattern", f"not a regular expression ({err})") from None
     if not row["pattern"] or pattern.match(""):
         raise row.error("pattern", "the pattern must not match empty text")
-    return SiteReference(row["site_id"], pattern, row["link"], row["note"])
+    return SiteReference(row[key], pattern, row["link"], row["note"])
 
 
 def _km(row: _Row, field: str) -> float | None:
     return None if row[field] == "" else _number(row, field, 0.001, _MAX_KM)
 
 
-def _range(row: _Row, sites: set[str], cite) -> RangeFact:
-    if row["site_id"] not in sites:
-        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+def _range(row: _Row, sites: set[str], cite, key: str = "site_id") -> RangeFact:
+    if row[key] not in sites:
+        raise row.error(key, f"unknown {key.removesuffix('_id')} {row[key]!r}")
     if not row["what"]:
         raise row.error("what", "say what the range is of")
     low, high = _km(row, "min_km"), _km(row, "max_km")
@@ -446,7 +522,7 @@ def _range(row: _Row, sites: set[str], cite) -> RangeFact:
         raise row.error("min_km", f"min_km {low:g} is above max_km {high:g}")
     if low is None and not row["note"]:
         raise row.error("note", "a range without a figure needs a note (what is known instead: 'no public figure')")
-    return RangeFact(row["site_id"], row["what"], low, high, cite(row["sources"], lambda m: row.error("sources", m)),
+    return RangeFact(row[key], row["what"], low, high, cite(row["sources"], lambda m: row.error("sources", m)),
                      row["note"])
 
 
@@ -460,9 +536,9 @@ def _date(row: _Row, field: str) -> dt.date:
         raise row.error(field, f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _event(row: _Row, sites: set[str], cite) -> Event:
-    if row["site_id"] not in sites:
-        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+def _event(row: _Row, sites: set[str], cite, key: str = "site_id") -> Event:
+    if row[key] not in sites:
+        raise row.error(key, f"unknown {key.removesuffix('_id')} {row[key]!r}")
     day = _date(row, "date")
     precision = row["date_precision"]
     if precision not in DATE_PRECISIONS:
@@ -476,7 +552,7 @@ def _event(row: _Row, sites: set[str], cite) -> Event:
         raise row.error("end", f"the end {end} is before the date {day}")
     if not row["summary"]:
         raise row.error("summary", "a summary is required")
-    return Event(row["site_id"], day, precision, row["status"], row["summary"],
+    return Event(row[key], day, precision, row["status"], row["summary"],
                  cite(row["sources"], lambda m: row.error("sources", m)), row["note"], end)
 
 

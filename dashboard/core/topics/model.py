@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 #: Source tiers of the source policy (``../shared/docs/FACTS.md``), strongest first.
 TIERS = ("T1", "T2", "T2-state", "T3", "untiered")
@@ -37,6 +38,10 @@ STATUSES = (
     "dismantled",
 )
 DATE_PRECISIONS = ("day", "month", "year")
+#: What an atlas installation is (``installations.csv``, column ``kind``).
+INSTALLATION_KINDS = ("radar", "interceptors", "command", "naval-base", "test-range")
+#: What an atlas system is (``systems.csv``, column ``kind``).
+SYSTEM_KINDS = ("radar", "interceptor", "command", "weapon-system")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -112,6 +117,7 @@ class Site:
     sources: tuple[Source, ...]
     note: str
     topic: str = ""
+    installation: str = ""  # the atlas installation this site is, or "" for a story's own point
 
 
 @dataclass(frozen=True)
@@ -223,3 +229,67 @@ class Topic:
         if self.period_start is None or day < self.period_start:
             return False
         return self.period_end is None or day <= self.period_end
+
+
+@dataclass(frozen=True)
+class System:
+    """A missile-defense system (THAAD, a radar type, an interceptor) from ``data/atlas/systems.csv``."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # one of SYSTEM_KINDS
+    sources: tuple[Source, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Installation:
+    """One physical installation of the atlas (a radar, an interceptor site, a command centre,
+    a ship base, a test range) with sourced coordinates and the systems it hosts."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # one of INSTALLATION_KINDS
+    country: str
+    lat: float
+    lon: float
+    precision_km: float
+    operator: str
+    systems: tuple[str, ...]  # System ids
+    sources: tuple[Source, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Every installation and system, shared by the stories (``data/atlas/``). Ranges belong to
+    systems (``RangeFact.site_id`` holds the system id); events to installations (``Event.site_id``
+    holds the installation id)."""
+
+    installations: tuple[Installation, ...] = ()
+    systems: tuple[System, ...] = ()
+    ranges: tuple[RangeFact, ...] = ()
+    events: tuple[Event, ...] = ()
+    references: tuple[SiteReference, ...] = ()  # site_id holds the installation id
+    sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
+    version: str = ""
+    #: How installations that no story claims are drawn when an article names them (``atlas.toml``).
+    title: str = ""
+    summary: str = ""
+    category: Category | None = None
+    roles: tuple[Role, ...] = ()
+    kind_roles: Mapping[str, str] = field(default_factory=dict, compare=False)  # installation kind -> role id
+
+    def installation(self, installation_id: str) -> Installation | None:
+        """The installation with that id, or None."""
+        return self._installations.get(installation_id)
+
+    def system(self, system_id: str) -> System | None:
+        """The system with that id, or None."""
+        return next((s for s in self.systems if s.id == system_id), None)
+
+    @cached_property
+    def _installations(self) -> Mapping[str, Installation]:
+        return {i.id: i for i in self.installations}

@@ -23,11 +23,13 @@ LAYER_KINDS = (
     LayerKind("rings", "Range rings (approximate, public sources)", on_map=True, from_topic=True),
     LayerKind("lines", "Lines to the reference point, with distances", on_map=True, from_topic=True),
     LayerKind("timeline", "Status of the sites over time (date slider and timeline)", on_map=False, from_topic=True),
+    # offered by every story whose other installations the article does not name
+    LayerKind("story", "Show the whole story (its sites not named in this article)", on_map=True, from_topic=True),
 )
 #: Values of the ``layers`` query parameter, in their canonical order.
 MAP_LAYER_IDS = tuple(kind.id for kind in LAYER_KINDS if kind.on_map)
-#: Kinds a topic may offer in its ``[layers]`` table.
-TOPIC_LAYER_IDS = tuple(kind.id for kind in LAYER_KINDS if kind.from_topic)
+#: Kinds a topic may offer in its ``[layers]`` table (``story`` is every story's, never declared).
+TOPIC_LAYER_IDS = tuple(kind.id for kind in LAYER_KINDS if kind.from_topic and kind.id != "story")
 DEFAULT_LAYERS = tuple(kind.id for kind in LAYER_KINDS if kind.on_map and kind.default_on)
 
 
