@@ -73,12 +73,15 @@ PRINTED = {
     "vandenberg-gbi": (34 + 45 / 60 + 5 / 3600, -(120 + 31 / 60 + 13 / 3600)),  # en.wikipedia "Vandenberg SFB"
     "andersen-thaad": (13 + 34 / 60 + 52 / 3600, 144 + 55 / 60 + 28 / 3600),  # en.wikipedia "Andersen AFB"
     "holzdorf-arrow-3": (51 + 46 / 60 + 4 / 3600, 13 + 10 / 60 + 4 / 3600),  # de.wikipedia "Fliegerhorst Holzdorf"
+    "ominato-fps5": (41 + 16 / 60 + 44 / 3600, 141 + 7 / 60 + 11 / 3600),  # ja.wikipedia "大湊分屯基地": the summit radar
+    "beale-uewr": (39 + 8 / 60, -(121 + 21 / 60)),  # 47 CFR 2.106, footnote US270
 }
 # Where the facility is not the airfield or the town the news names (printed positions as above).
 NOT_AT = {
     "pituffik-radar": ((76 + 31 / 60 + 52 / 3600, -(68 + 42 / 60 + 11 / 3600)), 8.0),  # Thule airfield, ~11 km away
     "kyogamisaki-tpy2": ((35.60623, 135.04429), 15.0),  # the centre of Kyotango (GeoNames 11612557)
     "shariki-tpy2": ((40.80357, 140.40299), 15.0),  # the centre of Tsugaru (GeoNames 6822205)
+    "ominato-fps5": ((41 + 15 / 60 + 12 / 3600, 141 + 7 / 60 + 43 / 3600), 2.5),  # the sub base's offices at the foot
 }
 
 
