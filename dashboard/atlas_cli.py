@@ -34,7 +34,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     draft = actions.add_parser("draft", help="propose installations.csv rows for facilities an article names")
     draft.add_argument("article", type=Path, metavar="ARTICLE")
-    draft.add_argument("--offline", action="store_true", help="use the embedded gazetteer only (no network)")
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.st
         return list_installations(catalogue, as_json=args.json, out=out)
     from dashboard.atlas_draft import run_draft  # needs the gazetteer: loaded only for this command
 
-    return run_draft(args.article, catalogue, offline=args.offline, out=out, err=err)
+    return run_draft(args.article, catalogue, out=out, err=err)
 
 
 def installation_records(catalogue: Catalogue) -> list[dict[str, object]]:

@@ -131,6 +131,13 @@ def phone_selection(page: Page, base: str, story: str) -> None:
     page.wait_for_timeout(700)
 
 
+def atlas(page: Page, base: str, story: str) -> None:
+    page.goto(f"{base}/?page=atlas&basemap=offline")
+    wait_idle(page)
+    expect(page.frame_locator("iframe[srcdoc]").first.locator(".site-marker").first).to_be_attached(timeout=30_000)
+    _settle(page)
+
+
 #: name -> (what the README says, screen, how to get there)
 VIEWS: dict[str, tuple[str, dict, Callable]] = {
     "default": ("The VOA story as it opens: framed on every marker", DESKTOP, default_view),
@@ -139,6 +146,7 @@ VIEWS: dict[str, tuple[str, dict, Callable]] = {
     "pasted-story": ("A pasted story with no curated site, framed on its places", DESKTOP, pasted_story),
     "timeline": ("The timeline: each site's status over the years, events as diamonds", DESKTOP, timeline),
     "phone": ("On a phone: a tapped marker's sentences under the map", PHONE, phone_selection),
+    "atlas": ("The atlas page: every installation, filters in the sidebar and the link", DESKTOP, atlas),
 }
 
 

@@ -8,7 +8,7 @@ from dashboard.core.escape import for_markdown
 from dashboard.core.geography import visible_places, visible_sites
 from dashboard.core.view.state import Choices
 from dashboard.services.static_assets import ensure_static_assets
-from dashboard.ui import data, state
+from dashboard.ui import atlas_page, data, state
 from dashboard.ui.analysis_panel import (
     render_comparisons,
     render_distances,
@@ -50,6 +50,9 @@ def render_page() -> None:
 
     settings = data.settings()
     topics = data.topics()
+    if atlas_page.atlas_asked_for():
+        atlas_page.render_atlas_page(topics, "offline" if settings.offline else "osm")
+        return
     articles, stored_ids = data.articles()
     if state.article_asked_for() not in (None, *articles):  # perhaps just added on another server
         data.forget_library_listing()
@@ -113,6 +116,7 @@ def render_page() -> None:
     # the sidebar after the map: the page's first paint waits for no widget of the sidebar
     with st.sidebar:
         render_article_choice(articles, article.id, stored_ids, data.added_days())
+        atlas_page.render_atlas_link()
         for message in data.article_library().notices:
             st.warning(for_markdown(message))
         render_remove(data.article_library(), article, article.id in stored_ids)

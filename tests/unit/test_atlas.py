@@ -133,6 +133,12 @@ def test_bad_installation_sites_are_reported(tmp_path: Path, old: str, new: str,
     assert words in caught.value.message
 
 
+def test_an_installation_is_one_site_of_a_story(tmp_path: Path) -> None:
+    twice = STORY_SITES + "{id}-again,north-hill-radar,radar,{id}-side-a,,,,,,,,\n"
+    with pytest.raises(TopicError, match="two sites of this story"):
+        _story(tmp_path, **{"sites.csv": twice})
+
+
 def test_a_story_source_may_not_repeat_an_atlas_source(tmp_path: Path) -> None:
     sources = FILES["sources.csv"] + "atlas-wire,T2,Invented Wire,Report,2001,,URL not verified\n"
     with pytest.raises(TopicError, match="already in the atlas"):

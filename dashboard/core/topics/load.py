@@ -51,9 +51,8 @@ CSV_COLUMNS = {
     "speakers.csv": ("name", "side", "role"),
 }
 OPTIONAL_FILES = frozenset({"speakers.csv", "references.csv", "ranges.csv", "events.csv"})
-#: Optional columns of a story's ``sites.csv``: the atlas installation the site is, and which of
-#: its systems' ranges the story shows (all when empty).
-OPTIONAL_SITE_COLUMNS = ("installation", "systems")
+# sites.csv may also have the columns ``installation`` (the atlas installation the site is) and
+# ``systems`` (which of its systems' ranges the story shows; all when empty).
 #: The cells an installation site leaves empty (they come from the atlas).
 OWN_POINT_FIELDS = ("country", "lat", "lon", "precision_km", "sources")
 SEPARATOR = " ; "
@@ -136,6 +135,10 @@ def load_topic(folder: Path, atlas: Atlas | None = None) -> Topic:
     duplicate = next((s for i, s in enumerate(site_ids) if s in site_ids[:i]), None)
     if duplicate:
         raise TopicError(f"{folder.name}/sites.csv", None, "id", f"site id {duplicate!r} is listed twice")
+    installations = [s.installation for s in sites if s.installation]
+    twice = next((i for n, i in enumerate(installations) if i in installations[:n]), None)
+    if twice:
+        raise TopicError(f"{folder.name}/sites.csv", None, "installation", f"installation {twice!r} is two sites of this story")
     known_sites = set(site_ids)
     shown_systems = {site.id: _shown_systems(row, atlas) for site, row in zip(sites, site_rows)}
     references = (
@@ -458,8 +461,8 @@ def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite, at
 
 
 def _installation_site(row: _Row, topic: str, atlas: Atlas) -> Site:
-    """A story's site that is an atlas installation: everything but its role, category and
-    (optionally) name comes from the atlas."""
+    """A story's site that is an atlas installation: everything but its role, category,
+    (optionally) name and a note of the story's own comes from the atlas."""
     installation = atlas.installation(row["installation"])
     if installation is None:
         raise row.error("installation", f"unknown installation {row['installation']!r} (not in the atlas)")
@@ -469,7 +472,8 @@ def _installation_site(row: _Row, topic: str, atlas: Atlas) -> Site:
     return Site(
         id=row["id"], role=row["role"], category=row["category"], name=row["name"] or installation.name,
         country=installation.country, lat=installation.lat, lon=installation.lon,
-        precision_km=installation.precision_km, sources=installation.sources, note=installation.note,
+        precision_km=installation.precision_km, sources=installation.sources,
+        note=" ".join(part for part in (row["note"], installation.note) if part),  # the story's word first
         topic=topic, installation=installation.id,
     )
 

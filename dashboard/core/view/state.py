@@ -224,3 +224,86 @@ def summarize_problems(problems: Sequence[str]) -> str | None:
     shown = "; ".join(problems[:5])
     more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
     return f"Some parts of this link were ignored: {shown}{more}. The rest of the link applies."
+
+
+# --- the atlas page (``?page=atlas``): its filters, in the link --------------------------------
+
+ATLAS_PAGE = "atlas"
+ATLAS_PARAM_NAMES = ("page", "country", "system", "kind", "story", "status", "date", "basemap")
+
+
+@dataclass(frozen=True)
+class AtlasFilter:
+    """The atlas page's filters: an empty tuple shows all; ``date`` is the day statuses are
+    read on (None: today)."""
+
+    countries: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    date: dt.date | None = None
+    basemap: str = "osm"
+
+
+@dataclass(frozen=True)
+class AtlasChoices:
+    """The values the atlas page's link may name, in their canonical order."""
+
+    countries: tuple[str, ...]
+    systems: tuple[str, ...]
+    kinds: tuple[str, ...]
+    stories: tuple[str, ...]
+    statuses: tuple[str, ...]
+    default_basemap: str = "osm"
+
+
+#: (query parameter, AtlasFilter field, AtlasChoices field) of the atlas page's list filters.
+_ATLAS_LISTS = (("country", "countries"), ("system", "systems"), ("kind", "kinds"), ("story", "stories"),
+                ("status", "statuses"))
+
+
+def is_atlas_link(params: Mapping[str, str | Sequence[str]]) -> bool:
+    """True when the query parameters open the atlas page (``page=atlas``)."""
+    return "page" in params and _single(params["page"]).strip() == ATLAS_PAGE
+
+
+def parse_atlas_query(params: Mapping[str, str | Sequence[str]], choices: AtlasChoices) -> tuple[AtlasFilter, tuple[str, ...]]:
+    """The atlas page's filters from query parameters, never raising, and one problem per
+    dropped value (as :func:`parse_query`)."""
+    problems: list[str] = []
+    found = AtlasFilter(basemap=choices.default_basemap)
+    for name, raw in params.items():
+        if name not in ATLAS_PARAM_NAMES:
+            problems.append(f"unknown parameter {_shorten(name)!r}")
+            continue
+        value = _single(raw).strip()
+        if len(value) > MAX_VALUE_LENGTH:
+            problems.append(f"{name}: value too long")
+        elif name == "date" and value:
+            try:
+                found = replace(found, date=dt.date.fromisoformat(value))
+            except ValueError:
+                problems.append(f"date: not YYYY-MM-DD ({_shorten(value)!r})")
+        elif name == "basemap":
+            if value in BASEMAPS:
+                found = replace(found, basemap=value)
+            else:
+                problems.append(f"basemap: unknown {_shorten(value)!r}")
+        elif name != "page":
+            field_name = dict(_ATLAS_LISTS)[name]
+            parsed = _id_list(name, value, getattr(choices, field_name), problems)
+            found = replace(found, **{field_name: parsed or ()})
+    return found, tuple(problems)
+
+
+def atlas_to_query(found: AtlasFilter) -> dict[str, str]:
+    """The query parameters that reproduce the atlas page's filters (empty filters left out)."""
+    query = {"page": ATLAS_PAGE}
+    for name, field_name in _ATLAS_LISTS:
+        if getattr(found, field_name):
+            query[name] = ",".join(getattr(found, field_name))
+    if found.date:
+        query["date"] = found.date.isoformat()
+    query["basemap"] = found.basemap
+    return query
