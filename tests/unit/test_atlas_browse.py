@@ -29,7 +29,9 @@ def test_the_link_round_trips_and_drops_unknown_values_with_a_notice() -> None:
 def test_each_filter_narrows_the_installations() -> None:
     assert _ids(AtlasFilter()) == {i.id for i in CATALOGUE.atlas.installations}
     assert _ids(AtlasFilter(countries=("Spain",))) == {"rota-destroyers"}
-    assert _ids(AtlasFilter(systems=("aegis-ashore",))) == {"deveselu-aegis-ashore", "redzikowo-aegis-ashore"}
+    assert _ids(AtlasFilter(systems=("aegis-ashore",))) == {
+        "deveselu-aegis-ashore", "redzikowo-aegis-ashore", "araya-aegis-ashore", "mutsumi-aegis-ashore",
+        "pmrf-aegis-ashore-test-complex"}
     assert _ids(AtlasFilter(kinds=("command",))) == {"ramstein-command"}
     assert "redzikowo-aegis-ashore" in _ids(AtlasFilter(stories=("missile-defense-2007",)))
     assert "deveselu-aegis-ashore" not in _ids(AtlasFilter(stories=("missile-defense-2007",)))
