@@ -27,14 +27,19 @@ def test_the_link_round_trips_and_drops_unknown_values_with_a_notice() -> None:
 
 
 def test_each_filter_narrows_the_installations() -> None:
-    assert _ids(AtlasFilter()) == {i.id for i in CATALOGUE.atlas.installations}
-    assert _ids(AtlasFilter(countries=("Spain",))) == {"rota-destroyers"}
-    assert _ids(AtlasFilter(systems=("aegis-ashore",))) == {
-        "deveselu-aegis-ashore", "redzikowo-aegis-ashore", "araya-aegis-ashore", "mutsumi-aegis-ashore",
-        "pmrf-aegis-ashore-test-complex"}
-    assert _ids(AtlasFilter(kinds=("command",))) == {"ramstein-command"}
+    everything = {i.id: i for i in CATALOGUE.atlas.installations}
+    assert _ids(AtlasFilter()) == set(everything)
+    spain = _ids(AtlasFilter(countries=("Spain",)))
+    assert "rota-destroyers" in spain and {everything[i].country for i in spain} == {"Spain"}
+    ashore = _ids(AtlasFilter(systems=("aegis-ashore",)))
+    assert {"deveselu-aegis-ashore", "redzikowo-aegis-ashore"} <= ashore
+    assert all("aegis-ashore" in everything[i].systems for i in ashore) and "gabala-radar" not in ashore
+    command = _ids(AtlasFilter(kinds=("command",)))
+    assert "ramstein-command" in command and {everything[i].kind for i in command} == {"command"}
     assert "redzikowo-aegis-ashore" in _ids(AtlasFilter(stories=("missile-defense-2007",)))
     assert "deveselu-aegis-ashore" not in _ids(AtlasFilter(stories=("missile-defense-2007",)))
+    assert _ids(AtlasFilter(countries=("Spain",), kinds=("radar",))) == {
+        i for i in spain if everything[i].kind == "radar"}  # filters combine
 
 
 def test_status_is_read_on_the_filters_day() -> None:
@@ -45,7 +50,7 @@ def test_status_is_read_on_the_filters_day() -> None:
 
 
 def test_the_atlas_geography_draws_installations_as_sites_with_their_kinds_role() -> None:
-    chosen = matching_installations(CATALOGUE, AtlasFilter(countries=("Spain", "Turkey")), dt.date(2025, 1, 1))
+    chosen = tuple(i for i in CATALOGUE.atlas.installations if i.id in {"rota-destroyers", "kurecik-radar"})
     geo = atlas_geography(CATALOGUE, chosen)
     assert {(s.id, s.role) for s in geo.sites} == {("rota-destroyers", "naval-base"), ("kurecik-radar", "radar")}
     assert any(e.site_id == "kurecik-radar" for e in geo.events)

@@ -3,6 +3,7 @@
 map's own labels and legends."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from dashboard.core.geography import ArticleGeography
@@ -15,6 +16,7 @@ from dashboard.core.view.state import AtlasChoices, AtlasFilter
 #: The status filter's values: an event status, or "not yet in the record" on that day.
 BROWSE_STATUSES = (*STATUSES, NOT_YET)
 ATLAS_ARTICLE = Article(id="atlas", title="The missile-defense atlas", text="")
+BROWSE_SUMMARY = "Every installation that passes the page's filters, with its sourced point, its systems' published ranges and its dated history."
 
 
 def atlas_choices(catalogue: Catalogue, default_basemap: str = "osm") -> AtlasChoices:
@@ -58,5 +60,6 @@ def atlas_geography(catalogue: Catalogue, installations: tuple[Installation, ...
     topic = unclaimed_topic(catalogue.atlas, ())
     if topic is None:
         return ArticleGeography(ATLAS_ARTICLE, (), (), (), ())
+    topic = dataclasses.replace(topic, summary=BROWSE_SUMMARY)
     wanted = {i.id for i in installations}
     return ArticleGeography(ATLAS_ARTICLE, (), (), (), tuple(s for s in topic.sites if s.id in wanted), (topic,))
