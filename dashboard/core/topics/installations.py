@@ -17,11 +17,6 @@ def _literal(text: str) -> str:
     return rf"(?<!\w){re.escape(text)}(?!\w)"
 
 
-def name_patterns(installation: Installation) -> tuple[re.Pattern[str], ...]:
-    """One pattern per name of the installation (its name and aliases), whole words, case as written."""
-    return tuple(re.compile(_literal(name)) for name in dict.fromkeys((installation.name, *installation.aliases)))
-
-
 def system_country_pattern(atlas: Atlas, installation: Installation) -> re.Pattern[str] | None:
     """A pattern for "one of its systems, in its country" (``THAAD in South Korea``,
     ``South Korea's THAAD battery``), or None for an installation without systems or country.
@@ -46,11 +41,13 @@ def references_of(installation: Installation, atlas: Atlas, site_id: str) -> tup
     """Every phrase that refers to ``installation``, credited to the site ``site_id``: its names
     (``named``), the atlas's ``references.csv`` rows, and its systems named with its country
     (``inferred``)."""
-    found = [SiteReference(site_id, pattern, "named", "name or alias (atlas)") for pattern in name_patterns(installation)]
+    names = dict.fromkeys((installation.name, *installation.aliases))
+    found = [SiteReference(site_id, re.compile(_literal(name)), "named", "name or alias (atlas)", literal=name) for name in names]
     found += [dataclasses.replace(ref, site_id=site_id) for ref in atlas.references if ref.site_id == installation.id]
     pattern = system_country_pattern(atlas, installation)
     if pattern is not None:
-        found.append(SiteReference(site_id, pattern, "inferred", "a system it hosts, named with its country (atlas)"))
+        found.append(SiteReference(site_id, pattern, "inferred", "a system it hosts, named with its country (atlas)",
+                                   literal=installation.country))
     return tuple(found)
 
 

@@ -1,6 +1,7 @@
 """The phrases of an article that refer to curated sites (see ``references.csv`` in a topic)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,10 +25,13 @@ def find_site_mentions(text: str, references: Sequence[SiteReference]) -> tuple[
     ``Azerbaijani radar``) only the longest is kept, so each reference is counted once.
     """
     found: list[SiteMention] = []
+    spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}  # one search per distinct pattern
     for reference in references:
-        for match in reference.pattern.finditer(text):
-            if match.end() > match.start():
-                found.append(SiteMention(reference.site_id, match.start(), match.end(), reference.link))
+        if reference.literal and reference.literal not in text:
+            continue
+        if reference.pattern not in spans:
+            spans[reference.pattern] = [m.span() for m in reference.pattern.finditer(text) if m.end() > m.start()]
+        found.extend(SiteMention(reference.site_id, start, end, reference.link) for start, end in spans[reference.pattern])
     found.sort(key=lambda m: (m.site_id, m.start, -(m.end - m.start)))
     kept: list[SiteMention] = []
     for mention in found:
