@@ -144,3 +144,18 @@ def test_on_a_phone_no_serious_violation_and_no_sideways_scrolling(phone: Page, 
     expect(phone.locator("[data-testid=stSidebar]")).to_be_visible()
     phone.wait_for_timeout(500)  # the sidebar slides in
     assert_accessible(phone, "the sidebar on a phone")
+
+
+def test_no_serious_violation_on_the_atlas_page(page: Page, app_server, watch) -> None:
+    page.goto(app_server.url + "/?page=atlas&basemap=offline")
+    wait_idle(page)
+    atlas_map = page.frame_locator("iframe[srcdoc]").first
+    expect(atlas_map.locator(".site-marker").first).to_be_attached(timeout=30_000)
+    assert_accessible(page, "the atlas page")
+    page.locator("[data-testid=stExpander] summary").first.click()
+    wait_idle(page)
+    assert_accessible(page, "the atlas page with a row open")
+    frame = page.locator("iframe[srcdoc]").first.element_handle().content_frame()
+    assert frame is not None
+    assert_accessible(frame, "the atlas page's map")
+    assert watch.external_requests == []

@@ -84,7 +84,7 @@ def test_a_duplicate_installation_and_a_bad_atlas_toml_are_reported(tmp_path: Pa
     twice = ATLAS_FILES["installations.csv"] + ATLAS_FILES["installations.csv"].splitlines()[2] + "\n"
     toml = ATLAS_FILES["atlas.toml"].replace('kinds = ["naval-base", "test-range"]', 'kinds = ["naval-base"]')
     _, problems = read_atlas(write_atlas(tmp_path, **{"installations.csv": twice, "atlas.toml": toml}))
-    assert any(p.field == "id" and "listed twice" in p.message for p in problems)
+    assert any((p.line, p.field) == (5, "id") and "listed twice" in p.message for p in problems)
     assert any(p.file == "atlas/atlas.toml" and "test-range" in p.message for p in problems)
 
 

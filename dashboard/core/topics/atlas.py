@@ -77,13 +77,19 @@ def read_atlas(folder: Path) -> tuple[Atlas, tuple[TopicError, ...]]:
             problems.append(err)
             return iter(())
 
-    def each(name: str, parse: Callable[[_Row], object]) -> list:
-        kept = []
+    def each(name: str, parse: Callable[[_Row], object], unique: bool = False) -> list:
+        """The parsed sound rows of ``name`` (with ``unique``: the first row of each id)."""
+        kept, seen = [], set()
         for row in rows(name):
             try:
-                kept.append(parse(row))
+                item = parse(row)
+                if unique and item.id in seen:
+                    raise row.error("id", f"{item.id!r} is listed twice")
             except TopicError as err:
                 problems.append(err)
+                continue
+            seen.add(getattr(item, "id", None))
+            kept.append(item)
         return kept
 
     sources: dict[str, Source] = {}
@@ -93,11 +99,9 @@ def read_atlas(folder: Path) -> tuple[Atlas, tuple[TopicError, ...]]:
         except TopicError as err:
             problems.append(err)
     cite = _citer(sources)
-    systems = _unique_ids(each("systems.csv", lambda row: _system(row, cite)), folder.name, "systems.csv", problems)
+    systems = each("systems.csv", lambda row: _system(row, cite), unique=True)
     system_ids = {system.id for system in systems}
-    installations = _unique_ids(
-        each("installations.csv", lambda row: _installation(row, system_ids, cite)), folder.name, "installations.csv", problems
-    )
+    installations = each("installations.csv", lambda row: _installation(row, system_ids, cite), unique=True)
     installation_ids = {i.id for i in installations}
     ranges = each("ranges.csv", lambda row: _range(row, system_ids, cite, key="system_id"))
     events = each("events.csv", lambda row: _event(row, installation_ids, cite, key="installation_id"))
@@ -114,18 +118,6 @@ def read_atlas(folder: Path) -> tuple[Atlas, tuple[TopicError, ...]]:
         **style,
     )
     return atlas, tuple(problems)
-
-
-def _unique_ids(items: list, folder: str, name: str, problems: list[TopicError]) -> list:
-    seen: set[str] = set()
-    kept = []
-    for item in items:
-        if item.id in seen:
-            problems.append(TopicError(f"{folder}/{name}", None, "id", f"{item.id!r} is listed twice"))
-            continue
-        seen.add(item.id)
-        kept.append(item)
-    return kept
 
 
 def _names(row: _Row) -> tuple[str, ...]:
