@@ -32,6 +32,22 @@ CONTRACT = {
         "rota-destroyers": ("ships", "epaa-phase-2"),
         "ramstein-command": ("command", "nato-command"),
     },
+    "thaad-korea": {"seongju-thaad": ("interceptors", "thaad-battery")},
+    "japan-missile-defense": {
+        "shariki-tpy2": ("radar", "us-radars"),
+        "kyogamisaki-tpy2": ("radar", "us-radars"),
+        "araya-aegis-ashore": ("interceptors", "aegis-ashore-plan"),
+        "mutsumi-aegis-ashore": ("interceptors", "aegis-ashore-plan"),
+    },
+    "us-homeland-defense": {
+        "fort-greely-gbi": ("interceptors", "gmd-interceptors"),
+        "vandenberg-gbi": ("interceptors", "gmd-interceptors"),
+        "clear-lrdr": ("radar", "gmd-sensors"),
+        "shemya-cobra-dane": ("radar", "gmd-sensors"),
+        "pituffik-radar": ("radar", "gmd-sensors"),
+        "fylingdales-radar": ("radar", "gmd-sensors"),
+    },
+    "arrow-3-germany": {"holzdorf-arrow-3": ("interceptors", "arrow-3-germany")},
 }
 
 # Each facility's position as printed by the page its row cites, typed in by hand here (degrees,
@@ -48,12 +64,39 @@ PRINTED = {
     "kurecik-radar": (38.3494, 37.7936),  # en.wikipedia "Kürecik Radar Station"
     "rota-destroyers": (36.6208, -6.3316),  # en.wikipedia "Naval Station Rota, Spain"
     "ramstein-command": (49.4368, 7.6003),  # en.wikipedia "Ramstein Air Base"
+    "fylingdales-radar": (54 + 21 / 60 + 32 / 3600, -(40 / 60 + 11 / 3600)),  # en.wikipedia "RAF Fylingdales"
+    "pituffik-radar": (76 + 34 / 60 + 13 / 3600, -(68 + 17 / 60 + 56 / 3600)),  # fr.wikipedia "Site J de Thulé"
+    "kyogamisaki-tpy2": (35 + 46 / 60, 135 + 11 / 60 + 43 / 3600),  # ja.wikipedia "経ヶ岬通信所"
+    "shariki-tpy2": (40 + 59 / 60, 140 + 21 / 60 + 31 / 3600),  # ja.wikipedia "車力分屯基地"
+    "clear-lrdr": (64 + 17 / 60 + 26 / 3600, -(149 + 11 / 60 + 13 / 3600)),  # en.wikipedia "Clear Space Force Station"
+    "shemya-cobra-dane": (52 + 43 / 60 + 27 / 3600, 174 + 7 / 60 + 8 / 3600),  # en.wikipedia "Shemya"
+    "vandenberg-gbi": (34 + 45 / 60 + 5 / 3600, -(120 + 31 / 60 + 13 / 3600)),  # en.wikipedia "Vandenberg SFB"
+    "andersen-thaad": (13 + 34 / 60 + 52 / 3600, 144 + 55 / 60 + 28 / 3600),  # en.wikipedia "Andersen AFB"
+    "holzdorf-arrow-3": (51 + 46 / 60 + 4 / 3600, 13 + 10 / 60 + 4 / 3600),  # de.wikipedia "Fliegerhorst Holzdorf"
+    "ominato-fps5": (41 + 16 / 60 + 44 / 3600, 141 + 7 / 60 + 11 / 3600),  # ja.wikipedia "大湊分屯基地": the summit radar
+    "beale-uewr": (39 + 8 / 60, -(121 + 21 / 60)),  # 47 CFR 2.106, footnote US270
+}
+# Where the facility is not the airfield or the town the news names (printed positions as above).
+NOT_AT = {
+    "pituffik-radar": ((76 + 31 / 60 + 52 / 3600, -(68 + 42 / 60 + 11 / 3600)), 8.0),  # Thule airfield, ~11 km away
+    "kyogamisaki-tpy2": ((35.60623, 135.04429), 15.0),  # the centre of Kyotango (GeoNames 11612557)
+    "shariki-tpy2": ((40.80357, 140.40299), 15.0),  # the centre of Tsugaru (GeoNames 6822205)
+    "ominato-fps5": ((41 + 15 / 60 + 12 / 3600, 141 + 7 / 60 + 43 / 3600), 2.5),  # the sub base's offices at the foot
 }
 
 
-def test_both_topics_load_without_failures() -> None:
+def test_every_story_loads_without_failures() -> None:
     assert CATALOGUE.failures == ()
-    assert set(TOPICS) == {"missile-defense-2007", "epaa"}
+    assert set(TOPICS) == {
+        "missile-defense-2007", "epaa", "thaad-korea", "japan-missile-defense", "us-homeland-defense",
+        "arrow-3-germany", "atlas"}
+
+
+@pytest.mark.parametrize("site_id", sorted(NOT_AT))
+def test_the_facility_is_not_placed_at_the_airfield_or_town(site_id: str) -> None:
+    site = SITES[site_id]
+    elsewhere, at_least_km = NOT_AT[site_id]
+    assert geodesic((site.lat, site.lon), elsewhere).km > at_least_km
 
 
 @pytest.mark.parametrize("topic_id", sorted(CONTRACT))
