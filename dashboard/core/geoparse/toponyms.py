@@ -42,6 +42,7 @@ from dashboard.core.geoparse.datelines import is_dateline, standalone_state
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
 from dashboard.core.geoparse.mentions import (
     Mention,
+    area_type_base,
     county_list_follows,
     cued_unknown_names,
     extract_mentions,
@@ -324,7 +325,8 @@ class _Context:
             keys=keys,
             bases=bases,
             containers=[_container_after(text, m, gazetteer) for m in mentions],
-            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
+            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS)
+                       or area_type_base(m.name) is not None for m in mentions],
             cells=cells,
             listed=_list_neighbours(text, mentions),
             dateline=dateline,
@@ -422,6 +424,10 @@ def _options(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[tuple[G
         if ocean:
             return ocean  # "across the Pacific"
     surface = mention.name
+    base = area_type_base(surface)
+    if base is not None and not gazetteer.matches(surface):
+        opts = gazetteer.matches(base)  # "Akita Prefecture": the area named Akita
+        return tuple((e, k) for e, k in opts if e.feature in ("admin1", "admin2")) or opts
     opts = gazetteer.matches(surface)
     if not (len(surface) == 2 and surface.isupper()):
         opts = tuple((e, k) for e, k in opts if k != "postal")

@@ -1,0 +1,110 @@
+"""Places of missile-defense news (issue 20), from invented sentences in the style of the
+stories about THAAD at Seongju, Aegis Ashore at Akita and Yamaguchi and Arrow 3 at Holzdorf:
+areas with their type word, seas and islands, facility cues. Each rule is checked with the rule
+as it is and with the rule removed (monkeypatched away), so that a rule that stops mattering
+fails here."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.core.geoparse import mentions as M
+from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.mentions import area_type_base, explain_mentions
+from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.services.gazetteer_file import ensure_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return ensure_gazetteer()
+
+
+def judged(text: str, gaz: Gazetteer) -> dict[str, tuple[bool, str]]:
+    return {j.mention.name: (j.kept, j.rule) for j in explain_mentions(text, gaz)}
+
+
+def placed(text: str, gaz: Gazetteer, **kw) -> dict[str, tuple[str | None, str | None]]:
+    return {p.name: (p.feature, p.country_code) for p in geoparse(text, gaz, **kw)}
+
+
+# -- second-level and first-level areas with their type word -------------------------------
+@pytest.mark.parametrize("name, base", [
+    ("Akita Prefecture", "Akita"), ("Seongju-gun", "Seongju"), ("Moscow Oblast", "Moscow"),
+    ("Dhi Qar Governorate", "Dhi Qar"), ("Gyeongsangbuk-do", "Gyeongsangbuk"), ("Akita", None),
+    ("Prefecture", None),
+])
+def test_area_type_base(name: str, base: str | None) -> None:
+    assert area_type_base(name) == base
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("Officials of Nagano Prefecture and Gifu Prefecture met the farmers.", "Nagano Prefecture", "JP"),
+    ("Shelling hit Kharkiv Oblast and Sumy Oblast overnight.", "Kharkiv Oblast", "UA"),
+])
+def test_a_name_before_its_type_word_is_the_area_never_a_surname(
+        text: str, name: str, cc: str, gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert judged(text, gaz)[name] == (True, "area with its type word")
+    assert placed(text, gaz)[name] == ("admin1", cc)
+    monkeypatch.setattr(M, "_with_area_type", lambda text, tokens, hit: hit)
+    assert name not in judged(text, gaz)
+    # without the rule the type word, used twice, reads as a surname ("Nagano Prefecture")
+    assert judged(text, gaz)[name.split()[0]] == (False, "surname after")
+
+
+def test_an_unknown_area_with_its_type_word_is_proposed_to_the_geocoder(
+        gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Farmers of Uljin County blocked the road; villagers from Uljin-gun joined them."
+    unknown = [p.name for p in geoparse(text, gaz, include_unknown=True) if p.source == "none"]
+    assert unknown == ["Uljin County", "Uljin-gun"]
+    monkeypatch.setattr(M, "_TYPED_AREA_RE", re.compile(r"(?!)"))
+    assert [p.name for p in geoparse(text, gaz, include_unknown=True) if p.source == "none"] == []
+
+
+# -- physical geography ---------------------------------------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("Two destroyers patrolled the Sea of Japan after the launch.", "Sea of Japan"),
+    ("Tankers waited outside the Strait of Hormuz for a week.", "Strait of Hormuz"),
+    ("A frigate sailed through the Taiwan Strait on Sunday.", "Taiwan Strait"),
+])
+def test_a_country_inside_a_sea_or_strait_name_is_not_the_country(text: str, name: str, gaz: Gazetteer) -> None:
+    got = placed(text, gaz)
+    assert got[name][0] == "region"
+    assert not {"Japan", "Hormuz", "Taiwan"} & set(got)
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("The debris fell on Honshu and the radar on Shemya tracked it.", "Honshu", "JP"),
+    ("The debris fell on Honshu and the radar on Shemya tracked it.", "Shemya", "US"),
+    ("Reactors in Tohoku were inspected again.", "Tohoku", "JP"),
+    ("The battery deployed to the Negev for a test.", "Negev", "IL"),
+    ("A launch from Kamchatka was reported.", "Kamchatka", "RU"),
+])
+def test_islands_and_regions_that_news_name(text: str, name: str, cc: str, gaz: Gazetteer) -> None:
+    assert placed(text, gaz)[name] == ("region", cc)
+
+
+# -- facility cues --------------------------------------------------------------------------
+def test_a_town_before_air_base_is_a_place(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Büchel air base was closed for a week after the drill."
+    assert judged(text, gaz)["Büchel"] == (True, "city, facility")
+    monkeypatch.setattr(M, "FACILITY_AFTER", ())
+    assert judged(text, gaz)["Büchel"] == (False, "small place without a cue")
+
+
+def test_the_town_after_naval_station_is_a_place_and_naval_is_not(
+        gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Destroyers of Naval Station Rota sailed on Monday."
+    got = judged(text, gaz)
+    assert got["Rota"] == (True, "city, facility")
+    assert got["Naval"][0] is False
+    monkeypatch.setattr(M, "_FACILITY_BEFORE_RE", re.compile(r"(?!)"))
+    assert judged(text, gaz)["Rota"][0] is False
+
+
+def test_a_fort_the_gazetteer_knows_is_a_place(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Fort Greely hosts most of the interceptors."
+    assert judged(text, gaz)["Fort Greely"] == (True, "fort or camp the gazetteer knows")
+    monkeypatch.setattr(M, "_FACILITY_PREFIXES", ())
+    assert judged(text, gaz)["Fort Greely"][0] is False
