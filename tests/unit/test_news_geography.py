@@ -10,8 +10,10 @@ import re
 import pytest
 
 from dashboard.core.geoparse import mentions as M
+from dashboard.core.geoparse import toponyms as T
 from dashboard.core.geoparse.gazetteer import Gazetteer
 from dashboard.core.geoparse.mentions import area_type_base, explain_mentions
+from dashboard.core.geoparse.places import CONFIDENT
 from dashboard.core.geoparse.toponyms import geoparse
 from dashboard.services.gazetteer_file import ensure_gazetteer
 
@@ -108,3 +110,41 @@ def test_a_fort_the_gazetteer_knows_is_a_place(gaz: Gazetteer, monkeypatch: pyte
     assert judged(text, gaz)["Fort Greely"] == (True, "fort or camp the gazetteer knows")
     monkeypatch.setattr(M, "_FACILITY_PREFIXES", ())
     assert judged(text, gaz)["Fort Greely"][0] is False
+
+
+# -- sure where a reader would be sure -----------------------------------------------------
+
+
+def confidence(text: str, name: str, gaz: Gazetteer) -> tuple[str | None, float]:
+    p = next(p for p in geoparse(text, gaz) if p.name == name)
+    return p.country_code, p.confidence
+
+
+@pytest.mark.parametrize("text, name, cc", [
+    ("The U.S. plan puts a radar in the Czech Republic and interceptors in Poland. The U.S. "
+     "president will host the Russian leader in Kennebunkport, Maine, after U.S. talks.", "Poland", "PL"),
+    ("Envoys from Japan and China met in Beijing on Friday.", "Beijing", "CN"),
+])
+def test_countries_and_capitals_of_an_international_story_are_confident(
+        text: str, name: str, cc: str, gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, conf = confidence(text, name, gaz)
+    assert code == cc and conf >= CONFIDENT
+    monkeypatch.setattr(T, "INTERNATIONAL_COUNTRIES", 99)
+    assert confidence(text, name, gaz)[1] < CONFIDENT
+
+
+def test_a_capital_stays_in_doubt_when_a_big_namesake_lies_in_a_named_country(
+        gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Rallies in London drew crowds across Canada, and Syria was the topic."
+    assert confidence(text, "London", gaz)[1] < CONFIDENT  # London, Ontario is as likely
+    monkeypatch.setattr(T, "_big_namesake_pointed", lambda ctx, i, e: False)
+    assert confidence(text, "London", gaz)[1] >= CONFIDENT
+
+
+def test_the_explain_view_names_the_new_rules(gaz: Gazetteer) -> None:
+    from dashboard.core.geoparse.explain import explain_text
+
+    out = explain_text("Envoys from Japan and China met in Beijing. Officials of Nagano Prefecture and "
+                       "Gifu Prefecture watched Büchel air base.", gaz)
+    assert "decided by: country or capital in an international story" in out
+    assert "area with its type word" in out and "city, facility" in out

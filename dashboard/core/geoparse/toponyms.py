@@ -98,6 +98,13 @@ NEIGHBOUR_CANDIDATES = 40
 #: A national capital of this many people is what its bare name means, unless the story points
 #: at a namesake town ("U.S. officials met in Dublin and London": Ireland and England).
 BIG_CAPITAL_POPULATION = 1_000_000
+#: A story naming this many countries is about international affairs: its countries and
+#: capitals are as sure as their rule says (:func:`_sure_in_international_story`).
+INTERNATIONAL_COUNTRIES = 2
+#: A namesake city this big in a country or area the story names keeps a capital in doubt.
+BIG_NAMESAKE_POPULATION = 100_000
+#: The rule named in the explain view when that decides the confidence.
+INTERNATIONAL_RULE = "country or capital in an international story"
 #: Countries whose press writes a first-level area's bare name for the area ("New York") and
 #: names its namesake city otherwise ("New York City"), the national capital excepted.
 STATE_NAME_COUNTRIES = frozenset({"US"})
@@ -136,6 +143,8 @@ CONFIDENCE_TABLE: dict[tuple[str, str], float] = {
     ("alternate name", "city"): 0.85,
     ("broad name", "wide"): 0.9, ("broad name", "area"): 0.9,
     ("area word", "admin2"): 0.9, ("area word", "area"): 0.9,
+    (INTERNATIONAL_RULE, "country"): 0.95, (INTERNATIONAL_RULE, "city"): 0.95,
+    (INTERNATIONAL_RULE, "area"): 0.95, (INTERNATIONAL_RULE, "wide"): 0.95,
 }
 #: Confidence for a (rule, kind) pair missing from the table.
 DEFAULT_CONFIDENCE = 0.7
@@ -243,7 +252,7 @@ def _resolve(
         ctx.update(choices)
         ctx.second_pass = True
         choices = [_choose(ctx, i) for i in range(len(mentions))]
-    return ctx, _one_sense_per_name(ctx, choices)
+    return ctx, _sure_in_international_story(ctx, _one_sense_per_name(ctx, choices))
 
 
 def _place(mention: Mention, choice: _Choice | None) -> Place:
@@ -271,7 +280,7 @@ def _confidence(choice: _Choice) -> float:
     sets, moved up or down a little by its margin over the runner-up."""
     e = choice.entry
     base = CONFIDENCE_TABLE.get((choice.rule, _kind_class(e)), DEFAULT_CONFIDENCE)
-    if choice.rule != "only candidate":
+    if choice.rule not in ("only candidate", INTERNATIONAL_RULE):
         base += MARGIN_STEP * (min(2.0, max(0.0, choice.margin)) - MARGIN_CENTRE)
     return round(min(MAX_CONFIDENCE, max(MIN_CONFIDENCE, base)), 3)
 
@@ -604,6 +613,57 @@ def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_C
                 and best[base].entry.entry_id != c.entry.entry_id:
             out[i] = _Choice(best[base].entry, best[base].score, "one sense per story", best[base].margin)
     return out
+
+
+def _sure_in_international_story(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
+    """A country or a national capital (or the first-level area named like the capital it holds:
+    "Seoul", "Tokyo") chosen in a story that names :data:`INTERNATIONAL_COUNTRIES` countries or
+    more besides its own (by their names or their capitals') is as sure as a reader would be: its namesake towns did not win ("Poland" in a story on
+    the Kennebunkport talks that names Maine), unless a namesake city of
+    :data:`BIG_NAMESAKE_POPULATION` people or more lies in a country or first-level area the
+    story names ("London" in a story that names Canada may be London, Ontario). The rule only
+    raises a confidence, never changes a choice."""
+    named: dict[str, set[str | None]] = defaultdict(set)  # name key -> countries it names
+    for key, c in zip(ctx.bases, choices):
+        if c is not None and (c.entry.feature == "country" or c.entry.capital):
+            named[key].add(c.entry.country_code)
+    if len(named) < INTERNATIONAL_COUNTRIES:
+        return choices
+    out = list(choices)
+    for i, c in enumerate(choices):
+        if c is None or not _country_or_capital(ctx, i, c.entry) or _big_namesake_pointed(ctx, i, c.entry):
+            continue
+        others = set().union(*(codes for key, codes in named.items() if key != ctx.bases[i]))
+        if len(others) < INTERNATIONAL_COUNTRIES:
+            continue
+        sure = _Choice(c.entry, c.score, INTERNATIONAL_RULE, c.margin)
+        if _confidence(sure) > _confidence(c):
+            out[i] = sure
+    return out
+
+
+def _big_namesake_pointed(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Does a namesake city of :data:`BIG_NAMESAKE_POPULATION` or more people lie in another
+    country the story names, or in a first-level area it names?"""
+    key = ctx.bases[i]
+    for o, _ in ctx.options[i]:
+        if o.entry_id == e.entry_id or o.feature != "city" or o.population < BIG_NAMESAKE_POPULATION:
+            continue
+        if o.country_code != e.country_code and ctx.country_support(key, o.country_code or "") > 0:
+            return True
+        if o.admin1 and ctx.admin1_support(key, (o.country_code or "", o.admin1)) > 0:
+            return True
+    return False
+
+
+def _country_or_capital(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Is ``e`` a country, a national capital, or a first-level area that holds a national
+    capital of the same name (among the mention's candidates)?"""
+    if e.feature == "country" or (e.feature == "city" and e.capital):
+        return True
+    return e.feature == "admin1" and any(
+        o.capital and o.country_code == e.country_code and o.admin1 == e.admin1 and name_key(o.name) == name_key(e.name)
+        for o, _ in ctx.options[i])
 
 
 def _prefer_broad_names(
