@@ -21,6 +21,9 @@ Variables (all optional):
   Unset: one SQLite file each in ``DASHBOARD_DATA_DIR``. Credentials are never shown in messages.
 - ``DASHBOARD_USER_AGENT``: the identifying User-Agent sent to Nominatim (its usage policy asks
   for one that names the application and a contact).
+- ``DASHBOARD_HOME_PLACE``: a local newsroom's home, as a place name the gazetteer knows
+  (``Alexandria, Louisiana``, ``Louisiana``, ``Germany``): a prior for the local names of stories
+  whose own outlet and URL say nothing about where they are from (never an override).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ DEFAULT_USER_AGENT = (
 )
 DEFAULT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 60.0
+#: Longest DASHBOARD_HOME_PLACE accepted ("Alexandria, Louisiana" is 21 characters).
+MAX_HOME_PLACE = 100
 DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
 
 # User agents that Nominatim's policy (and geopy) reject: library defaults and doc samples.
@@ -73,6 +78,7 @@ class Settings:
     user_agent: str = DEFAULT_USER_AGENT
     timeout_s: float = DEFAULT_TIMEOUT_S
     database_url: str | None = field(default=None, repr=False)  # may hold a password: never printed
+    home_place: str = ""
 
     def __post_init__(self) -> None:
         if self.geocoder not in GEOCODERS:
@@ -123,6 +129,10 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
             database_url = normalise_database_url(database_url)
         except ConfigError as err:
             raise ConfigError(f"DASHBOARD_DATABASE_URL: {err}") from None
+    home_place = " ".join(environ.get("DASHBOARD_HOME_PLACE", "").split())
+    if len(home_place) > MAX_HOME_PLACE or not all(c.isprintable() for c in home_place):
+        raise ConfigError(f"DASHBOARD_HOME_PLACE must be a place name of at most {MAX_HOME_PLACE} "
+                          f"printable characters; got {home_place[:40]!r}")
     return Settings(
         offline=offline,
         geocoder=geocoder,
@@ -131,6 +141,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         data_dir=_parse_dir(environ.get("DASHBOARD_DATA_DIR", "")) or DEFAULT_DATA_DIR,
         user_agent=user_agent,
         database_url=database_url,
+        home_place=home_place,
     )
 
 

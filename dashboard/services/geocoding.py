@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.config import Settings, normalise_service_url
+from dashboard.core.geoparse.home import StorySource
 from dashboard.core.geoparse.places import Place
 from dashboard.services.cache import SCHEMA as CACHE_SCHEMA
 from dashboard.services.cache import GeocodeCache, GeocodeResult, normalise_query
@@ -53,7 +54,8 @@ __all__ = (
     "shared_limiter",
 )
 
-OfflineGeoparser = Callable[[str], Sequence[Place]]
+#: ``geoparser(text)``, or ``geoparser(text, source=StorySource)`` when the story's URL/outlet is known.
+OfflineGeoparser = Callable[..., Sequence[Place]]
 Progress = Callable[[int, int], None]
 
 NOMINATIM_MIN_INTERVAL_S = 1.0  # Nominatim's usage policy: at most 1 request per second
@@ -89,13 +91,16 @@ class GeocodingChain:
         self.nominatim = nominatim
         self.service = nominatim.service if nominatim else f"nominatim:{settings.nominatim_url}"
 
-    def place_text(self, text: str, on_progress: Progress | None = None) -> GeocodeOutcome:
+    def place_text(self, text: str, on_progress: Progress | None = None, *,
+                   source: StorySource | None = None) -> GeocodeOutcome:
         """Return the places named in ``text`` and any notices; never raises a GeocodingError.
+
+        ``source`` (the story's URL and outlet) is handed to the geoparser as context.
 
         ``on_progress(done, total)`` is called as the distinct unplaced names are looked up
         (first with ``done == 0``); it is not called when nothing needs looking up.
         """
-        places = tuple(self._geoparse(text))
+        places = tuple(self._geoparse(text) if source is None else self._geoparse(text, source=source))
         if not self.settings.nominatim_enabled:
             return GeocodeOutcome(places=places)
         names: dict[str, str] = {}

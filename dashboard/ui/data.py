@@ -56,7 +56,9 @@ def geocoding_chain() -> GeocodingChain:
     """One chain (cache, gazetteer, Nominatim) and one rate limiter for every session."""
     places_of = gazetteer()
     online = settings().nominatim_enabled
-    return build_chain(settings(), lambda text: geoparse(text, places_of, include_unknown=online))
+    home = settings().home_place
+    return build_chain(settings(), lambda text, source=None: geoparse(
+        text, places_of, include_unknown=online, source=source, home_place=home))
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,9 +124,9 @@ def gazetteer_chain() -> GeocodingChain:
     lists, unplaced, the names only an online geocoder could place."""
     places_of = gazetteer()
     online = settings().nominatim_enabled
-    return build_chain(
-        replace(settings(), offline=True), lambda text: geoparse(text, places_of, include_unknown=online)
-    )
+    home = settings().home_place
+    return build_chain(replace(settings(), offline=True), lambda text, source=None: geoparse(
+        text, places_of, include_unknown=online, source=source, home_place=home))
 
 
 @st.cache_resource(show_spinner="Finding and placing the article's places…")

@@ -1,6 +1,7 @@
 """Places of missile-defense news (issue 20), from invented sentences in the style of the
 stories about THAAD at Seongju, Aegis Ashore at Akita and Yamaguchi and Arrow 3 at Holzdorf:
-areas with their type word, seas and islands, facility cues. Each rule is checked with the rule
+areas with their type word, seas and islands, facility cues, sure countries and capitals, and
+the outlet's home as a prior. Each rule is checked with the rule
 as it is and with the rule removed (monkeypatched away), so that a rule that stops mattering
 fails here."""
 from __future__ import annotations
@@ -9,9 +10,11 @@ import re
 
 import pytest
 
+from dashboard.core.geoparse import home as H
 from dashboard.core.geoparse import mentions as M
 from dashboard.core.geoparse import toponyms as T
 from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.home import StorySource, country_of_tld, story_home
 from dashboard.core.geoparse.mentions import area_type_base, explain_mentions
 from dashboard.core.geoparse.places import CONFIDENT
 from dashboard.core.geoparse.toponyms import geoparse
@@ -148,3 +151,78 @@ def test_the_explain_view_names_the_new_rules(gaz: Gazetteer) -> None:
                        "Gifu Prefecture watched Büchel air base.", gaz)
     assert "decided by: country or capital in an international story" in out
     assert "area with its type word" in out and "city, facility" in out
+
+
+# -- the outlet's home as context ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, cc", [
+    ("https://www.example.de/politik/1", "DE"), ("http://news.example.co.uk/a", "GB"),
+    ("https://example.com.au/x", "AU"), ("https://www.example.com/x", None),
+    ("https://example.tv/x", None), ("https://example.io", None), ("not a url", None), ("", None),
+])
+def test_country_of_the_url_domain(url: str, cc: str | None) -> None:
+    assert country_of_tld(url) == cc
+
+
+def test_the_home_comes_from_the_most_specific_clue(gaz: Gazetteer) -> None:
+    def where(source: StorySource | None, home_place: str = "") -> tuple[str, str | None] | None:
+        home = story_home(source, gaz, home_place)
+        return None if home is None else (home.country_code, home.admin1)
+
+    assert where(StorySource("https://example.co.uk/x", "The Houston Chronicle")) == ("US", "TX")
+    assert where(StorySource("https://www.houston.example.com/x")) == ("US", "TX")  # a domain label
+    assert where(StorySource("https://www.example.co.uk/x")) == ("GB", None)
+    assert where(StorySource("https://www.example.com/x"), "Alexandria, Louisiana") == ("US", "LA")
+    assert where(StorySource("https://www.example.com/x")) is None
+    assert where(None, "Germany") == ("DE", None)
+    assert where(None) is None
+
+
+def test_a_local_name_leans_to_the_outlets_home(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Police in Alexandria arrested two men on Friday after a chase."
+    home = StorySource("https://www.example.com/local", "The Shreveport Times")
+    assert placed(text, gaz)["Alexandria"] == ("city", "EG")
+    assert placed(text, gaz, source=home)["Alexandria"] == ("city", "US")
+    assert placed(text, gaz, home_place="Louisiana")["Alexandria"] == ("city", "US")
+    monkeypatch.setattr(T, "HOME_ADMIN1_BONUS", 0.0)
+    monkeypatch.setattr(T, "HOME_COUNTRY_BONUS", 0.0)
+    assert placed(text, gaz, source=home)["Alexandria"] == ("city", "EG")
+
+
+def test_a_country_domain_is_a_prior(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Flooding closed roads near Richmond overnight."
+    uk = StorySource("https://news.example.co.uk/story")
+    assert placed(text, gaz, source=uk)["Richmond"] == ("city", "GB")
+    monkeypatch.setattr(H, "_home_of_tld", lambda host: None)
+    assert placed(text, gaz, source=uk)["Richmond"] == ("city", "US")
+
+
+def test_a_home_is_a_prior_never_an_override(gaz: Gazetteer) -> None:
+    text = "Tourists filled Paris for the summer, and the Seine ran low."
+    assert placed(text, gaz, home_place="Paris, Texas")["Paris"] == ("city", "FR")
+    assert placed(text, gaz, source=StorySource("https://example.com/x", "The Paris News"))["Paris"] == ("city", "FR")
+
+
+def test_the_batch_cli_takes_url_and_outlet(gaz: Gazetteer) -> None:
+    import io
+    import json
+
+    from dashboard.__main__ import run_geoparse
+
+    seen: list[StorySource | None] = []
+
+    def place_text(text: str, source: StorySource | None = None):
+        seen.append(source)
+        return geoparse(text, gaz, source=source)
+
+    lines = [json.dumps({"id": 1, "text": "Police in Alexandria arrested two men.",
+                         "url": "https://www.example.com/x", "outlet": "The Shreveport Times"}),
+             json.dumps({"id": 2, "text": "Police in Alexandria arrested two men."}),
+             json.dumps({"id": 3, "text": "x", "url": 7})]
+    out, err = io.StringIO(), io.StringIO()
+    assert run_geoparse(lines, out, err, place_text) == 1
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert rows[0]["places"][0]["lon"] < -80 < 0 < rows[1]["places"][0]["lon"]  # Louisiana, then Egypt
+    assert rows[2] == {"id": 3, "error": '"url" must be a string'}
+    assert seen == [StorySource("https://www.example.com/x", "The Shreveport Times"), StorySource()]

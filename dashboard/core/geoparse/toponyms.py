@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from dashboard.core.geoparse.datelines import is_dateline, standalone_state
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
+from dashboard.core.geoparse.home import Home, StorySource, story_home
 from dashboard.core.geoparse.mentions import (
     Mention,
     area_type_base,
@@ -82,6 +83,10 @@ CONTAINER_BONUS = 3.0
 DATELINE_ADMIN1_BONUS = 2.0
 #: The candidate lies in the dateline's country.
 DATELINE_COUNTRY_BONUS = 1.0
+#: The candidate lies in the country, or the first-level area, of the story's outlet
+#: (:mod:`home`): half the dateline's weight, a prior that the story's own words outweigh.
+HOME_COUNTRY_BONUS = 0.5
+HOME_ADMIN1_BONUS = 1.0
 #: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
 #: same for countries ("Poland, China and Mexico").
 LIST_KIND_BONUS = 2.0
@@ -112,7 +117,7 @@ STATE_NAME_COUNTRIES = frozenset({"US"})
 #: The parts of a score, in the order :func:`explain_resolution` lists them.
 PARTS = ("fixed", "population", "kind", "capital", "area word", "alternate name",
          "country named", "state named", "neighbour", "resolved neighbour", "container",
-         "dateline", "listed with areas")
+         "dateline", "listed with areas", "outlet home")
 
 # -- confidence -------------------------------------------------------------------------------
 #: Calibrated confidence by the rule that decided and the kind of place chosen: the share of such
@@ -195,15 +200,18 @@ class _Choice:
     margin: float
 
 
-def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) -> tuple[Place, ...]:
+def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False,
+             source: StorySource | None = None, home_place: str = "") -> tuple[Place, ...]:
     """Return the places ``text`` mentions, resolved with the gazetteer (no network), in text order.
 
+    ``source`` (the story's URL and outlet) and ``home_place`` (the deployment's
+    ``DASHBOARD_HOME_PLACE``) give the story's home, a prior for its local names (:mod:`home`).
     With ``include_unknown``, capitalised names after a place preposition that the gazetteer
     does not know ("held in Heiligendamm") are added unplaced (``lat``/``lon`` None), for an
     online geocoder to try; offline runs leave them out, since nothing could place them.
     """
     mentions = extract_mentions(text, gazetteer)
-    places = resolve_mentions(text, mentions, gazetteer)
+    places = resolve_mentions(text, mentions, gazetteer, home=story_home(source, gazetteer, home_place))
     if not include_unknown:
         return places
     unknown = tuple(
@@ -213,19 +221,21 @@ def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) 
     return tuple(sorted(places + unknown, key=lambda p: p.start))
 
 
-def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> tuple[Place, ...]:
-    """Return one :class:`Place` per mention, in the same order.
+def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
+                     home: Home | None = None) -> tuple[Place, ...]:
+    """Return one :class:`Place` per mention, in the same order (``home``: the story's home).
 
     A mention with no gazetteer candidate gets ``lat``/``lon`` ``None`` and source ``"none"``.
     """
-    _, choices = _resolve(text, mentions, gazetteer)
+    _, choices = _resolve(text, mentions, gazetteer, home)
     return tuple(_place(m, c) for m, c in zip(mentions, choices))
 
 
-def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
+def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
+                       home: Home | None = None) -> list[Resolution]:
     """Return, per mention, its scored candidates best first with their score parts, the chosen
     entry, the rule that decided and the confidence (for tuning and debugging)."""
-    ctx, choices = _resolve(text, mentions, gazetteer)
+    ctx, choices = _resolve(text, mentions, gazetteer, home)
     out = []
     for i, (m, choice) in enumerate(zip(mentions, choices)):
         cands = []
@@ -244,9 +254,10 @@ def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazett
 
 
 def _resolve(
-    text: str, mentions: Sequence[Mention], gazetteer: Gazetteer
+    text: str, mentions: Sequence[Mention], gazetteer: Gazetteer, home: Home | None = None
 ) -> tuple[_Context, list[_Choice | None]]:
     ctx = _Context.build(text, mentions, gazetteer)
+    ctx.outlet_home = home
     choices: list[_Choice | None] = [_choose(ctx, i) for i in range(len(mentions))]
     for _ in range(PASSES - 1):
         ctx.update(choices)
@@ -312,6 +323,7 @@ class _Context:
     chosen: list[GazetteerEntry | None] = field(default_factory=list)
     chosen_cells: dict[tuple[int, int], list[tuple[str, GazetteerEntry]]] = field(default_factory=dict)
     home: GazetteerEntry | None = None  # the dateline's place, once resolved
+    outlet_home: Home | None = None  # where the story's outlet is (a prior)
     second_pass: bool = False
     _memo: dict[tuple[str, str, object], object] = field(default_factory=dict)  # per pass
 
@@ -579,13 +591,19 @@ def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
     listed = 0.0
     if ctx.second_pass and feature in ("admin1", "country") and _listed_with(ctx, i, (feature,)):
         listed = LIST_KIND_BONUS
+    outlet = 0.0
+    if ctx.outlet_home is not None and feature != "country" and e.country_code == ctx.outlet_home.country_code:
+        outlet = HOME_COUNTRY_BONUS
+        if ctx.outlet_home.admin1 and e.admin1 == ctx.outlet_home.admin1:
+            outlet += HOME_ADMIN1_BONUS
     if parts is not None:
         parts.extend((("population", population), ("kind", kind_bonus), ("capital", capital),
                       ("area word", area_word), ("alternate name", alternate), ("country named", country),
                       ("state named", state), ("neighbour", neighbour), ("resolved neighbour", resolved),
-                      ("container", container), ("dateline", dateline), ("listed with areas", listed)))
+                      ("container", container), ("dateline", dateline), ("listed with areas", listed),
+                      ("outlet home", outlet)))
     return (population + kind_bonus + capital + area_word + alternate + country + state + neighbour
-            + resolved + container + dateline + listed)
+            + resolved + container + dateline + listed + outlet)
 
 
 def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
