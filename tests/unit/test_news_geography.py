@@ -226,3 +226,20 @@ def test_the_batch_cli_takes_url_and_outlet(gaz: Gazetteer) -> None:
     assert rows[0]["places"][0]["lon"] < -80 < 0 < rows[1]["places"][0]["lon"]  # Louisiana, then Egypt
     assert rows[2] == {"id": 3, "error": '"url" must be a string'}
     assert seen == [StorySource("https://www.example.com/x", "The Shreveport Times"), StorySource()]
+
+
+# -- "X, Y" settles it ----------------------------------------------------------------------
+def test_town_comma_country_settles_it_over_the_dateline(gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "PERTH, Ont. -- The skater, who moved here from Perth, Australia, won the provincial title."
+
+    def second_perth() -> str | None:
+        return [p for p in geoparse(text, gaz) if p.name == "Perth"][0].country_code
+
+    assert second_perth() == "AU"
+    monkeypatch.setattr(T, "SETTLED_BY_CONTAINER", False)
+    assert second_perth() == "CA"
+
+
+def test_a_country_before_a_comma_is_not_contained(gaz: Gazetteer) -> None:
+    text = "Talks with Russia, U.S. officials said on Wednesday, will resume in Geneva."
+    assert placed(text, gaz)["Russia"] == ("country", "RU")

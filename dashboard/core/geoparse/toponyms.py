@@ -79,6 +79,10 @@ NEIGHBOUR_BONUS = 1.0
 RESOLVED_NEIGHBOUR_BONUS = 1.0
 #: "X, Y" with Y the candidate's state or country.
 CONTAINER_BONUS = 3.0
+#: "X, Y" settles it: a candidate inside Y wins whatever else the story says ("the state
+#: champion for Queensland, Australia" in a story datelined in a Canadian town of that name).
+#: Not over a country ("Russia, U.S. officials said": no country lies in another).
+SETTLED_BY_CONTAINER = True
 #: The candidate lies in the dateline's first-level area (the story's home).
 DATELINE_ADMIN1_BONUS = 2.0
 #: The candidate lies in the dateline's country.
@@ -520,6 +524,10 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
     swapped = _prefer_broad_names(ctx, i, ranked)
     if swapped is not ranked:
         ranked, rule = swapped, "broad name"
+    if ctx.containers[i] and SETTLED_BY_CONTAINER and ranked[0][1].feature in ("city", "admin1", "admin2"):
+        swapped = _promote(ranked, lambda e: _contained(ctx, i, e))
+        if swapped is not ranked:
+            ranked, rule = swapped, "container"
     if i == ctx.dateline and ctx.standalone:
         home = ("US", ctx.standalone)
         swapped = _promote(ranked, lambda e: e.feature == "city" and (e.country_code, e.admin1) == home)
