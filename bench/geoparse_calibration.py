@@ -1,6 +1,7 @@
 """Confidence calibration of the geoparser over a gold JSONL: how often a placed name is right.
 
-Matches each placed name to the gold toponym it overlaps most (as ``../shared/eval/score.py``
+Geoparses each row with its ``url`` as the story's source (as ``bench/geoparse.py`` does),
+matches each placed name to the gold toponym it overlaps most (as ``../shared/eval/score.py``
 does) and prints, as Markdown for docs/BENCHMARKS.md, the share within 161 km of the gold point
 per confidence band, and per deciding rule and kind of place (``toponyms.CONFIDENCE_TABLE``'s
 keys), so that a table value can be checked against what it claims.
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.geoparse import DEFAULT_GOLD, read_gold  # noqa: E402
+from bench.geoparse import DEFAULT_GOLD, _source_fields, read_gold  # noqa: E402
 from bench.geoparse_errors import _overlap, haversine_km  # noqa: E402
 
 #: Right within this distance of the gold point (the scorer's acc@161).
@@ -29,13 +30,15 @@ BANDS = ((0.0, 0.5, "< 0.5"), (0.5, 0.7, "0.5–0.7"), (0.7, 0.8, "0.7–0.8"), 
 
 def judged_choices(rows: list[dict], gazetteer) -> list[tuple[str, str, float, bool]]:
     """Return ``(rule, kind, confidence, right)`` for every placed name that overlaps a gold one."""
+    from dashboard.core.geoparse.home import StorySource, story_home
     from dashboard.core.geoparse.mentions import extract_mentions
     from dashboard.core.geoparse.toponyms import _kind_class, explain_resolution
 
     out = []
     for row in rows:
         text, gold = row["text"], [t for t in row["toponyms"] if t.get("lat") is not None]
-        for r in explain_resolution(text, extract_mentions(text, gazetteer), gazetteer):
+        home = story_home(StorySource(**_source_fields(row)), gazetteer)  # as bench/geoparse.py
+        for r in explain_resolution(text, extract_mentions(text, gazetteer), gazetteer, home):
             if r.chosen is None:
                 continue
             m = r.mention
