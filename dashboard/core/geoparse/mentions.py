@@ -518,9 +518,11 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
         if before.key in OF_NOUNS or text[:prev.start].rstrip().endswith(","):
             return "noun of"
     after = text[hit.end:hit.end + 40]
-    if after.lower().startswith(AFTER_CUES):
+    low = after.lower()
+    if low.startswith(AFTER_CUES):
         return "place noun after"
-    if after.lower().startswith(FACILITY_AFTER) or _FACILITY_BEFORE_RE.search(text, max(0, hit.start - 30), hit.start):
+    if low.startswith(FACILITY_AFTER) or (
+            text.endswith("Station ", 0, hit.start) and _FACILITY_BEFORE_RE.search(text, max(0, hit.start - 30), hit.start)):
         return "facility"
     if after.startswith(", ") and _area_follows(doc, after[2:]):
         return "state after comma"
