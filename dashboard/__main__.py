@@ -21,7 +21,7 @@ from dashboard.core.geoparse.article import (
 from dashboard.core.geoparse.explain import explain_text
 from dashboard.core.geoparse.home import StorySource
 from dashboard.core.geoparse.places import Place
-from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.geoparse.toponyms import bound_geoparser
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.export import EXPORT_FORMATS, render_export
 from dashboard.core.view.layers import MAP_LAYER_IDS
@@ -37,8 +37,7 @@ PlaceText = Callable[[str, StorySource | None], Sequence[Place]]
 def _chain(settings: Settings) -> GeocodingChain:
     gazetteer = ensure_gazetteer()
     online = settings.nominatim_enabled
-    return build_chain(settings, lambda text, source=None: geoparse(
-        text, gazetteer, include_unknown=online, source=source, home_place=settings.home_place))
+    return build_chain(settings, bound_geoparser(gazetteer, include_unknown=online, home_place=settings.home_place))
 
 
 def _place_text_function(settings: Settings) -> PlaceText:

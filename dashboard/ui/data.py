@@ -14,7 +14,7 @@ from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.geoparse.article import Article
 from dashboard.core.geoparse.gazetteer import Gazetteer
-from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.geoparse.toponyms import bound_geoparser
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import MapPlan, compose_map, draw_groups
 from dashboard.core.topics.catalogue import Catalogue
@@ -56,9 +56,8 @@ def geocoding_chain() -> GeocodingChain:
     """One chain (cache, gazetteer, Nominatim) and one rate limiter for every session."""
     places_of = gazetteer()
     online = settings().nominatim_enabled
-    home = settings().home_place
-    return build_chain(settings(), lambda text, source=None: geoparse(
-        text, places_of, include_unknown=online, source=source, home_place=home))
+    return build_chain(settings(), bound_geoparser(places_of, include_unknown=online,
+                                                   home_place=settings().home_place))
 
 
 @st.cache_resource(show_spinner=False)
@@ -124,9 +123,8 @@ def gazetteer_chain() -> GeocodingChain:
     lists, unplaced, the names only an online geocoder could place."""
     places_of = gazetteer()
     online = settings().nominatim_enabled
-    home = settings().home_place
-    return build_chain(replace(settings(), offline=True), lambda text, source=None: geoparse(
-        text, places_of, include_unknown=online, source=source, home_place=home))
+    return build_chain(replace(settings(), offline=True), bound_geoparser(
+        places_of, include_unknown=online, home_place=settings().home_place))
 
 
 @st.cache_resource(show_spinner="Finding and placing the article's places…")

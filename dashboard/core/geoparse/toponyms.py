@@ -225,6 +225,17 @@ def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False,
     return tuple(sorted(places + unknown, key=lambda p: p.start))
 
 
+def bound_geoparser(gazetteer: Gazetteer, *, include_unknown: bool = False,
+                    home_place: str = "") -> Callable[..., tuple[Place, ...]]:
+    """Return :func:`geoparse` bound to a gazetteer and a deployment's settings, to be called
+    as ``geoparser(text)`` or ``geoparser(text, source=StorySource(...))`` (the geocoding chain's
+    offline tier)."""
+    def geoparser(text: str, source: StorySource | None = None) -> tuple[Place, ...]:
+        return geoparse(text, gazetteer, include_unknown=include_unknown, source=source, home_place=home_place)
+
+    return geoparser
+
+
 def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
                      home: Home | None = None) -> tuple[Place, ...]:
     """Return one :class:`Place` per mention, in the same order (``home``: the story's home).
