@@ -243,3 +243,31 @@ def test_town_comma_country_settles_it_over_the_dateline(gaz: Gazetteer, monkeyp
 def test_a_country_before_a_comma_is_not_contained(gaz: Gazetteer) -> None:
     text = "Talks with Russia, U.S. officials said on Wednesday, will resume in Geneva."
     assert placed(text, gaz)["Russia"] == ("country", "RU")
+
+
+# -- invented stories in the style of the three reports ------------------------------------
+STORIES = {
+    "thaad": ("SEOUL -- Trucks carried new interceptors to the THAAD battery in Seongju County "
+              "overnight, and residents of Seongju-gun blocked the road again. Officials in Seoul "
+              "and Washington said the radar watches North Korea."),
+    "aegis-ashore": ("TOKYO -- The defense ministry dropped its plan for Aegis Ashore sites in Akita "
+                     "Prefecture and Yamaguchi Prefecture. Boosters could fall on Honshu, not into the "
+                     "Sea of Japan, officials said, and radars in Tohoku would be used instead."),
+    "arrow-3": ("BERLIN -- The first Arrow 3 launchers arrived at Holzdorf air base on the border of "
+                "Brandenburg and Saxony, and the Luftwaffe said the system would watch Russia from "
+                "the Baltic to the Black Sea."),
+}
+
+
+@pytest.mark.parametrize("story, expected", [
+    ("thaad", {"Seongju County": ("unknown", None), "Seongju-gun": ("unknown", None),
+               "Seoul": ("city", "KR"), "North Korea": ("country", "KP")}),
+    ("aegis-ashore", {"Akita Prefecture": ("admin1", "JP"), "Yamaguchi Prefecture": ("admin1", "JP"),
+                      "Honshu": ("region", "JP"), "Sea of Japan": ("region", None), "Tohoku": ("region", "JP")}),
+    ("arrow-3", {"Holzdorf": ("city", "DE"), "Brandenburg": ("admin1", "DE"), "Baltic": ("region", None),
+                 "Black Sea": ("region", None)}),
+])
+def test_the_places_the_stories_are_about(story: str, expected: dict, gaz: Gazetteer) -> None:
+    got = placed(STORIES[story], gaz, include_unknown=True)
+    assert {name: got.get(name) for name in expected} == expected
+    assert "Japan" not in got  # the sea's "Japan" is not the country
