@@ -172,6 +172,8 @@ def test_the_home_comes_from_the_most_specific_clue(gaz: Gazetteer) -> None:
 
     assert where(StorySource("https://example.co.uk/x", "The Houston Chronicle")) == ("US", "TX")
     assert where(StorySource("https://www.houston.example.com/x")) == ("US", "TX")  # a domain label
+    assert where(StorySource("https://www.houston.com/x")) == ("US", "TX")
+    assert where(StorySource("https://www.news.example.com/x")) is None
     assert where(StorySource("https://www.example.co.uk/x")) == ("GB", None)
     assert where(StorySource("https://www.example.com/x"), "Alexandria, Louisiana") == ("US", "LA")
     assert where(StorySource("https://www.example.com/x")) is None

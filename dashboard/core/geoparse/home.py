@@ -30,6 +30,8 @@ _VANITY_TLDS = frozenset({"tv", "io", "me", "co", "fm", "ai", "ly", "ms", "cc", 
 #: A domain label names the outlet's home only when it is the name of a place at least this big
 #: (or of a first-level area or country): small towns share their names with too many words.
 DOMAIN_PLACE_POPULATION = 100_000
+#: Shorter domain labels are prefixes and second-level parts ("www", "m", "co", "com").
+MIN_DOMAIN_LABEL = 4
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,8 @@ def _home_of_tld(host: str) -> Home | None:
 
 
 def _home_in_domain(host: str, gazetteer: Gazetteer) -> Home | None:
-    labels = host.split(".")[:-1]
-    for label in labels:
-        if label in ("www", "m", "news", "co", "com", "org", "net") or len(label) < 4:
+    for label in host.split(".")[:-1]:
+        if len(label) < MIN_DOMAIN_LABEL:  # "www", "m", "co", "com": never a place here
             continue
         entry = _biggest(gazetteer, label)
         if entry is not None:
