@@ -521,8 +521,8 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
     low = after.lower()
     if low.startswith(AFTER_CUES):
         return "place noun after"
-    if low.startswith(FACILITY_AFTER) or (
-            text.endswith("Station ", 0, hit.start) and _FACILITY_BEFORE_RE.search(text, max(0, hit.start - 30), hit.start)):
+    if low.startswith(FACILITY_AFTER) or (text.endswith("Station ", 0, hit.start)
+                                          and _FACILITY_BEFORE_RE.search(text, max(0, hit.start - 30), hit.start)):
         return "facility"
     if after.startswith(", ") and _area_follows(doc, after[2:]):
         return "state after comma"

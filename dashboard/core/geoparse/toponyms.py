@@ -655,11 +655,11 @@ def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_C
 def _sure_in_international_story(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
     """A country or a national capital (or the first-level area named like the capital it holds:
     "Seoul", "Tokyo") chosen in a story that names :data:`INTERNATIONAL_COUNTRIES` countries or
-    more besides its own (by their names or their capitals') is as sure as a reader would be: its namesake towns did not win ("Poland" in a story on
-    the Kennebunkport talks that names Maine), unless a namesake city of
-    :data:`BIG_NAMESAKE_POPULATION` people or more lies in a country or first-level area the
-    story names ("London" in a story that names Canada may be London, Ontario). The rule only
-    raises a confidence, never changes a choice."""
+    more besides its own (by their names or their capitals') is as sure as a reader would be: its
+    namesake towns did not win ("Poland" in a story on the Kennebunkport talks that names Maine),
+    unless a namesake city of :data:`BIG_NAMESAKE_POPULATION` people or more lies in a country or
+    first-level area the story names ("London" in a story that names Canada may be London,
+    Ontario). Returns the choices with such confidences raised; never changes a choice."""
     named: dict[str, set[str | None]] = defaultdict(set)  # name key -> countries it names
     for key, c in zip(ctx.bases, choices):
         if c is not None and (c.entry.feature == "country" or c.entry.capital):
