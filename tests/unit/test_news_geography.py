@@ -136,6 +136,11 @@ def test_countries_and_capitals_of_an_international_story_are_confident(
     assert confidence(text, name, gaz)[1] < CONFIDENT
 
 
+def test_a_big_namesake_in_a_country_the_story_does_not_name_leaves_the_capital_sure(gaz: Gazetteer) -> None:
+    text = "Envoys from Japan and China met in London on Friday."
+    assert confidence(text, "London", gaz) == ("GB", T.CONFIDENCE_TABLE[(T.INTERNATIONAL_RULE, "city")])
+
+
 def test_a_capital_stays_in_doubt_when_a_big_namesake_lies_in_a_named_country(
         gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Rallies in London drew crowds across Canada, and Syria was the topic."
@@ -174,6 +179,12 @@ def test_the_home_comes_from_the_most_specific_clue(gaz: Gazetteer) -> None:
     assert where(StorySource("https://www.houston.example.com/x")) == ("US", "TX")  # a domain label
     assert where(StorySource("https://www.houston.com/x")) == ("US", "TX")
     assert where(StorySource("https://www.news.example.com/x")) is None
+    assert where(StorySource("https://germany.example.com/x")) == ("DE", None)  # a country's name
+    assert where(StorySource("https://texas.example.com/x")) == ("US", "TX")  # a state's name
+    assert where(StorySource("https://kennebunkport.example.com/x")) is None  # a small town's name
+    assert where(StorySource("http://localhost/x")) is None
+    assert story_home(StorySource("https://example.co.uk/x"), gaz).reason == "country domain .uk"
+    assert story_home(None, gaz, "Germany").reason == "DASHBOARD_HOME_PLACE (Germany)"
     assert where(StorySource("https://www.example.co.uk/x")) == ("GB", None)
     assert where(StorySource("https://www.example.com/x"), "Alexandria, Louisiana") == ("US", "LA")
     assert where(StorySource("https://www.example.com/x")) is None
