@@ -136,6 +136,21 @@ def test_countries_and_capitals_of_an_international_story_are_confident(
     assert confidence(text, name, gaz)[1] < CONFIDENT
 
 
+def test_an_area_named_like_the_capital_it_holds_counts_as_the_capital(gaz: Gazetteer) -> None:
+    from types import SimpleNamespace
+
+    def one(name: str, feature: str) -> object:
+        return next(e for e in gaz.candidates(name) if e.feature == feature)
+
+    seoul_area, seoul, busan = one("Seoul", "admin1"), one("Seoul", "city"), one("Busan", "city")
+    ctx = SimpleNamespace(options=[((seoul_area, "name"), (seoul, "name"))])
+    assert T._country_or_capital(ctx, 0, seoul_area) and T._country_or_capital(ctx, 0, seoul)
+    assert not T._country_or_capital(SimpleNamespace(options=[((seoul_area, "name"),)]), 0, seoul_area)
+    assert not T._country_or_capital(SimpleNamespace(options=[((busan, "name"),)]), 0, busan)
+    gyeonggi = one("Gyeonggi-do", "admin1")  # an area around the capital, not named like it
+    assert not T._country_or_capital(SimpleNamespace(options=[((gyeonggi, "name"), (seoul, "name"))]), 0, gyeonggi)
+
+
 def test_a_big_namesake_in_a_country_the_story_does_not_name_leaves_the_capital_sure(gaz: Gazetteer) -> None:
     text = "Envoys from Japan and China met in London on Friday."
     assert confidence(text, "London", gaz) == ("GB", T.CONFIDENCE_TABLE[(T.INTERNATIONAL_RULE, "city")])
@@ -165,6 +180,7 @@ def test_the_explain_view_names_the_new_rules(gaz: Gazetteer) -> None:
     ("https://www.example.de/politik/1", "DE"), ("http://news.example.co.uk/a", "GB"),
     ("https://example.com.au/x", "AU"), ("https://www.example.com/x", None),
     ("https://example.tv/x", None), ("https://example.io", None), ("not a url", None), ("", None),
+    ("www.example.de/x", "DE"), ("https://www.example.de./x", "DE"), ("http://[::1", None),
 ])
 def test_country_of_the_url_domain(url: str, cc: str | None) -> None:
     assert country_of_tld(url) == cc
