@@ -8,7 +8,8 @@ and articles per second. Speed is always measured in-process, on one core, over 
 geoparse calls only (gazetteer already open, one warm-up pass); the machine's load average is
 printed with it, since a shared machine's load changes the figure.
 
-Usage: ``python bench/geoparse.py [--gold PATH] [--in-process] [--profile all] [--repeat N]``.
+Usage: ``python bench/geoparse.py [--gold PATH] [--in-process] [--profile all] [--repeat N] [--no-source]``.
+Each row's ``url`` (and ``outlet``, when present) is passed to the geoparser as the story's source.
 Exits 0 with a notice when the gold file is missing.
 """
 from __future__ import annotations
@@ -37,9 +38,14 @@ def read_gold(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _source_fields(row: dict) -> dict:
+    """The row's optional ``url`` and ``outlet`` (the story's source, a geoparsing prior)."""
+    return {k: row[k] for k in ("url", "outlet") if isinstance(row.get(k), str) and row[k]}
+
+
 def predict_cli(rows: list[dict]) -> tuple[list[str], float]:
     """Run the batch CLI over ``rows``; return its output lines and wall time (incl. start-up)."""
-    stdin = "".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in rows)
+    stdin = "".join(json.dumps({"id": r["id"], "text": r["text"], **_source_fields(r)}) + "\n" for r in rows)
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "dashboard", "geoparse", "--offline"],
@@ -55,26 +61,28 @@ def predict_cli(rows: list[dict]) -> tuple[list[str], float]:
 
 def predict_in_process(rows: list[dict], gazetteer) -> list[str]:
     """Call ``geoparse`` on every row; return CLI-shaped JSON lines."""
+    from dashboard.core.geoparse.home import StorySource
     from dashboard.core.geoparse.toponyms import geoparse
 
-    return [json.dumps({"id": r["id"], "places": [p.to_json() for p in geoparse(r["text"], gazetteer)]})
-            for r in rows]
+    return [json.dumps({"id": r["id"], "places": [p.to_json() for p in geoparse(
+        r["text"], gazetteer, source=StorySource(**_source_fields(r)))]}) for r in rows]
 
 
 def time_geoparse(rows: list[dict], gazetteer, repeat: int) -> float:
     """Return articles per second of in-process ``geoparse`` (best of ``repeat`` passes)."""
+    from dashboard.core.geoparse.home import StorySource
     from dashboard.core.geoparse.toponyms import geoparse
 
-    texts = [r["text"] for r in rows]
-    for t in texts:  # warm-up: caches, lazy imports
-        geoparse(t, gazetteer)
+    items = [(r["text"], StorySource(**_source_fields(r))) for r in rows]
+    for t, source in items:  # warm-up: caches, lazy imports
+        geoparse(t, gazetteer, source=source)
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        for t in texts:
-            geoparse(t, gazetteer)
+        for t, source in items:
+            geoparse(t, gazetteer, source=source)
         best = min(best, time.perf_counter() - started)
-    return len(texts) / best
+    return len(items) / best
 
 
 def score(gold: Path, pred: Path, scorer: Path, profile: str) -> tuple[dict, str]:
@@ -95,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed passes (best is kept)")
     ap.add_argument("--pred", type=Path, default=ROOT / "build" / "bench" / "geoparse-pred.jsonl")
     ap.add_argument("--gazetteer", type=Path, default=None, help="gazetteer file (default: build/)")
+    ap.add_argument("--no-source", action="store_true",
+                    help="leave out each row's url/outlet (to measure the outlet-home prior)")
     args = ap.parse_args(argv)
     if not args.gold.is_file():
         print(f"gold file not found: {args.gold} -- nothing to measure (the dev set lives in ../shared/eval/)")
@@ -110,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.services.gazetteer_file import ensure_gazetteer
 
     rows = read_gold(args.gold)
+    if args.no_source:
+        rows = [{k: v for k, v in r.items() if k not in ("url", "outlet")} for r in rows]
     gazetteer = ensure_gazetteer(args.gazetteer)
     cli_wall = None
     in_process = args.in_process

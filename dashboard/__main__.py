@@ -19,6 +19,7 @@ from dashboard.core.geoparse.article import (
     split_sentences,
 )
 from dashboard.core.geoparse.explain import explain_text
+from dashboard.core.geoparse.home import StorySource
 from dashboard.core.geoparse.places import Place
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.export import EXPORT_FORMATS, render_export
@@ -29,14 +30,14 @@ from dashboard.services.gazetteer_file import ensure_gazetteer
 from dashboard.services.geocoding import geocoding_chain_for
 from dashboard.services.static_assets import inline_assets
 
-PlaceText = Callable[[str], Sequence[Place]]
+PlaceText = Callable[[str, StorySource | None], Sequence[Place]]
 
 
 def _place_text_function(settings: Settings) -> PlaceText:
     chain = geocoding_chain_for(settings, ensure_gazetteer())
 
-    def place_text(text: str) -> Sequence[Place]:
-        outcome = chain.place_text(text)
+    def place_text(text: str, source: StorySource | None = None) -> Sequence[Place]:
+        outcome = chain.place_text(text, source=source)
         for notice in outcome.notices:
             print(f"notice: {notice}", file=sys.stderr)
         return outcome.places
@@ -44,8 +45,9 @@ def _place_text_function(settings: Settings) -> PlaceText:
     return place_text
 
 
-def _parse_line(line: str) -> tuple[object, str]:
-    """Return (id, text) from one JSONL line; raises ValueError with the reason."""
+def _parse_line(line: str) -> tuple[object, str, StorySource]:
+    """Return (id, text, source) from one JSONL line (``url`` and ``outlet`` are optional
+    strings); raises ValueError with the reason."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:
@@ -57,11 +59,15 @@ def _parse_line(line: str) -> tuple[object, str]:
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError('"text" must be a string')
-    return record["id"], text
+    for key in ("url", "outlet"):
+        if not isinstance(record.get(key, ""), str):
+            raise ValueError(f'"{key}" must be a string')
+    return record["id"], text, StorySource(record.get("url", ""), record.get("outlet", ""))
 
 
 def run_geoparse(lines: Iterable[str], out: TextIO, err: TextIO, place_text: PlaceText) -> int:
-    """Geoparse JSONL ``{"id", "text"}`` lines into ``{"id", "places"}`` lines, in order.
+    """Geoparse JSONL ``{"id", "text"}`` lines (optional ``"url"``, ``"outlet"``: the story's
+    source, a prior for its local names) into ``{"id", "places"}`` lines, in order.
 
     A bad line gives ``{"id": ..., "error": ...}`` on ``out`` and a message on ``err``;
     the rest go on. Returns the number of bad lines.
@@ -72,8 +78,8 @@ def run_geoparse(lines: Iterable[str], out: TextIO, err: TextIO, place_text: Pla
             continue
         record_id: object = None
         try:
-            record_id, text = _parse_line(line)
-            places = place_text(text)
+            record_id, text, source = _parse_line(line)
+            places = place_text(text, source)
             result = {"id": record_id, "places": [place.to_json() for place in places]}
         except ValueError as error:
             failures += 1
@@ -194,9 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"{article.title} ({article.id})")
-    print(format_places_table(article.text, place_text(article.text)))
+    source = StorySource(article.url, article.outlet)
+    print(format_places_table(article.text, place_text(article.text, source)))
     if args.explain:
-        print("\n" + explain_text(article.text, ensure_gazetteer()))
+        print("\n" + explain_text(article.text, ensure_gazetteer(), source=source, home_place=settings.home_place))
     return 0
 
 

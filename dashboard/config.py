@@ -29,6 +29,9 @@ Variables (all optional):
   stored size and on how many snapshots the store keeps (a publish over either is refused).
 - ``DASHBOARD_PUBLIC_URL``: the address readers reach the dashboard at (``http(s)://host[:port][/path]``),
   written into the embed codes and image links the CLI prints (default ``http://localhost:8501``).
+- ``DASHBOARD_HOME_PLACE``: a local newsroom's home, as a place name the gazetteer knows
+  (``Alexandria, Louisiana``, ``Louisiana``, ``Germany``): a prior for the local names of stories
+  whose own outlet and URL say nothing about where they are from (never an override).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ DEFAULT_USER_AGENT = (
 )
 DEFAULT_TIMEOUT_S = 5.0
 MAX_TIMEOUT_S = 60.0
+#: Longest DASHBOARD_HOME_PLACE accepted ("Alexandria, Louisiana" is 21 characters).
+MAX_HOME_PLACE = 100
 DEFAULT_DATA_DIR = REPO_ROOT / ".dashboard-data"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 DEFAULT_PUBLISH_MAX_BYTES = 5_000_000  # one snapshot: pages, PNG (x1, x2), SVG, PDF, GeoJSON, CSV
@@ -92,6 +97,7 @@ class Settings:
     publish_max_bytes: int = DEFAULT_PUBLISH_MAX_BYTES
     publish_max_snapshots: int = DEFAULT_PUBLISH_MAX_SNAPSHOTS
     public_url: str = DEFAULT_PUBLIC_URL
+    home_place: str = ""
 
     def __post_init__(self) -> None:
         if self.geocoder not in GEOCODERS:
@@ -157,6 +163,10 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         public_url = normalise_service_url(public_url)
     except ConfigError as err:
         raise ConfigError(f"DASHBOARD_PUBLIC_URL: {err}") from None
+    home_place = " ".join(environ.get("DASHBOARD_HOME_PLACE", "").split())
+    if len(home_place) > MAX_HOME_PLACE or not all(c.isprintable() for c in home_place):
+        raise ConfigError(f"DASHBOARD_HOME_PLACE must be a place name of at most {MAX_HOME_PLACE} "
+                          f"printable characters; got {home_place[:40]!r}")
     return Settings(
         publish=_parse_bool("DASHBOARD_PUBLISH", environ.get("DASHBOARD_PUBLISH", "").strip() or "on"),
         publish_max_bytes=_parse_count("DASHBOARD_PUBLISH_MAX_BYTES", environ, DEFAULT_PUBLISH_MAX_BYTES),
@@ -170,6 +180,7 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         user_agent=user_agent,
         database_url=database_url,
         frame_ancestors=frame_ancestors,
+        home_place=home_place,
     )
 
 

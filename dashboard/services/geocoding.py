@@ -25,14 +25,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.config import Settings, normalise_service_url
 from dashboard.core.geoparse.gazetteer import Gazetteer
+from dashboard.core.geoparse.home import StorySource
 from dashboard.core.geoparse.places import Place
-from dashboard.core.geoparse.toponyms import geoparse
+from dashboard.core.geoparse.toponyms import bound_geoparser
 from dashboard.services.cache import SCHEMA as CACHE_SCHEMA
 from dashboard.services.cache import GeocodeCache, GeocodeResult, normalise_query
 from dashboard.services.nominatim import (
@@ -59,7 +59,8 @@ __all__ = (
     "shared_limiter",
 )
 
-OfflineGeoparser = Callable[[str], Sequence[Place]]
+#: ``geoparser(text)``, or ``geoparser(text, source=StorySource)`` when the story's URL/outlet is known.
+OfflineGeoparser = Callable[..., Sequence[Place]]
 Progress = Callable[[int, int], None]
 
 NOMINATIM_MIN_INTERVAL_S = 1.0  # Nominatim's usage policy: at most 1 request per second
@@ -95,13 +96,16 @@ class GeocodingChain:
         self.nominatim = nominatim
         self.service = nominatim.service if nominatim else f"nominatim:{settings.nominatim_url}"
 
-    def place_text(self, text: str, on_progress: Progress | None = None) -> GeocodeOutcome:
+    def place_text(self, text: str, on_progress: Progress | None = None, *,
+                   source: StorySource | None = None) -> GeocodeOutcome:
         """Return the places named in ``text`` and any notices; never raises a GeocodingError.
+
+        ``source`` (the story's URL and outlet) is handed to the geoparser as context.
 
         ``on_progress(done, total)`` is called as the distinct unplaced names are looked up
         (first with ``done == 0``); it is not called when nothing needs looking up.
         """
-        places = tuple(self._geoparse(text))
+        places = tuple(self._geoparse(text) if source is None else self._geoparse(text, source=source))
         if not self.settings.nominatim_enabled:
             return GeocodeOutcome(places=places)
         names: dict[str, str] = {}
@@ -264,6 +268,6 @@ def geocoding_chain_for(
     unplaced, for Nominatim to try. ``gazetteer_only`` gives the offline tier alone (what a page
     shows at once) while still listing those names. Raises ``ConfigError`` as :func:`build_chain`.
     """
-    geoparser = partial(geoparse, gazetteer=gazetteer, include_unknown=settings.nominatim_enabled)
+    geoparser = bound_geoparser(gazetteer, include_unknown=settings.nominatim_enabled, home_place=settings.home_place)
     tier_settings = dataclasses.replace(settings, offline=True) if gazetteer_only else settings
     return build_chain(tier_settings, geoparser, adapter_factory=adapter_factory)

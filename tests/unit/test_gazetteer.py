@@ -184,3 +184,11 @@ def test_area_point_and_short_names() -> None:
     assert build.short_area_name("Zhejiang Sheng") == "Zhejiang"
     assert build.short_area_name("Basra Governorate") == "Basra"
     assert build.short_area_name("Alberta") == "Alberta"
+
+
+def test_physical_names_are_broad_areas(offline_gazetteer: Gazetteer) -> None:
+    sea = offline_gazetteer.candidates("Sea of Japan")
+    assert [e.feature for e in sea] == ["region"] and sea[0].precision_km >= 500
+    assert offline_gazetteer.candidates("East Sea") == sea
+    assert [(e.feature, e.country_code) for e in offline_gazetteer.candidates("Honshu")] == [("region", "JP")]
+    assert "physical_names.csv" in offline_gazetteer.meta["sources"]

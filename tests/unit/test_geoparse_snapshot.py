@@ -41,6 +41,9 @@ TEXTS = {
                    "burned in Washington and Oregon.",
     "london-suburbs": "Police in Enfield and Edmonton arrested two men after a chase toward "
                       "Tottenham.",
+    "missile-defense": "TOKYO -- Plans for radars in Akita Prefecture and Yamaguchi Prefecture "
+                       "were dropped; debris could fall on Honshu or into the Sea of Japan, and "
+                       "Germany's Büchel air base watched Moscow and Beijing.",
 }
 
 

@@ -7,6 +7,7 @@ pasted into an issue.
 from __future__ import annotations
 
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry
+from dashboard.core.geoparse.home import StorySource, story_home
 from dashboard.core.geoparse.mentions import explain_mentions
 from dashboard.core.geoparse.toponyms import Resolution, explain_resolution
 
@@ -20,22 +21,26 @@ def describe_entry(e: GazetteerEntry) -> str:
     return f"{e.name} [{e.feature} {where}] pop {e.population:,} at {e.lat:.4f},{e.lon:.4f}"
 
 
-def explain_text(text: str, gazetteer: Gazetteer, *, candidates: int = SHOWN_CANDIDATES) -> str:
+def explain_text(text: str, gazetteer: Gazetteer, *, candidates: int = SHOWN_CANDIDATES,
+                 source: StorySource | None = None, home_place: str = "") -> str:
     """Return the explanation of ``text``'s geoparse as readable lines.
 
-    First the names found and dropped (with the mention rule), then per kept name the chosen
-    place, the deciding rule, the confidence and the best ``candidates`` candidates with the
-    parts of their scores.
+    First the story's home (from ``source`` or ``home_place``, see :mod:`home`), then the names
+    found and dropped (with the mention rule), then per kept name the chosen place, the deciding
+    rule, the confidence and the best ``candidates`` candidates with the parts of their scores.
     """
     judged = explain_mentions(text, gazetteer)
     kept = [j.mention for j in judged if j.kept]
-    lines = ["names found in the text (kept or dropped, and why):"]
+    home = story_home(source, gazetteer, home_place)
+    where = "none" if home is None else "/".join(x for x in (home.country_code, home.admin1) if x)
+    lines = [f"story's home (a prior): {where}" + ("" if home is None else f", from the {home.reason}"), ""]
+    lines.append("names found in the text (kept or dropped, and why):")
     for j in judged:
         m = j.mention
         lines.append(f"  {'+' if j.kept else '-'} {m.name!r} {m.start}-{m.end}: {j.rule}")
     lines.append("")
     lines.append("resolution (per kept name: choice, deciding rule, confidence; candidates best first):")
-    for r in explain_resolution(text, kept, gazetteer):
+    for r in explain_resolution(text, kept, gazetteer, home):
         lines.extend(_resolution_lines(r, candidates))
     return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from typing import Mapping
 from dashboard.errors import DashboardError
 
 #: Bump when the schema or the build's content rules change: older files are rebuilt.
-GAZETTEER_VERSION = "11"
+GAZETTEER_VERSION = "12"
 
 #: Name classes in the in-memory index (bit flags).
 COUNTRY = 1

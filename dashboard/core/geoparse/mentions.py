@@ -142,7 +142,7 @@ territory area port harbour harbor
 # GENERIC words they are places only with a strong cue: "X, State", "the town of X", a dateline.
 MOSTLY_NOT_PLACES = _words("""
 arab arabian pacific atlantic gulf man lot god emerald toyota hamas hezbollah mary paul george
-nelson lincoln shaping sakai bo lee temple energy justice ocean hydro
+nelson lincoln shaping sakai bo lee temple energy justice ocean hydro naval
 """)
 
 #: Oceans news names without the word "Ocean" ("across the Pacific").
@@ -171,6 +171,16 @@ parts area areas east west island port
 AFTER_CUES = ("-based", "-area", " area", " city", " town", " village", " county", " province",
               " district", " region", " prefecture", " residents", " resident", " native", " mayor",
               " suburb", " police", " council", " officials", " man ", " woman ")
+
+# A military facility named after the town it stands in ("Holzdorf air base", "the Araya
+# training area", "Naval Station Rota", "Fort Greely" where the gazetteer knows the fort's town).
+FACILITY_AFTER = (" air base", " airbase", " air force base", " air station", " naval base",
+                  " naval air station", " army base", " military base", " training area",
+                  " training ground", " test range", " missile range", " missile defense complex",
+                  " missile defence complex", " space force station", " radar station", " garrison")
+_FACILITY_BEFORE_RE = re.compile(r"\b(?:Naval|Air|Naval Air) Station $")
+#: Names the gazetteer knows that are a fort's or a camp's own ("Fort Greely, Alaska").
+_FACILITY_PREFIXES = ("fort ", "ft. ", "camp ")
 
 LANGUAGE_CUES = _words("in speak speaks spoke speaking fluent into translated")
 _NOUN_TAKERS = _words("in into")  # "in Turkish custody", "into Russian cyber intrusions"
@@ -218,6 +228,7 @@ class _Hit:
     end: int
     key: str
     info: NameInfo
+    area_type: bool = False  # the name's place-type word follows it ("Akita Prefecture")
 
     @property
     def single(self) -> bool:
@@ -335,11 +346,43 @@ def _lookup(text: str, tokens: list[_Token], gazetteer: Gazetteer) -> list[_Hit]
             key = f"{key}{'. ' if gap == '. ' else ' '}{nxt.key}"
             j += 1
         if best is not None:
+            best = _with_area_type(text, tokens, best)
             hits.append(best)
             i = best.last + 1
         else:
             i += 1
     return hits
+
+
+#: Words that follow the name of an administrative area and say what kind it is ("Yamaguchi
+#: Prefecture", "Moscow Oblast", "Helmand Province"): the name before one is never a surname.
+AREA_TYPE_WORDS = frozenset({"County", "Prefecture", "Province", "Oblast", "Governorate", "District",
+                             "Voivodeship", "Krai", "Municipality", "Parish", "Canton", "Raion", "Rayon"})
+#: Romanised Korean and Japanese suffixes of areas, joined by a hyphen ("Seongju-gun": county;
+#: "-gu" district, "-si"/"-shi" city, "-do" province, "-ken" prefecture).
+AREA_TYPE_SUFFIXES = frozenset({"gun", "gu", "si", "shi", "do", "ken"})
+_AREA_TYPE_RE = re.compile(
+    r"(?P<base>.+?)(?: (?:%s)|-(?:%s))$" % ("|".join(sorted(AREA_TYPE_WORDS)), "|".join(sorted(AREA_TYPE_SUFFIXES))))
+
+
+def area_type_base(name: str) -> str | None:
+    """The name of an area without the place-type word that follows it ("Akita Prefecture" ->
+    "Akita", "Seongju-gun" -> "Seongju"), or ``None`` when no type word ends ``name``."""
+    m = _AREA_TYPE_RE.fullmatch(name)
+    return m.group("base") if m else None
+
+
+def _with_area_type(text: str, tokens: list[_Token], hit: _Hit) -> _Hit:
+    """``hit`` widened over the place-type word right after it ("Akita" + " Prefecture",
+    "Seongju" + "-gun"), when the name is an area or a place that may name one."""
+    k = hit.last + 1
+    if k >= len(tokens) or not hit.info.mask & (ADMIN1 | ADMIN2 | CITY):
+        return hit
+    tok = tokens[k]
+    gap = text[hit.end:tok.start]
+    if (gap == " " and tok.text in AREA_TYPE_WORDS) or (gap == "-" and tok.text in AREA_TYPE_SUFFIXES):
+        return _Hit(hit.first, k, hit.start, tok.end, hit.key, hit.info, area_type=True)
+    return hit
 
 
 # -- context helpers ------------------------------------------------------------------------
@@ -475,8 +518,12 @@ def _cue(doc: _Doc, hit: _Hit) -> str | None:
         if before.key in OF_NOUNS or text[:prev.start].rstrip().endswith(","):
             return "noun of"
     after = text[hit.end:hit.end + 40]
-    if after.lower().startswith(AFTER_CUES):
+    low = after.lower()
+    if low.startswith(AFTER_CUES):
         return "place noun after"
+    if low.startswith(FACILITY_AFTER) or (text.endswith("Station ", 0, hit.start)
+                                          and _FACILITY_BEFORE_RE.search(text, max(0, hit.start - 30), hit.start)):
+        return "facility"
     if after.startswith(", ") and _area_follows(doc, after[2:]):
         return "state after comma"
     if _dateline(text, hit):
@@ -574,6 +621,8 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
         return False, "saint's name"
     if hit.key in ORGANISATION_CODES and not _stands_as_noun(doc, hit):
         return False, "organisation as a modifier"
+    if hit.area_type:
+        return True, "area with its type word"
     evidence = _person_evidence(doc, hit)
     if evidence:
         return False, evidence
@@ -606,6 +655,8 @@ def _judge(doc: _Doc, hit: _Hit, demonyms: bool) -> tuple[bool, str]:
     if info.primary_mask & (ADMIN1 | ADMIN2) and text[max(0, hit.start - 2):hit.start] == ", " \
             and (hit.start - 2) in doc.kept_ends:
         return True, "area after a place"
+    if pop >= CUED_CITY and hit.key.startswith(_FACILITY_PREFIXES) and not hit.single:
+        return True, "fort or camp the gazetteer knows"
     return False, "small place without a cue"
 
 
@@ -715,15 +766,25 @@ _CUED_NAME_RE = re.compile(
 )
 
 
+#: An unknown name with its area's type word ("Seongju County", "Seongju-gun"): a place whatever
+#: precedes it, proposed whole so that a geocoder finds the area.
+_TYPED_AREA_RE = re.compile(
+    r"\b((?:[A-Z][a-z\u00c0-\u024f]+)(?: [A-Z][a-z\u00c0-\u024f]+)?(?: (?:%s)|-(?:%s)))\b"
+    % ("|".join(sorted(AREA_TYPE_WORDS)), "|".join(sorted(AREA_TYPE_SUFFIXES))))
+
+
 def cued_unknown_names(text: str, gazetteer: Gazetteer, known: Sequence[Mention]) -> tuple[Mention, ...]:
-    """Capitalised names after a place preposition ("held in Heiligendamm") that the gazetteer
-    does not know and no other mention covers: candidates for an online geocoder.
+    """Capitalised names after a place preposition ("held in Heiligendamm"), or followed by an
+    area's type word ("Seongju County"), that the gazetteer does not know and no other mention
+    covers: candidates for an online geocoder.
 
     Month and day names, titles and other common words are left out.
     """
     taken = [(m.start, m.end) for m in known]
     found = []
-    for match in _CUED_NAME_RE.finditer(text):
+    matches = sorted([*_CUED_NAME_RE.finditer(text), *_TYPED_AREA_RE.finditer(text)],
+                     key=lambda m: (m.start(1), -m.end(1)))  # the longer of two at one place
+    for match in matches:
         start, end = match.span(1)
         name = match.group(1)
         key = name.casefold()
@@ -733,4 +794,5 @@ def cued_unknown_names(text: str, gazetteer: Gazetteer, known: Sequence[Mention]
         if any(start < b and a < end for a, b in taken):
             continue
         found.append(Mention(name, start, end))
+        taken.append((start, end))
     return tuple(found)

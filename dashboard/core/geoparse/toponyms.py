@@ -40,8 +40,10 @@ from dataclasses import dataclass, field
 
 from dashboard.core.geoparse.datelines import is_dateline, standalone_state
 from dashboard.core.geoparse.gazetteer import Gazetteer, GazetteerEntry, name_key
+from dashboard.core.geoparse.home import Home, StorySource, story_home
 from dashboard.core.geoparse.mentions import (
     Mention,
+    area_type_base,
     county_list_follows,
     cued_unknown_names,
     extract_mentions,
@@ -77,10 +79,18 @@ NEIGHBOUR_BONUS = 1.0
 RESOLVED_NEIGHBOUR_BONUS = 1.0
 #: "X, Y" with Y the candidate's state or country.
 CONTAINER_BONUS = 3.0
+#: "X, Y" settles it: a candidate inside Y wins whatever else the story says ("the state
+#: champion for Queensland, Australia" in a story datelined in a Canadian town of that name).
+#: Not over a country ("Russia, U.S. officials said": no country lies in another).
+SETTLED_BY_CONTAINER = True
 #: The candidate lies in the dateline's first-level area (the story's home).
 DATELINE_ADMIN1_BONUS = 2.0
 #: The candidate lies in the dateline's country.
 DATELINE_COUNTRY_BONUS = 1.0
+#: The candidate lies in the country, or the first-level area, of the story's outlet
+#: (:mod:`home`): half the dateline's weight, a prior that the story's own words outweigh.
+HOME_COUNTRY_BONUS = 0.5
+HOME_ADMIN1_BONUS = 1.0
 #: A name listed with first-level areas ("Missouri, New York and Virginia") is one too; the
 #: same for countries ("Poland, China and Mexico").
 LIST_KIND_BONUS = 2.0
@@ -97,6 +107,13 @@ NEIGHBOUR_CANDIDATES = 40
 #: A national capital of this many people is what its bare name means, unless the story points
 #: at a namesake town ("U.S. officials met in Dublin and London": Ireland and England).
 BIG_CAPITAL_POPULATION = 1_000_000
+#: A story naming this many countries is about international affairs: its countries and
+#: capitals are as sure as their rule says (:func:`_sure_in_international_story`).
+INTERNATIONAL_COUNTRIES = 2
+#: A namesake city this big in a country or area the story names keeps a capital in doubt.
+BIG_NAMESAKE_POPULATION = 100_000
+#: The rule named in the explain view when that decides the confidence.
+INTERNATIONAL_RULE = "country or capital in an international story"
 #: Countries whose press writes a first-level area's bare name for the area ("New York") and
 #: names its namesake city otherwise ("New York City"), the national capital excepted.
 STATE_NAME_COUNTRIES = frozenset({"US"})
@@ -104,7 +121,7 @@ STATE_NAME_COUNTRIES = frozenset({"US"})
 #: The parts of a score, in the order :func:`explain_resolution` lists them.
 PARTS = ("fixed", "population", "kind", "capital", "area word", "alternate name",
          "country named", "state named", "neighbour", "resolved neighbour", "container",
-         "dateline", "listed with areas")
+         "dateline", "listed with areas", "outlet home")
 
 # -- confidence -------------------------------------------------------------------------------
 #: Calibrated confidence by the rule that decided and the kind of place chosen: the share of such
@@ -135,6 +152,8 @@ CONFIDENCE_TABLE: dict[tuple[str, str], float] = {
     ("alternate name", "city"): 0.85,
     ("broad name", "wide"): 0.9, ("broad name", "area"): 0.9,
     ("area word", "admin2"): 0.9, ("area word", "area"): 0.9,
+    (INTERNATIONAL_RULE, "country"): 0.95, (INTERNATIONAL_RULE, "city"): 0.95,
+    (INTERNATIONAL_RULE, "area"): 0.95, (INTERNATIONAL_RULE, "wide"): 0.95,
 }
 #: Confidence for a (rule, kind) pair missing from the table.
 DEFAULT_CONFIDENCE = 0.7
@@ -185,15 +204,18 @@ class _Choice:
     margin: float
 
 
-def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) -> tuple[Place, ...]:
+def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False,
+             source: StorySource | None = None, home_place: str = "") -> tuple[Place, ...]:
     """Return the places ``text`` mentions, resolved with the gazetteer (no network), in text order.
 
+    ``source`` (the story's URL and outlet) and ``home_place`` (the deployment's
+    ``DASHBOARD_HOME_PLACE``) give the story's home, a prior for its local names (:mod:`home`).
     With ``include_unknown``, capitalised names after a place preposition that the gazetteer
     does not know ("held in Heiligendamm") are added unplaced (``lat``/``lon`` None), for an
     online geocoder to try; offline runs leave them out, since nothing could place them.
     """
     mentions = extract_mentions(text, gazetteer)
-    places = resolve_mentions(text, mentions, gazetteer)
+    places = resolve_mentions(text, mentions, gazetteer, home=story_home(source, gazetteer, home_place))
     if not include_unknown:
         return places
     unknown = tuple(
@@ -203,19 +225,32 @@ def geoparse(text: str, gazetteer: Gazetteer, *, include_unknown: bool = False) 
     return tuple(sorted(places + unknown, key=lambda p: p.start))
 
 
-def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> tuple[Place, ...]:
-    """Return one :class:`Place` per mention, in the same order.
+def bound_geoparser(gazetteer: Gazetteer, *, include_unknown: bool = False,
+                    home_place: str = "") -> Callable[..., tuple[Place, ...]]:
+    """Return :func:`geoparse` bound to a gazetteer and a deployment's settings, to be called
+    as ``geoparser(text)`` or ``geoparser(text, source=StorySource(...))`` (the geocoding chain's
+    offline tier)."""
+    def geoparser(text: str, source: StorySource | None = None) -> tuple[Place, ...]:
+        return geoparse(text, gazetteer, include_unknown=include_unknown, source=source, home_place=home_place)
+
+    return geoparser
+
+
+def resolve_mentions(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
+                     home: Home | None = None) -> tuple[Place, ...]:
+    """Return one :class:`Place` per mention, in the same order (``home``: the story's home).
 
     A mention with no gazetteer candidate gets ``lat``/``lon`` ``None`` and source ``"none"``.
     """
-    _, choices = _resolve(text, mentions, gazetteer)
+    _, choices = _resolve(text, mentions, gazetteer, home)
     return tuple(_place(m, c) for m, c in zip(mentions, choices))
 
 
-def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
+def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazetteer,
+                       home: Home | None = None) -> list[Resolution]:
     """Return, per mention, its scored candidates best first with their score parts, the chosen
     entry, the rule that decided and the confidence (for tuning and debugging)."""
-    ctx, choices = _resolve(text, mentions, gazetteer)
+    ctx, choices = _resolve(text, mentions, gazetteer, home)
     out = []
     for i, (m, choice) in enumerate(zip(mentions, choices)):
         cands = []
@@ -234,15 +269,16 @@ def explain_resolution(text: str, mentions: Sequence[Mention], gazetteer: Gazett
 
 
 def _resolve(
-    text: str, mentions: Sequence[Mention], gazetteer: Gazetteer
+    text: str, mentions: Sequence[Mention], gazetteer: Gazetteer, home: Home | None = None
 ) -> tuple[_Context, list[_Choice | None]]:
     ctx = _Context.build(text, mentions, gazetteer)
+    ctx.outlet_home = home
     choices: list[_Choice | None] = [_choose(ctx, i) for i in range(len(mentions))]
     for _ in range(PASSES - 1):
         ctx.update(choices)
         ctx.second_pass = True
         choices = [_choose(ctx, i) for i in range(len(mentions))]
-    return ctx, _one_sense_per_name(ctx, choices)
+    return ctx, _sure_in_international_story(ctx, _one_sense_per_name(ctx, choices))
 
 
 def _place(mention: Mention, choice: _Choice | None) -> Place:
@@ -270,7 +306,7 @@ def _confidence(choice: _Choice) -> float:
     sets, moved up or down a little by its margin over the runner-up."""
     e = choice.entry
     base = CONFIDENCE_TABLE.get((choice.rule, _kind_class(e)), DEFAULT_CONFIDENCE)
-    if choice.rule != "only candidate":
+    if choice.rule not in ("only candidate", INTERNATIONAL_RULE):
         base += MARGIN_STEP * (min(2.0, max(0.0, choice.margin)) - MARGIN_CENTRE)
     return round(min(MAX_CONFIDENCE, max(MIN_CONFIDENCE, base)), 3)
 
@@ -302,6 +338,7 @@ class _Context:
     chosen: list[GazetteerEntry | None] = field(default_factory=list)
     chosen_cells: dict[tuple[int, int], list[tuple[str, GazetteerEntry]]] = field(default_factory=dict)
     home: GazetteerEntry | None = None  # the dateline's place, once resolved
+    outlet_home: Home | None = None  # where the story's outlet is (a prior)
     second_pass: bool = False
     _memo: dict[tuple[str, str, object], object] = field(default_factory=dict)  # per pass
 
@@ -324,7 +361,8 @@ class _Context:
             keys=keys,
             bases=bases,
             containers=[_container_after(text, m, gazetteer) for m in mentions],
-            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS) for m in mentions],
+            area_word=[text[m.end:m.end + 18].lstrip().lower().startswith(_AREA_WORDS)
+                       or area_type_base(m.name) is not None for m in mentions],
             cells=cells,
             listed=_list_neighbours(text, mentions),
             dateline=dateline,
@@ -422,6 +460,10 @@ def _options(text: str, mention: Mention, gazetteer: Gazetteer) -> tuple[tuple[G
         if ocean:
             return ocean  # "across the Pacific"
     surface = mention.name
+    base = area_type_base(surface)
+    if base is not None and not gazetteer.matches(surface):
+        opts = gazetteer.matches(base)  # "Akita Prefecture": the area named Akita
+        return tuple((e, k) for e, k in opts if e.feature in ("admin1", "admin2")) or opts
     opts = gazetteer.matches(surface)
     if not (len(surface) == 2 and surface.isupper()):
         opts = tuple((e, k) for e, k in opts if k != "postal")
@@ -493,6 +535,10 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
     swapped = _prefer_broad_names(ctx, i, ranked)
     if swapped is not ranked:
         ranked, rule = swapped, "broad name"
+    if ctx.containers[i] and SETTLED_BY_CONTAINER and ranked[0][1].feature in ("city", "admin1", "admin2"):
+        swapped = _promote(ranked, lambda e: _contained(ctx, i, e))
+        if swapped is not ranked:
+            ranked, rule = swapped, "container"
     if i == ctx.dateline and ctx.standalone:
         home = ("US", ctx.standalone)
         swapped = _promote(ranked, lambda e: e.feature == "city" and (e.country_code, e.admin1) == home)
@@ -564,13 +610,19 @@ def _score(ctx: _Context, i: int, e: GazetteerEntry, kind: str,
     listed = 0.0
     if ctx.second_pass and feature in ("admin1", "country") and _listed_with(ctx, i, (feature,)):
         listed = LIST_KIND_BONUS
+    outlet = 0.0
+    if ctx.outlet_home is not None and feature != "country" and e.country_code == ctx.outlet_home.country_code:
+        outlet = HOME_COUNTRY_BONUS
+        if ctx.outlet_home.admin1 and e.admin1 == ctx.outlet_home.admin1:
+            outlet += HOME_ADMIN1_BONUS
     if parts is not None:
         parts.extend((("population", population), ("kind", kind_bonus), ("capital", capital),
                       ("area word", area_word), ("alternate name", alternate), ("country named", country),
                       ("state named", state), ("neighbour", neighbour), ("resolved neighbour", resolved),
-                      ("container", container), ("dateline", dateline), ("listed with areas", listed)))
+                      ("container", container), ("dateline", dateline), ("listed with areas", listed),
+                      ("outlet home", outlet)))
     return (population + kind_bonus + capital + area_word + alternate + country + state + neighbour
-            + resolved + container + dateline + listed)
+            + resolved + container + dateline + listed + outlet)
 
 
 def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
@@ -598,6 +650,57 @@ def _one_sense_per_name(ctx: _Context, choices: list[_Choice | None]) -> list[_C
                 and best[base].entry.entry_id != c.entry.entry_id:
             out[i] = _Choice(best[base].entry, best[base].score, "one sense per story", best[base].margin)
     return out
+
+
+def _sure_in_international_story(ctx: _Context, choices: list[_Choice | None]) -> list[_Choice | None]:
+    """A country or a national capital (or the first-level area named like the capital it holds:
+    "Seoul", "Tokyo") chosen in a story that names :data:`INTERNATIONAL_COUNTRIES` countries or
+    more besides its own (by their names or their capitals') is as sure as a reader would be: its
+    namesake towns did not win ("Poland" in a story on the Kennebunkport talks that names Maine),
+    unless a namesake city of :data:`BIG_NAMESAKE_POPULATION` people or more lies in a country or
+    first-level area the story names ("London" in a story that names Canada may be London,
+    Ontario). Returns the choices with such confidences raised; never changes a choice."""
+    named: dict[str, set[str | None]] = defaultdict(set)  # name key -> countries it names
+    for key, c in zip(ctx.bases, choices):
+        if c is not None and (c.entry.feature == "country" or c.entry.capital):
+            named[key].add(c.entry.country_code)
+    if len(named) < INTERNATIONAL_COUNTRIES:
+        return choices
+    out = list(choices)
+    for i, c in enumerate(choices):
+        if c is None or not _country_or_capital(ctx, i, c.entry) or _big_namesake_pointed(ctx, i, c.entry):
+            continue
+        others = set().union(*(codes for key, codes in named.items() if key != ctx.bases[i]))
+        if len(others) < INTERNATIONAL_COUNTRIES:
+            continue
+        sure = _Choice(c.entry, c.score, INTERNATIONAL_RULE, c.margin)
+        if _confidence(sure) > _confidence(c):
+            out[i] = sure
+    return out
+
+
+def _big_namesake_pointed(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Does a namesake city of :data:`BIG_NAMESAKE_POPULATION` or more people lie in another
+    country the story names, or in a first-level area it names?"""
+    key = ctx.bases[i]
+    for o, _ in ctx.options[i]:
+        if o.entry_id == e.entry_id or o.feature != "city" or o.population < BIG_NAMESAKE_POPULATION:
+            continue
+        if o.country_code != e.country_code and ctx.country_support(key, o.country_code or "") > 0:
+            return True
+        if o.admin1 and ctx.admin1_support(key, (o.country_code or "", o.admin1)) > 0:
+            return True
+    return False
+
+
+def _country_or_capital(ctx: _Context, i: int, e: GazetteerEntry) -> bool:
+    """Is ``e`` a country, a national capital, or a first-level area that holds a national
+    capital of the same name (among the mention's candidates)?"""
+    if e.feature == "country" or (e.feature == "city" and e.capital):
+        return True
+    return e.feature == "admin1" and any(
+        o.capital and o.country_code == e.country_code and o.admin1 == e.admin1 and name_key(o.name) == name_key(e.name)
+        for o, _ in ctx.options[i])
 
 
 def _prefer_broad_names(
