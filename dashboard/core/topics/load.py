@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,11 @@ CSV_COLUMNS = {
     "ranges.csv": ("site_id", "what", "min_km", "max_km", "sources", "note"),
     "events.csv": ("site_id", "date", "date_precision", "status", "end", "summary", "sources", "note"),
     "speakers.csv": ("name", "side", "role"),
+    "labels.csv": ("site_id", "label"),
 }
-OPTIONAL_FILES = frozenset({"speakers.csv"})
+OPTIONAL_FILES = frozenset({"speakers.csv", "labels.csv"})
+#: The longest short label a site may have on the map (longer ones would crowd out the others).
+MAX_LABEL_CHARS = 24
 SEPARATOR = " ; "
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _URL_RE = re.compile(r'^https?://[^\s"<>]+$')
@@ -119,6 +122,8 @@ def load_topic(folder: Path) -> Topic:
     if duplicate:
         raise TopicError(f"{folder.name}/sites.csv", None, "id", f"site id {duplicate!r} is listed twice")
     known_sites = set(site_ids)
+    labels = dict(_label(row, known_sites) for row in _csv_rows(folder, "labels.csv"))
+    sites = tuple(replace(site, label=labels.get(site.id, "")) for site in sites)
     references = tuple(_reference(row, known_sites) for row in _csv_rows(folder, "references.csv"))
     ranges = tuple(_range(row, known_sites, cite) for row in _csv_rows(folder, "ranges.csv"))
     events = tuple(
@@ -414,6 +419,14 @@ def _site(row: _Row, topic: str, categories: set[str], roles: set[str], cite) ->
         lat=_number(row, "lat", -90, 90), lon=_number(row, "lon", -180, 180), precision_km=precision,
         sources=cite(row["sources"], lambda message: row.error("sources", message)), note=row["note"], topic=topic,
     )
+
+
+def _label(row: _Row, sites: set[str]) -> tuple[str, str]:
+    if row["site_id"] not in sites:
+        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+    if not row["label"] or len(row["label"]) > MAX_LABEL_CHARS:
+        raise row.error("label", f"a label of 1 to {MAX_LABEL_CHARS} characters is required")
+    return row["site_id"], row["label"]
 
 
 def _reference(row: _Row, sites: set[str]) -> SiteReference:

@@ -112,6 +112,12 @@ class Site:
     sources: tuple[Source, ...]
     note: str
     topic: str = ""
+    label: str = ""  # the short name shown beside its marker (labels.csv); empty: the name
+
+    @property
+    def short_name(self) -> str:
+        """The name a map label shows: the topic's short label, else the full name."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
