@@ -1,5 +1,5 @@
 """Copy Leaflet and jQuery from their XStatic packages, and the offline basemap, into
-``dashboard/static/``, which Streamlit serves at ``/app/static/`` (server.enableStaticServing).
+``dashboard/static/`` (beside the dashboard's own tracked ``dashboard/map.js``), which Streamlit serves at ``/app/static/`` (server.enableStaticServing).
 Nothing is fetched: the files come from installed PyPI packages and the repository, so the map
 never asks a CDN."""
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH
 from dashboard.core.render.export import InlineAssets
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+#: The dashboard's own map script: tracked in git beside the copies (which are not).
+MAP_SCRIPT = STATIC_DIR / "dashboard" / "map.js"
 
 
 def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
@@ -72,7 +74,8 @@ def embed_css_images(css: str, images: dict[str, bytes]) -> str:
 
 
 def inline_assets() -> InlineAssets:
-    """Read Leaflet's and jQuery's files from their XStatic packages for a standalone page.
+    """Read Leaflet's and jQuery's files from their XStatic packages, and the dashboard's own
+    map script, for a standalone page.
 
     Leaflet's CSS images become ``data:`` URIs, so the page needs no other file.
     Raises OSError when a file cannot be read.
@@ -84,6 +87,7 @@ def inline_assets() -> InlineAssets:
         js=(
             ("leaflet", (leaflet / "leaflet.js").read_text(encoding="utf-8")),
             ("jquery", (Path(xjquery.BASE_DIR) / "jquery.min.js").read_text(encoding="utf-8")),
+            ("dashboard_map", MAP_SCRIPT.read_text(encoding="utf-8")),
         ),
         css=(("leaflet_css", css),),
     )

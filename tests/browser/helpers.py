@@ -39,16 +39,19 @@ _MARKERS_JS = """
 }
 """
 
-#: How the map frames: its zoom, centre and size, and the zoom at which ``fitBounds`` with the
-#: app's padding (24 px each side, ``FrameView``) would show every drawn marker.
+#: How the map frames: its zoom, centre and size, the story's focus (``frame``: the bounds the map
+#: fits, see ``core/render/focus``), and the zoom at which ``fitBounds`` with the app's padding
+#: (24 px each side, ``FrameView``) would show that focus.
 _FRAME_JS = """
 (map) => {
-    const points = [];
+    const points = [], focus = window.dashboardMap && window.dashboardMap.state.frameBounds;
     map.eachLayer((layer) => {
         if (layer instanceof L.Marker && layer.getElement() && /\\b(site-marker|place-marker)\\b/.test(layer.getElement().className)) {
             points.push(layer.getLatLng());
         }
     });
+    const count = points.length;
+    if (focus) { points.length = 0; points.push(L.latLng(focus[0]), L.latLng(focus[1])); }
     const size = map.getSize(), legend = map.getContainer().querySelector(".map-legend[open]");
     let left = 24, bottom = 24, legendBox = null;
     if (legend) {  // an open legend is kept clear (FrameView): its width on the left or its height at the bottom
@@ -62,7 +65,7 @@ _FRAME_JS = """
         left = 24; bottom = 24; legendBox = null;  // a small map: the legend may cover a marker (FrameView)
     }
     return {zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng, width: size.x, height: size.y,
-            markers: points.length, legend: legendBox,
+            markers: count, legend: legendBox, frame: focus || null,
             fitZoom: bounds ? map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) : null};
 }
 """
@@ -73,7 +76,7 @@ def open_dashboard(page: Page, url: str) -> FrameLocator:
     page.goto(url)
     wait_idle(page)
     frame = page.frame_locator(MAP_FRAME)
-    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=30_000)
+    expect(frame.locator(".leaflet-container:not(.inset-map)")).to_be_visible(timeout=30_000)
     return frame
 
 
@@ -131,9 +134,9 @@ def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout_ms:
 
 
 def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
-    """Assert that the map shows every marker it draws, fitted: each inside the bounds and none
-    under an open legend, and the zoom the one ``fitBounds`` picks for them (capped at
-    ``max_zoom``). Returns the map state."""
+    """Assert that the map shows the story's focus, fitted: every marker inside the focus is inside
+    the bounds and none under an open legend, and the zoom is the one ``fitBounds`` picks for the
+    focus (capped at ``max_zoom``). Returns the map state."""
     last: list[dict] = []
 
     def settled() -> bool:  # fitted, and still for two looks in a row (no pan or zoom under way)
@@ -143,7 +146,9 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
         return still and state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
 
     wait_until(page, settled, "the map to fit its markers")
-    markers = drawn_markers(frame)
+    state = map_state(frame)
+    (south, west), (north, east) = state["frame"]
+    markers = [m for m in drawn_markers(frame) if south <= m["lat"] <= north and west <= m["lng"] <= east]
     outside = [m["label"] for m in markers if not m["inBounds"]]
     assert not outside, f"markers outside the map's view: {outside}"
     state = map_state(frame)

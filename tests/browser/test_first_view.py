@@ -77,7 +77,7 @@ def _open_export(page: Page, html: str) -> tuple[Page, list[str]]:
     other.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     other.on("pageerror", lambda err: errors.append(str(err)))
     other.set_content(html)
-    expect(other.locator(".leaflet-container")).to_be_visible()
+    expect(other.locator(".leaflet-container:not(.inset-map)")).to_be_visible()
     wait_for_markers(other.main_frame)
     return other, errors
 

@@ -1,0 +1,489 @@
+/* The dashboard's own map behaviour, in one namespace: window.dashboardMap.
+ *
+ * Loaded after Leaflet: by the app from /app/static/dashboard/map.js, inlined in a standalone
+ * export. The Python side (dashboard/core/render/) writes only calls with plain values:
+ *   dashboardMap.markers(group, collection)   markers of one feature group (MarkerLayer)
+ *   dashboardMap.paths(group, collection)     lines, rings and labelled points (PathLayer)
+ *   dashboardMap.legend(group, html, openWidth)
+ *   dashboardMap.frame(group, options)        the first view, the refit and the selection zoom
+ *   dashboardMap.inset(group, overview)       the overview map in a corner
+ *   dashboardMap.holdOwnViews(map)            views the map takes by itself are not reported
+ * Every text in the values was escaped on the server (dashboard/core/escape.py).
+ */
+(function () {
+    "use strict";
+    var ns = window.dashboardMap = window.dashboardMap || {};
+    // What outlives a redraw of the groups (the app replaces them on every change of the view).
+    var state = ns.state = ns.state || {legendOpen: undefined, frameKey: undefined, selected: undefined, framed: null};
+    var CLUSTER_PX = 24;       // markers nearer than this (or than their half sizes) become one group
+    var LABEL_GAP = 3, EDGE = 2;
+    var PHONE_PX = 640;        // the page stacks the map above the reader below this width
+
+    function onMap(group, callback) {
+        function run() { if (group._map) { callback(group._map); } }
+        group.on("add", run);
+        run();
+    }
+
+    function later(map, name, callback) {  // once per frame, after the current script
+        map._dashboardPending = map._dashboardPending || {};
+        if (map._dashboardPending[name]) { return; }
+        map._dashboardPending[name] = setTimeout(function () { map._dashboardPending[name] = null; callback(map); }, 0);
+    }
+
+    // --- markers --------------------------------------------------------------------------------
+
+    function fitTooltip(marker, size) {
+        // On opening (hover or keyboard focus): the side with room, then a shift that keeps the
+        // whole tooltip inside the map (a marker in a corner has no such side).
+        var map = marker._map, tooltip = marker.getTooltip();
+        if (!map || !tooltip) { return; }
+        var at = map.latLngToContainerPoint(marker.getLatLng()), box = map.getSize();
+        var side = at.y < 90 ? "bottom" : "top";
+        if (at.x < 130) { side = "right"; } else if (at.x > box.x - 130) { side = "left"; }
+        tooltip.options.direction = side;
+        tooltip.options.offset = side === "top" ? [0, -size / 2] : side === "bottom" ? [0, size / 2]
+            : side === "right" ? [size / 2, 0] : [-size / 2, 0];
+        tooltip.update();
+        var element = tooltip.getElement();
+        if (!element) { return; }
+        var outer = map.getContainer().getBoundingClientRect(), tip = element.getBoundingClientRect();
+        var margin = 4, dx = 0, dy = 0;
+        if (tip.left < outer.left + margin) { dx = outer.left + margin - tip.left; }
+        else if (tip.right > outer.right - margin) { dx = outer.right - margin - tip.right; }
+        if (tip.top < outer.top + margin) { dy = outer.top + margin - tip.top; }
+        else if (tip.bottom > outer.bottom - margin) { dy = outer.bottom - margin - tip.bottom; }
+        if (dx || dy) {
+            tooltip.options.offset = [tooltip.options.offset[0] + dx, tooltip.options.offset[1] + dy];
+            tooltip.update();
+        }
+    }
+
+    function pressable(element, action) {  // Enter or Space on a focused marker acts as a click
+        element.addEventListener("keydown", function (event) {
+            if (event.key !== "Enter" && event.key !== " ") { return; }
+            event.preventDefault();
+            event.stopPropagation();
+            action(event);
+        });
+    }
+
+    ns.markers = function (group, collection) {
+        group._dashboardMarkers = [];
+        L.geoJSON(collection, {
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                var marker = L.marker(latlng, {
+                    icon: L.divIcon({html: p.html, className: p.classes, iconSize: [p.size, p.size],
+                                     iconAnchor: [p.size / 2, p.size / 2]}),
+                    title: p.label, keyboard: true, zIndexOffset: p.z, riseOnHover: true
+                });
+                marker._dashboard = p;
+                marker.bindTooltip(p.tooltip, {direction: "top", offset: [0, -p.size / 2], className: "marker-tooltip"});
+                marker.on("tooltipopen", function () { fitTooltip(marker, p.size); });
+                marker.on("add", function () {
+                    var icon = marker.getElement();
+                    if (!icon) { return; }
+                    icon.setAttribute("aria-label", p.label);
+                    icon.setAttribute("data-key", p.key);
+                    if (p.rank > 0 && p.name && !icon.querySelector(":scope > .marker-label")) {
+                        var label = document.createElement("span");
+                        label.className = "marker-label";
+                        label.setAttribute("aria-hidden", "true");  // the marker's own name says it
+                        label.innerHTML = p.name;
+                        label.hidden = true;  // until the layout places it
+                        icon.appendChild(label);
+                    }
+                    pressable(icon, function (event) {
+                        marker.fire("click", {latlng: marker.getLatLng(), sourceTarget: marker, target: marker,
+                                              originalEvent: event});
+                    });
+                });
+                return marker;
+            }
+        }).eachLayer(function (marker) { marker.addTo(group); marker._group = group; group._dashboardMarkers.push(marker); });
+        onMap(group, function (map) {
+            map._dashboardGroups = (map._dashboardGroups || []).filter(function (g) { return g._map === map && g !== group; });
+            map._dashboardGroups.push(group);
+            if (!map._dashboardLayout) {
+                map._dashboardLayout = true;
+                map.on("moveend zoomend viewreset resize", function () { later(map, "layout", layout); });
+            }
+            later(map, "layout", layout);
+        });
+    };
+
+    function allMarkers(map) {
+        var found = [];
+        (map._dashboardGroups || []).forEach(function (group) {
+            if (group._map === map) { found = found.concat(group._dashboardMarkers); }
+        });
+        return found;
+    }
+
+    function priority(marker) {
+        var p = marker._dashboard;
+        return (/\bselected\b/.test(p.classes) ? 4e6 : 0) + (/\bsite-marker\b/.test(p.classes) ? 2e6 : 0) + p.rank;
+    }
+
+    // --- clusters: markers that overlap become one group with a count ----------------------------
+
+    function clusterIcon(members) {
+        var classes = ["marker-cluster"], names = [], keys = [];
+        members.forEach(function (m) {
+            var p = m._dashboard;
+            (p.classes.match(/\b(site-[a-z0-9-]+|place-marker)\b/g) || []).forEach(function (c) {
+                if (c !== "site-marker" && classes.indexOf(c) < 0) { classes.push(c); }
+            });
+            names.push(p.label);
+            if (p.key) { keys.push(p.key); }
+        });
+        var size = members.length < 10 ? 30 : 36;
+        return {classes: classes.join(" "), label: members.length + " markers drawn as one: " + names.join("; ")
+                + ". Press to zoom in and see them apart.", keys: keys.join(" "), size: size};
+    }
+
+    function openCluster(map, members) {
+        var bounds = L.latLngBounds(members.map(function (m) { return m.getLatLng(); }));
+        var zoom = Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 1,
+                            map.getBoundsZoom(bounds, false, L.point(96, 96))));
+        map.setView(bounds.getCenter(), zoom);
+    }
+
+    function recluster(map) {
+        // Fresh cluster markers on every layout: streamlit-folium reports clicks on the layers that
+        // exist when it draws the groups, and a cluster's click must zoom, not select its first member.
+        var layer = map._dashboardClusters;
+        if (!layer) { layer = map._dashboardClusters = L.layerGroup().addTo(map); }
+        layer.clearLayers();
+        // sites group with sites, places with places: a site stays one click away even where a
+        // place's point (Azerbaijan's, under Gabala) lies beneath it
+        var items = allMarkers(map).map(function (m) {
+            return {marker: m, at: map.latLngToLayerPoint(m.getLatLng()), size: m._dashboard.size, taken: false,
+                    site: /\bsite-marker\b/.test(m._dashboard.classes)};
+        });
+        items.sort(function (a, b) { return priority(b.marker) - priority(a.marker); });
+        var groups = [];
+        items.forEach(function (seed) {
+            if (seed.taken) { return; }
+            seed.taken = true;
+            var members = [seed.marker];
+            items.forEach(function (other) {
+                if (other.taken || other.site !== seed.site) { return; }
+                var reach = Math.min(CLUSTER_PX, (seed.size + other.size) / 2);
+                if (seed.at.distanceTo(other.at) < reach) { other.taken = true; members.push(other.marker); }
+            });
+            groups.push(members);
+        });
+        groups.forEach(function (held) {
+            var alone = held.length === 1;
+            held.forEach(function (m) {  // only what changes is added or removed (a focused marker keeps its focus)
+                if (alone && !m._map) { m._group.addLayer(m); }
+                if (!alone && m._map) { m._group.removeLayer(m); }
+            });
+            if (alone) { return; }
+            var look = clusterIcon(held);
+            // drawn where its first member is: no marker is moved more than CLUSTER_PX from its point
+            var cluster = L.marker(held[0].getLatLng(), {
+                icon: L.divIcon({html: '<span class="cluster-count">' + held.length + "</span>", className: look.classes,
+                                 iconSize: [look.size, look.size], iconAnchor: [look.size / 2, look.size / 2]}),
+                title: look.label, keyboard: true, zIndexOffset: 3000, riseOnHover: true
+            });
+            cluster._dashboardCluster = held;
+            cluster.on("click", function () { openCluster(map, held); });
+            cluster.on("add", function () {
+                var icon = cluster.getElement();
+                icon.setAttribute("aria-label", look.label);
+                icon.setAttribute("data-keys", look.keys);
+                pressable(icon, function () { openCluster(map, held); });
+            });
+            cluster.addTo(layer);
+        });
+    }
+
+    // --- labels: beside their marker, never over another label, a marker or the map's edge -----
+
+    function box(x, y, w, h) { return {left: x, top: y, right: x + w, bottom: y + h}; }
+    function overlaps(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+
+    function placeLabels(map) {
+        var outer = map.getContainer().getBoundingClientRect(), size = map.getSize(), taken = [];
+        // the map's own boxes (controls, legend, inset) and every marker drawn
+        map.getContainer().querySelectorAll(".leaflet-control").forEach(function (element) {
+            var r = element.getBoundingClientRect();
+            if (r.width && r.height) { taken.push(box(r.left - outer.left, r.top - outer.top, r.width, r.height)); }
+        });
+        var shown = allMarkers(map).filter(function (m) { return m._map; });
+        map._dashboardClusters.eachLayer(function (c) { shown.push(c); });
+        shown.forEach(function (m) {
+            var at = map.latLngToContainerPoint(m.getLatLng()), s = m.options.icon.options.iconSize[0];
+            taken.push(box(at.x - s / 2, at.y - s / 2, s, s));
+        });
+        allMarkers(map).forEach(function (m) {  // a clustered marker's label is not drawn
+            var label = m.getElement() && m.getElement().querySelector(":scope > .marker-label");
+            if (label && !m._map) { label.hidden = true; }
+        });
+        shown.filter(function (m) { return m._dashboard && m._dashboard.rank > 0; })
+            .sort(function (a, b) { return priority(b) - priority(a); })
+            .forEach(function (m) {
+                var label = m.getElement().querySelector(":scope > .marker-label");
+                if (!label) { return; }
+                label.hidden = false;
+                var w = label.offsetWidth, h = label.offsetHeight, s = m._dashboard.size;
+                var at = map.latLngToContainerPoint(m.getLatLng());
+                var spots = [[s / 2 + LABEL_GAP, -h / 2], [-s / 2 - LABEL_GAP - w, -h / 2],
+                             [-w / 2, -s / 2 - LABEL_GAP - h], [-w / 2, s / 2 + LABEL_GAP]];
+                var spot = null;
+                for (var i = 0; i < spots.length && !spot; i++) {
+                    var r = box(at.x + spots[i][0], at.y + spots[i][1], w, h);
+                    var inside = r.left >= EDGE && r.top >= EDGE && r.right <= size.x - EDGE && r.bottom <= size.y - EDGE;
+                    if (inside && !taken.some(function (t) { return overlaps(r, t); })) { spot = spots[i]; taken.push(r); }
+                }
+                if (!spot) { label.hidden = true; return; }
+                // relative to the icon's top-left corner
+                label.style.left = (spot[0] + s / 2) + "px";
+                label.style.top = (spot[1] + s / 2) + "px";
+            });
+    }
+
+    function layout(map) {
+        recluster(map);
+        placeLabels(map);
+        map.fire("dashboardlayout");
+    }
+    ns.layout = function (map) { layout(map); };
+
+    // --- paths ----------------------------------------------------------------------------------
+
+    ns.paths = function (group, collection) {
+        L.geoJSON(collection, {
+            style: function (feature) { return feature.properties.style; },
+            pointToLayer: function (feature, latlng) {
+                var p = feature.properties;
+                if (p.kind === "label") {
+                    return L.marker(latlng, {interactive: false, keyboard: false,
+                        icon: L.divIcon({html: '<span class="distance-label-text">' + p.label + "</span>",
+                                         className: p.style.className || "", iconSize: null})});
+                }
+                return L.circleMarker(latlng, p.style);
+            },
+            onEachFeature: function (feature, layer) {
+                var p = feature.properties;
+                if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
+            }
+        }).eachLayer(function (layer) { layer.addTo(group); });
+    };
+
+    // --- legend ---------------------------------------------------------------------------------
+
+    ns.legend = function (group, html, openWidth) {
+        // Open on a wide map, folded (one tap away) on a narrow one, then as the reader last left
+        // it. Opening or folding it refits a map the reader has not moved since it was framed.
+        var control = L.control({position: "bottomleft"});
+        control.onAdd = function (map) {
+            var details = L.DomUtil.create("details", "map-legend");
+            details.open = state.legendOpen === undefined ? map.getSize().x >= openWidth : state.legendOpen;
+            details.setAttribute("aria-label", "Map legend");
+            details.innerHTML = '<summary class="legend-summary">Legend</summary>' + html;
+            details.addEventListener("toggle", function () {
+                state.legendOpen = details.open;
+                if (state.refit) { state.refit(); }
+            });
+            L.DomEvent.disableClickPropagation(details);
+            L.DomEvent.disableScrollPropagation(details);
+            return details;
+        };
+        function show() { if (group._map && !control._map) { control.addTo(group._map); } }
+        group.on("add", show);
+        group.on("remove", function () { control.remove(); });
+        show();
+    };
+
+    // --- frame and selection --------------------------------------------------------------------
+
+    function fit(map, bounds, maxZoom) {
+        // An open legend is kept clear: its width on the left or its height at the bottom,
+        // whichever costs the map less (unless that costs more than one zoom level).
+        var legend = map.getContainer().querySelector(".map-legend[open]"), size = map.getSize();
+        var left = 24, bottom = 24;
+        if (legend) {
+            var width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
+            if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+        }
+        var box = L.latLngBounds(bounds);
+        if (map.getBoundsZoom(box, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(box, false, L.point(48, 48)) - 1) {
+            left = 24; bottom = 24;  // a small map: better the legend over a marker (it folds) than a far-off view
+        }
+        moveByItself(map, function () {
+            map.fitBounds(box, {paddingTopLeft: [left, 24], paddingBottomRight: [24, bottom], maxZoom: maxZoom, animate: false});
+        });
+    }
+
+    function moveByItself(map, move) {
+        // After the move the map fires "framed": it moved by itself, not by the reader (not animated:
+        // it ends at once, so nothing else sees it halfway).
+        state.framed = null;
+        map.once("moveend", function () {
+            state.framed = {centre: map.getCenter(), zoom: map.getZoom()};
+            map.fire("framed");
+        });
+        move();
+        if (!state.framed) { map.fire("moveend"); }  // the map was already there
+    }
+
+    function findMarker(map, key) {
+        var found = null;
+        allMarkers(map).forEach(function (m) { if (m._dashboard.key === key) { found = m; } });
+        return found;
+    }
+
+    function zoomToSelection(map, key, options) {
+        // Zoom 5 or closer (never out from a closer view), keeping the nearest other site when both fit.
+        var marker = findMarker(map, key);
+        if (!marker) { return false; }
+        var at = marker.getLatLng(), nearest = null;
+        allMarkers(map).forEach(function (m) {
+            if (m === marker || !/\bsite-marker\b/.test(m._dashboard.classes)) { return; }
+            if (!nearest || at.distanceTo(m.getLatLng()) < at.distanceTo(nearest.getLatLng())) { nearest = m; }
+        });
+        var least = Math.max(options.selectZoom, map.getZoom()), centre = at, zoom = least;
+        if (nearest) {
+            var both = L.latLngBounds([at, nearest.getLatLng()]);
+            var fits = Math.min(map.getBoundsZoom(both, false, L.point(96, 96)), options.maxZoom);
+            if (fits >= least) { centre = both.getCenter(); zoom = fits; }
+        }
+        moveByItself(map, function () { map.setView(centre, zoom, {animate: false}); });
+        return true;
+    }
+
+    function scrollMapIntoView() {
+        try {
+            var page = window.parent, frame = window.frameElement;
+            if (frame && page !== window && page.innerWidth < PHONE_PX) { frame.scrollIntoView({block: "nearest"}); }
+        } catch (err) { /* not inside a page of the same origin */ }
+    }
+
+    ns.frame = function (group, options) {
+        // options: bounds (the story's focus), key (changes with the article or filters), keepFirst
+        // (a link's own view wins on opening), maxZoom, selected (a marker's key or ""), selectZoom.
+        function apply() {
+            var map = group._map;
+            if (!map) { return; }
+            var first = state.frameKey === undefined;
+            var newFrame = state.frameKey !== options.key, newSelection = state.selected !== options.selected;
+            state.frameKey = options.key;
+            state.selected = options.selected;
+            state.frameBounds = options.bounds;  // the story's focus (tests read it)
+            if (first && options.keepFirst) { return; }
+            if (options.selected && newSelection) {
+                // after the layout, so that the marker is found even inside a cluster
+                setTimeout(function () {
+                    if (zoomToSelection(map, options.selected, options) && !first) { scrollMapIntoView(); }
+                }, 0);
+                return;
+            }
+            if (newFrame && options.bounds) { fit(map, options.bounds, options.maxZoom); }
+        }
+        state.refit = function () {
+            // the legend opened or folded: fit again, unless the reader has moved the map since
+            var map = group._map, framed = state.framed;
+            if (!map || !framed || !options.bounds || map.getZoom() !== framed.zoom
+                || map.latLngToContainerPoint(framed.centre).distanceTo(map.getSize().divideBy(2)) > 1) { return; }
+            fit(map, options.bounds, options.maxZoom);
+        };
+        group.on("add", apply);
+        onMap(group, function (map) { later(map, "layout", layout); });
+        apply();
+    };
+
+    // --- the overview (inset) map ---------------------------------------------------------------
+
+    function copyBasemap(map, inset) {
+        // the main map's country outlines (or, once a tile has loaded, its tiles), drawn small
+        map.eachLayer(function (layer) {
+            if (layer instanceof L.GeoJSON && layer.options.pane === "tilePane") {
+                var copy = L.geoJSON(null, {style: layer.options.style, interactive: false}).addTo(inset);
+                var refill = function () {
+                    copy.clearLayers();
+                    copy.addData({type: "FeatureCollection", features: layer.getLayers().map(function (l) { return l.feature; })});
+                };
+                refill();
+                layer.on("layeradd", function () { later(inset, "outlines", refill); });
+            } else if (layer instanceof L.TileLayer) {
+                layer.once("tileload", function () {
+                    L.tileLayer(layer._url, {subdomains: layer.options.subdomains, attribution: ""}).addTo(inset);
+                });
+            }
+        });
+    }
+
+    ns.inset = function (group, overview) {
+        var control = L.control({position: "bottomright"}), inset = null, extent = null, dots = null;
+        function update() {
+            var map = group._map;
+            if (!map || !inset) { return; }
+            var shown = map.getBounds();
+            extent.setBounds(shown);
+            inset.fitBounds(L.latLngBounds(overview).extend(shown), {padding: [6, 6], animate: false});
+        }
+        control.onAdd = function (map) {
+            var element = L.DomUtil.create("div", "inset-map");
+            var small = map.getSize().x < PHONE_PX;
+            element.style.width = (small ? 110 : 170) + "px";
+            element.style.height = (small ? 80 : 120) + "px";
+            element.setAttribute("role", "img");
+            element.setAttribute("aria-label", "Overview map: the main map's extent (outlined) among every place the story names");
+            L.DomEvent.disableClickPropagation(element);
+            L.DomEvent.disableScrollPropagation(element);
+            return element;
+        };
+        function show() {
+            var map = group._map;
+            if (!map || control._map) { return; }
+            control.addTo(map);
+            var element = control.getContainer();
+            inset = L.map(element, {zoomControl: false, attributionControl: false, dragging: false, keyboard: false,
+                                    scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, touchZoom: false,
+                                    tap: false, zoomSnap: 0.25, fadeAnimation: false, zoomAnimation: false});
+            element.removeAttribute("tabindex");
+            inset.fitBounds(L.latLngBounds(overview), {padding: [6, 6], animate: false});  // a view before any layer
+            copyBasemap(map, inset);
+            dots = L.layerGroup().addTo(inset);
+            allMarkers(map).forEach(function (m) {
+                L.circleMarker(m.getLatLng(), {radius: 2, weight: 1, color: "#1a1a1a", fillOpacity: 1, interactive: false}).addTo(dots);
+            });
+            extent = L.rectangle(map.getBounds(), {color: "#b30000", weight: 2, fillOpacity: 0.08, interactive: false}).addTo(inset);
+            map.on("moveend", update);
+            update();
+        }
+        group.on("add", show);
+        group.on("remove", function () {
+            if (group._map) { group._map.off("moveend", update); }
+            if (inset) { inset.remove(); inset = null; }
+            control.remove();
+        });
+        show();
+    };
+
+    // --- what the map reports to the server --------------------------------------------------------
+
+    ns.holdOwnViews = function (map, names) {
+        // The view the map opens on, each view it frames itself and each selection zoom are not
+        // moves by the reader. streamlit-folium sends a value only when it differs from
+        // __GLOBAL_DATA__.previous_data, and sends one as soon as the map exists: make the map's own
+        // view that previous value, so opening a link runs the page once. A click on its way is left
+        // to be sent. ``names`` are the component's returned objects, in order; with any other
+        // name nothing is held back.
+        function holdBack() {
+            var data = window.__GLOBAL_DATA__, before = (data && data.previous_data) || {};
+            if (!data || !data.returned_objects || data.returned_objects.some(function (name) { return names.indexOf(name) < 0; })
+                || (data.last_object_clicked_count || 0) > (before.last_object_clicked_count || 0)) { return; }
+            var now = {last_object_clicked: data.last_object_clicked, last_object_clicked_count: data.last_object_clicked_count,
+                       bounds: map.getBounds(), zoom: map.getZoom()}, seen = {};
+            names.forEach(function (name) { if (data.returned_objects.indexOf(name) >= 0) { seen[name] = now[name]; } });
+            data.previous_data = JSON.parse(JSON.stringify(seen));
+        }
+        map.on("framed", holdBack);
+        holdBack();
+    };
+})();
