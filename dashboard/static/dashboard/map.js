@@ -139,7 +139,7 @@
             if (p.key) { keys.push(p.key); }
         });
         var size = members.length < 10 ? 30 : 36;
-        return {classes: classes.join(" "), label: members.length + " markers drawn as one: " + names.join("; ")
+        return {sites: classes.some(function (c) { return c.indexOf("site-") === 0; }), classes: classes.join(" "), label: members.length + " markers drawn as one: " + names.join("; ")
                 + ". Press to zoom in and see them apart.", keys: keys.join(" "), size: size};
     }
 
@@ -187,7 +187,7 @@
             var cluster = L.marker(held[0].getLatLng(), {
                 icon: L.divIcon({html: '<span class="cluster-count">' + held.length + "</span>", className: look.classes,
                                  iconSize: [look.size, look.size], iconAnchor: [look.size / 2, look.size / 2]}),
-                title: look.label, keyboard: true, zIndexOffset: 3000, riseOnHover: true
+                title: look.label, keyboard: true, zIndexOffset: look.sites ? 3000 : -500, riseOnHover: true
             });
             cluster._dashboardCluster = held;
             cluster.on("click", function () { openCluster(map, held); });
@@ -215,9 +215,13 @@
         });
         var shown = allMarkers(map).filter(function (m) { return m._map; });
         map._dashboardClusters.eachLayer(function (c) { shown.push(c); });
+        // a site's label may cover a place's marker (drawn beneath it, and clicks pass through the
+        // label); no label covers a site, a group or another label
+        var places = [];
         shown.forEach(function (m) {
             var at = map.latLngToContainerPoint(m.getLatLng()), s = m.options.icon.options.iconSize[0];
-            taken.push(box(at.x - s / 2, at.y - s / 2, s, s));
+            var place = m._dashboard && !/\bsite-marker\b/.test(m._dashboard.classes);
+            (place ? places : taken).push(box(at.x - s / 2, at.y - s / 2, s, s));
         });
         allMarkers(map).forEach(function (m) {  // a clustered marker's label is not drawn
             var label = m.getElement() && m.getElement().querySelector(":scope > .marker-label");
@@ -231,13 +235,15 @@
                 label.hidden = false;
                 var w = label.offsetWidth, h = label.offsetHeight, s = m._dashboard.size;
                 var at = map.latLngToContainerPoint(m.getLatLng());
-                var spots = [[s / 2 + LABEL_GAP, -h / 2], [-s / 2 - LABEL_GAP - w, -h / 2],
-                             [-w / 2, -s / 2 - LABEL_GAP - h], [-w / 2, s / 2 + LABEL_GAP]];
+                var near = s / 2 + LABEL_GAP, corner = s / 2 - 2;
+                var spots = [[near, -h / 2], [-near - w, -h / 2], [-w / 2, -near - h], [-w / 2, near],
+                             [corner, -corner - h], [corner, corner], [-corner - w, -corner - h], [-corner - w, corner]];
+                var avoid = /\bsite-marker\b/.test(m._dashboard.classes) ? taken : taken.concat(places);
                 var spot = null;
                 for (var i = 0; i < spots.length && !spot; i++) {
                     var r = box(at.x + spots[i][0], at.y + spots[i][1], w, h);
                     var inside = r.left >= EDGE && r.top >= EDGE && r.right <= size.x - EDGE && r.bottom <= size.y - EDGE;
-                    if (inside && !taken.some(function (t) { return overlaps(r, t); })) { spot = spots[i]; taken.push(r); }
+                    if (inside && !avoid.some(function (t) { return overlaps(r, t); })) { spot = spots[i]; taken.push(r); }
                 }
                 if (!spot) { label.hidden = true; return; }
                 // relative to the icon's top-left corner
@@ -452,7 +458,7 @@
             allMarkers(map).forEach(function (m) {
                 L.circleMarker(m.getLatLng(), {radius: 2, weight: 1, color: "#1a1a1a", fillOpacity: 1, interactive: false}).addTo(dots);
             });
-            extent = L.rectangle(map.getBounds(), {color: "#b30000", weight: 2, fillOpacity: 0.08, interactive: false}).addTo(inset);
+            extent = L.rectangle(map.getBounds(), {color: "#b30000", weight: 2, fillOpacity: 0.08, interactive: false, className: "inset-extent"}).addTo(inset);
             map.on("moveend", update);
             update();
         }
