@@ -30,10 +30,12 @@ _MARKERS_JS = """
         if (!(layer instanceof L.Marker) || !layer.getElement()) { return; }
         const element = layer.getElement();
         if (!/\\b(site-marker|place-marker)\\b/.test(element.className)) { return; }
-        const at = map.latLngToContainerPoint(layer.getLatLng());
+        const at = map.latLngToContainerPoint(layer.getLatLng()), box = element.getBoundingClientRect();
+        const top = element.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
         out.push({key: element.dataset.key || "", classes: element.className, label: element.getAttribute("aria-label"),
                   lat: layer.getLatLng().lat, lng: layer.getLatLng().lng,
-                  inBounds: bounds.contains(layer.getLatLng()), x: at.x, y: at.y});
+                  inBounds: bounds.contains(layer.getLatLng()), x: at.x, y: at.y,
+                  covered: !(top && (top === element || element.contains(top)))});
     });
     return out;
 }
@@ -53,20 +55,20 @@ _FRAME_JS = """
     const count = points.length;
     if (focus) { points.length = 0; points.push(L.latLng(focus[0]), L.latLng(focus[1])); }
     const size = map.getSize(), legend = map.getContainer().querySelector(".map-legend[open]");
-    let left = 24, bottom = 24, legendBox = null;
-    if (legend) {  // an open legend is kept clear (FrameView): its width on the left or its height at the bottom
-        const width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
-        if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+    // the paddings the frame used to keep the map's controls clear (FrameView); whether it kept
+    // them clear is checked apart, by what lies on top of each marker (``covered``)
+    const padding = (window.dashboardMap && window.dashboardMap.state.framePadding) || {topLeft: [24, 24], bottomRight: [24, 24]};
+    let legendBox = null;
+    const padded = padding.topLeft.concat(padding.bottomRight).some((value) => value !== 24);
+    if (legend && padded) {
         const box = legend.getBoundingClientRect(), outer = map.getContainer().getBoundingClientRect();
         legendBox = {left: box.left - outer.left, top: box.top - outer.top, right: box.right - outer.left, bottom: box.bottom - outer.top};
     }
     const bounds = points.length ? L.latLngBounds(points) : null;
-    if (bounds && map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(bounds, false, L.point(48, 48)) - 1) {
-        left = 24; bottom = 24; legendBox = null;  // a small map: the legend may cover a marker (FrameView)
-    }
+    const room = L.point(padding.topLeft[0] + padding.bottomRight[0], padding.topLeft[1] + padding.bottomRight[1]);
     return {zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng, width: size.x, height: size.y,
-            markers: count, legend: legendBox, frame: focus || null,
-            fitZoom: bounds ? map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) : null};
+            markers: count, legend: legendBox, frame: focus || null, padded: padded,
+            fitZoom: bounds ? map.getBoundsZoom(bounds, false, room) : null};
 }
 """
 
@@ -157,6 +159,9 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
         hidden = [m["label"] for m in markers
                   if legend["left"] <= m["x"] <= legend["right"] and legend["top"] <= m["y"] <= legend["bottom"]]
         assert not hidden, f"markers under the open legend: {hidden}"
+    if state["padded"]:  # unless the map is too small to keep its controls clear
+        covered = [m["label"] for m in markers if m["covered"] and "site-marker" in m["classes"]]
+        assert not covered, f"sites under a control of the map: {covered}"
     return state
 
 

@@ -307,21 +307,57 @@
 
     // --- frame and selection --------------------------------------------------------------------
 
+    function cornerPadding(map) {
+        // Every control in a corner of the map (buttons, legend, scale, overview, attribution) is
+        // kept clear: each corner's boxes push the frame in from the side or from the top or bottom,
+        // whichever costs the map less of its size. Returns Leaflet's fitBounds paddings.
+        var outer = map.getContainer().getBoundingClientRect(), size = map.getSize();
+        var pad = {left: 0, top: 0, right: 0, bottom: 0};
+        [["top", "left"], ["top", "right"], ["bottom", "left"], ["bottom", "right"]].forEach(function (corner) {
+            var column = map.getContainer().querySelector(".leaflet-" + corner[0] + ".leaflet-" + corner[1]);
+            var width = 0, height = 0;
+            if (!column) { return; }
+            column.querySelectorAll(":scope > .leaflet-control").forEach(function (control) {
+                var r = control.getBoundingClientRect();
+                if (!r.width || !r.height) { return; }
+                width = Math.max(width, corner[1] === "left" ? r.right - outer.left : outer.right - r.left);
+                height = Math.max(height, corner[0] === "top" ? r.bottom - outer.top : outer.bottom - r.top);
+            });
+            if (!width) { return; }
+            if (width / size.x <= height / size.y) { pad[corner[1]] = Math.max(pad[corner[1]], width); }
+            else { pad[corner[0]] = Math.max(pad[corner[0]], height); }
+        });
+        var margin = 24, gap = 8;
+        return {topLeft: [Math.max(margin, pad.left + gap), Math.max(margin, pad.top + gap)],
+                bottomRight: [Math.max(margin, pad.right + gap), Math.max(margin, pad.bottom + gap)]};
+    }
+
+    function styled(map) {  // Leaflet's style sheet has reached the page (the app loads it beside the script)
+        var column = map.getContainer().querySelector(".leaflet-control-container .leaflet-top");
+        return !column || window.getComputedStyle(column).position === "absolute";
+    }
+
+    function whenStyled(map, callback, waited) {
+        if (styled(map)) { callback(); return; }
+        if ((waited || 0) < 10000) { setTimeout(function () { whenStyled(map, callback, (waited || 0) + 50); }, 50); }
+    }
+
     function fit(map, bounds, maxZoom) {
-        // An open legend is kept clear: its width on the left or its height at the bottom,
-        // whichever costs the map less (unless that costs more than one zoom level).
-        var legend = map.getContainer().querySelector(".map-legend[open]"), size = map.getSize();
-        var left = 24, bottom = 24;
-        if (legend) {
-            var width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
-            if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+        if (!styled(map)) {  // the controls' sizes are not known yet: fit now, and again once they are
+            whenStyled(map, function () { if (state.refit) { state.refit(); } });
         }
-        var box = L.latLngBounds(bounds);
-        if (map.getBoundsZoom(box, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(box, false, L.point(48, 48)) - 1) {
-            left = 24; bottom = 24;  // a small map: better the legend over a marker (it folds) than a far-off view
+        var box = L.latLngBounds(bounds), padding = styled(map) ? cornerPadding(map) : {topLeft: [24, 24], bottomRight: [24, 24]};
+        var room = L.point(padding.topLeft[0] + padding.bottomRight[0], padding.topLeft[1] + padding.bottomRight[1]);
+        var size = map.getSize();
+        if (room.x > size.x / 2 || room.y > size.y / 2
+            || map.getBoundsZoom(box, false, room) < map.getBoundsZoom(box, false, L.point(48, 48)) - 1) {
+            // a small map: better a control over a marker than a far-off view
+            padding = {topLeft: [24, 24], bottomRight: [24, 24]};
         }
+        state.framePadding = padding;  // (tests read it)
         moveByItself(map, function () {
-            map.fitBounds(box, {paddingTopLeft: [left, 24], paddingBottomRight: [24, bottom], maxZoom: maxZoom, animate: false});
+            map.fitBounds(box, {paddingTopLeft: padding.topLeft, paddingBottomRight: padding.bottomRight,
+                                maxZoom: maxZoom, animate: false});
         });
     }
 
@@ -391,14 +427,22 @@
             if (newFrame && options.bounds) { fit(map, options.bounds, options.maxZoom); }
         }
         state.refit = function () {
-            // the legend opened or folded: fit again, unless the reader has moved the map since
+            // the legend opened or folded, or the map was resized: fit again, unless the reader has
+            // moved the map since it was framed (or it shows a selection)
             var map = group._map, framed = state.framed;
-            if (!map || !framed || !options.bounds || map.getZoom() !== framed.zoom
+            if (!map || !framed || !options.bounds || options.selected || map.getZoom() !== framed.zoom
                 || map.latLngToContainerPoint(framed.centre).distanceTo(map.getSize().divideBy(2)) > 1) { return; }
             fit(map, options.bounds, options.maxZoom);
         };
         group.on("add", apply);
-        onMap(group, function (map) { later(map, "layout", layout); });
+        onMap(group, function (map) {
+            later(map, "layout", layout);
+            // the page sized the map after its first fit: fit again, unless the reader has moved it
+            if (!map._dashboardRefitOnResize) {
+                map._dashboardRefitOnResize = true;
+                map.on("resize", function () { if (state.refit) { state.refit(); } });
+            }
+        });
         apply();
     };
 
