@@ -27,13 +27,15 @@ def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
         "leaflet": (Path(xleaflet.BASE_DIR), ("leaflet.js", "leaflet.css", "images")),
         "jquery": (Path(xjquery.BASE_DIR), ("jquery.min.js",)),
         "basemap": (DEFAULT_BASEMAP_PATH.parent, (DEFAULT_BASEMAP_PATH.name,)),  # SERVED_BASEMAP_URL
+        "dashboard": (MAP_SCRIPT.parent, (MAP_SCRIPT.name,)),  # already in place in STATIC_DIR itself
     }
 
 
 @cache  # ensure_static_assets runs on every rerun: hash the basemap once per process
 def _version_stamp() -> str:
     basemap = hashlib.sha256(DEFAULT_BASEMAP_PATH.read_bytes()).hexdigest()[:16]
-    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}\n"
+    script = hashlib.sha256(MAP_SCRIPT.read_bytes()).hexdigest()[:16]
+    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}; map script {script}\n"
 
 
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
@@ -49,6 +51,8 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         for entry in entries:
             source = base / entry
+            if source.resolve() == (target / entry).resolve():
+                continue
             if source.is_dir():
                 shutil.copytree(source, target / entry, dirs_exist_ok=True)
             else:

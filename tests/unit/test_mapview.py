@@ -356,10 +356,11 @@ def test_a_cluster_selects_nothing(voa) -> None:
 
 def test_tile_fallback_only_for_osm_with_a_served_outlines_url() -> None:
     def has_fallback(view: ViewState, outlines) -> bool:
-        return 'tiles.on("tileerror"' in build_base_map(view, outlines).get_root().render()
+        return "dashboardMap.tileFallback(" in build_base_map(view, outlines).get_root().render()
 
     osm_served = build_base_map(ViewState(), SERVED_BASEMAP_URL).get_root().render()
-    assert 'tiles.on("tileerror"' in osm_served and f"fetch({json.dumps(SERVED_BASEMAP_URL)})" in osm_served
+    assert re.search(r"dashboardMap\.tileFallback\(map_\w+, tile_layer_\w+, " + re.escape(json.dumps(SERVED_BASEMAP_URL)), osm_served)
+    assert 'tiles.on("tileerror"' in MAP_SCRIPT.read_text(encoding="utf-8")
     assert not has_fallback(ViewState(), None)
     assert not has_fallback(ViewState(), load_basemap())  # outlines written into the page (export)
     assert not has_fallback(ViewState(basemap="offline"), SERVED_BASEMAP_URL)
@@ -382,8 +383,8 @@ def test_view_centre_and_zoom_reach_the_map() -> None:
 def test_measure_control_is_local_code() -> None:
     with_measure = build_base_map(ViewState(basemap="offline"), None).get_root().render()
     without = build_base_map(ViewState(), None, measure=False).get_root().render()
-    control = 'L.DomUtil.create("button", "map-measure-button"'
-    assert control in with_measure and control not in without
+    assert "dashboardMap.measure(" in with_measure and "dashboardMap.measure(" not in without
+    assert 'L.DomUtil.create("button", "map-measure-button"' in MAP_SCRIPT.read_text(encoding="utf-8")
     assert "leaflet-measure" not in with_measure and "cdn.jsdelivr" not in with_measure
 
 

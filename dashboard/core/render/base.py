@@ -150,28 +150,7 @@ class TileFallback(RawScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var tiles = {{ this.tiles.get_name() }}, failures = 0, switched = false;
-            tiles.on("tileerror", function () {
-                failures += 1;
-                if (switched || failures < 2) { return; }
-                switched = true;
-                map.removeLayer(tiles);
-                var outlines = L.geoJson(null, {{ this.options|tojson }});
-                outlines.addTo(map);
-                fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
-                    .then(function (data) { outlines.addData(data); }).catch(function () {});
-                var note = L.control({position: "topright"});
-                note.onAdd = function () {
-                    var box = L.DomUtil.create("div", "map-notice");
-                    box.setAttribute("role", "status");
-                    box.textContent = "Map tiles could not be loaded (no internet?): showing country outlines instead.";
-                    return box;
-                };
-                note.addTo(map);
-            });
-        })();
+        dashboardMap.tileFallback({{ this._parent.get_name() }}, {{ this.tiles.get_name() }}, {{ this.url|tojson }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )

@@ -515,6 +515,192 @@
         show();
     };
 
+    // --- the map's own controls and fixes (no third-party plugin: nothing loads from a CDN) --------
+
+    // A control that shows the map full screen (Fullscreen API; no third-party plugin).
+    ns.fullscreen = function (map, icon) {
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var button = L.DomUtil.create("button", "map-fullscreen-button");
+            button.type = "button";
+            button.title = "Full screen";
+            button.setAttribute("aria-label", "Show the map full screen");
+            button.innerHTML = icon;
+            L.DomEvent.disableClickPropagation(button);
+            L.DomEvent.on(button, "click", function () {
+                var box = map.getContainer();
+                if (document.fullscreenElement) { document.exitFullscreen(); }
+                else if (box.requestFullscreen) { box.requestFullscreen().catch(function () {}); }
+            });
+            return button;
+        };
+        control.addTo(map);
+        document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+    };
+
+    // A "measure a distance" control (own code; Folium's MeasureControl loads its plugin from a CDN):
+    // press the button, click two points, read the great-circle distance (sphere of the Earth's mean
+    // radius, 6,371.0088 km; within about 0.5 % of the WGS-84 geodesic).
+    ns.measure = function (map, icon) {
+        var EARTH_KM = 6371.0088;
+        var layer = L.layerGroup();
+        var active = false, first = null, done = false, button = null, readout = null;
+        function rad(d) { return d * Math.PI / 180; }
+        function deg(r) { return r * 180 / Math.PI; }
+        function greatCircleKm(a, b) {
+            var dLat = rad(b.lat - a.lat), dLng = rad(b.lng - a.lng);
+            var h = Math.pow(Math.sin(dLat / 2), 2) +
+                    Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.pow(Math.sin(dLng / 2), 2);
+            return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+        }
+        function unit(p) {
+            var la = rad(p.lat), lo = rad(p.lng);
+            return [Math.cos(la) * Math.cos(lo), Math.cos(la) * Math.sin(lo), Math.sin(la)];
+        }
+        function arc(a, b, n) {
+            var p = unit(a), q = unit(b);
+            var dot = Math.max(-1, Math.min(1, p[0] * q[0] + p[1] * q[1] + p[2] * q[2]));
+            var omega = Math.acos(dot), s = Math.sin(omega);
+            if (s < 1e-9) { return [a, b]; }
+            var points = [], previous = a.lng;
+            for (var i = 0; i <= n; i++) {
+                var k1 = Math.sin((1 - i / n) * omega) / s, k2 = Math.sin((i / n) * omega) / s;
+                var x = k1 * p[0] + k2 * q[0], y = k1 * p[1] + k2 * q[1], z = k1 * p[2] + k2 * q[2];
+                var lat = deg(Math.atan2(z, Math.sqrt(x * x + y * y))), lng = deg(Math.atan2(y, x));
+                lng += 360 * Math.round((previous - lng) / 360);
+                previous = lng;
+                points.push(L.latLng(lat, lng));
+            }
+            return points;
+        }
+        function say(text) { if (readout) { readout.textContent = text; } }
+        function point(latlng) {
+            return L.circleMarker(latlng, {radius: 4, color: "#000", weight: 2, fillColor: "#fff",
+                                           fillOpacity: 1, interactive: false, className: "measure-point"});
+        }
+        function setActive(on) {
+            active = on; first = null; done = false;
+            layer.clearLayers();
+            if (on) { layer.addTo(map); L.DomUtil.addClass(map.getContainer(), "measuring"); say("Click a first point"); }
+            else { layer.remove(); L.DomUtil.removeClass(map.getContainer(), "measuring"); say(""); }
+            button.setAttribute("aria-pressed", on ? "true" : "false");
+        }
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var box = L.DomUtil.create("div", "map-measure");
+            button = L.DomUtil.create("button", "map-measure-button", box);
+            button.type = "button";
+            button.title = "Measure a distance: click two points on the map";
+            button.setAttribute("aria-label", "Measure a distance between two points");
+            button.setAttribute("aria-pressed", "false");
+            button.innerHTML = icon;
+            readout = L.DomUtil.create("span", "map-measure-readout", box);
+            readout.setAttribute("aria-live", "polite");
+            L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.on(button, "click", function () { setActive(!active); });
+            return box;
+        };
+        control.addTo(map);
+        map.on("click", function (event) {
+            if (!active) { return; }
+            if (!first || done) {
+                layer.clearLayers(); done = false;
+                first = event.latlng;
+                point(first).addTo(layer);
+                say("Click a second point");
+                return;
+            }
+            var second = event.latlng, km = greatCircleKm(first, second);
+            var text = (km < 10 ? km.toFixed(1) : Math.round(km).toLocaleString("en")) + " km";
+            var path = arc(first, second, 64);
+            L.polyline(path, {color: "#000", weight: 2, dashArray: "6 4", interactive: false,
+                              className: "measure-line"}).addTo(layer);
+            point(path[path.length - 1]).addTo(layer);
+            L.marker(path[Math.floor(path.length / 2)], {interactive: false, keyboard: false,
+                icon: L.divIcon({className: "measure-label", html: text, iconSize: null})}).addTo(layer);
+            say(text + " (great circle)");
+            done = true;
+        });
+        L.DomEvent.on(document, "keydown", function (event) {
+            if (active && event.key === "Escape") { setActive(false); }
+        });
+    };
+
+    // A "Copy link" button that copies the page's address: the server keeps the whole view in it
+    // (``dashboard.ui.state.write_url``), so the link reopens the dashboard as the reader sees it.
+    ns.copyLink = function (map) {
+        function pageUrl() {
+            try {
+                var page = window.parent;
+                if (!page || page === window) { return window.location.href; }
+                return page.location.href;
+            } catch (err) { return window.location.href; }  // not inside a page of the same origin
+        }
+        var control = L.control({position: "topleft"});
+        control.onAdd = function () {
+            var button = L.DomUtil.create("button", "map-copy-link-button");
+            button.type = "button";
+            button.textContent = "Copy link";
+            button.setAttribute("aria-label", "Copy a link to this view");
+            L.DomEvent.disableClickPropagation(button);
+            L.DomEvent.on(button, "click", function () {
+                var text = pageUrl();
+                var done = function () { button.textContent = "Link copied"; setTimeout(function () { button.textContent = "Copy link"; }, 2000); };
+                if (navigator.clipboard && navigator.clipboard.writeText) {
+                    navigator.clipboard.writeText(text).then(done, function () { window.prompt("Copy this link:", text); });
+                } else { window.prompt("Copy this link:", text); }
+            });
+            return button;
+        };
+        control.addTo(map);
+    };
+
+    // Makes the map's container a named landmark (``region`` in the app's iframe, ``main`` in a
+    // standalone page), so the controls, legend and tooltips drawn inside it are inside a landmark and
+    // screen-reader users can jump to the map.
+    ns.landmark = function (map, role, label) {
+        var box = map.getContainer();
+        box.setAttribute("role", role);
+        box.setAttribute("aria-label", label);
+    };
+
+    // Leaflet focuses the map's container on every mouse or touch press, which scrolls the page to show
+    // the whole map: on a phone whose screen shows only the top of the map, a tap on a marker then
+    // lands on the map beside it after the page has moved, and selects nothing. Focus the container
+    // without scrolling instead (``preventScroll``).
+    ns.stillPageOnTap = function (map) {
+        var keyboard = map.keyboard, box = map.getContainer();
+        if (!keyboard) { return; }
+        L.DomEvent.off(box, "mousedown", keyboard._onMouseDown, keyboard);
+        L.DomEvent.on(box, "mousedown", function () {
+            if (!keyboard._focused) { box.focus({preventScroll: true}); }
+        });
+    };
+
+    // When OpenStreetMap tiles fail to load (no internet), switch the map to the offline country
+    // outlines and say so once, instead of leaving the reader with a grey map.
+    ns.tileFallback = function (map, tiles, url, options) {
+        var tiles = tiles, failures = 0, switched = false;
+        tiles.on("tileerror", function () {
+            failures += 1;
+            if (switched || failures < 2) { return; }
+            switched = true;
+            map.removeLayer(tiles);
+            var outlines = L.geoJson(null, options);
+            outlines.addTo(map);
+            fetch(url).then(function (r) { return r.json(); })
+                .then(function (data) { outlines.addData(data); }).catch(function () {});
+            var note = L.control({position: "topright"});
+            note.onAdd = function () {
+                var box = L.DomUtil.create("div", "map-notice");
+                box.setAttribute("role", "status");
+                box.textContent = "Map tiles could not be loaded (no internet?): showing country outlines instead.";
+                return box;
+            };
+            note.addTo(map);
+        });
+    };
+
     // --- what the map reports to the server --------------------------------------------------------
 
     ns.holdOwnViews = function (map, names) {
