@@ -452,7 +452,8 @@
         // the main map's country outlines (or, once a tile has loaded, its tiles), drawn small
         map.eachLayer(function (layer) {
             if (layer instanceof L.GeoJSON && layer.options.pane === "tilePane") {
-                var copy = L.geoJSON(null, {style: layer.options.style, interactive: false}).addTo(inset);
+                // one canvas, not an SVG path per country: the overview costs the page little
+                var copy = L.geoJSON(null, {style: layer.options.style, interactive: false, renderer: L.canvas()}).addTo(inset);
                 var refill = function () {
                     copy.clearLayers();
                     copy.addData({type: "FeatureCollection", features: layer.getLayers().map(function (l) { return l.feature; })});
