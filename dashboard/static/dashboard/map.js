@@ -424,7 +424,9 @@
                 }, 0);
                 return;
             }
-            if (newFrame && options.bounds) { fit(map, options.bounds, options.maxZoom); }
+            if (newFrame && options.bounds) {  // after the overview map is drawn: it is kept clear too
+                setTimeout(function () { fit(map, options.bounds, options.maxZoom); }, 0);
+            }
         }
         state.refit = function () {
             // the legend opened or folded, or the map was resized: fit again, unless the reader has
@@ -507,13 +509,14 @@
             map.on("moveend", update);
             update();
         }
-        group.on("add", show);
+        // drawn just after the markers (a task of its own): the markers show first
+        group.on("add", function () { setTimeout(show, 0); });
         group.on("remove", function () {
             if (group._map) { group._map.off("moveend", update); }
             if (inset) { inset.remove(); inset = null; }
             control.remove();
         });
-        show();
+        setTimeout(show, 0);
     };
 
     // --- the map's own controls and fixes (no third-party plugin: nothing loads from a CDN) --------
