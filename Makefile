@@ -80,4 +80,4 @@ bench-cluster: test-setup
 	$(PY) bench/cluster.py
 
 clean:
-	rm -rf $(VENV) build .dashboard-data dashboard/static .pytest_cache
+	rm -rf $(VENV) build .dashboard-data dashboard/static/leaflet dashboard/static/jquery dashboard/static/basemap dashboard/static/VERSIONS.txt .pytest_cache

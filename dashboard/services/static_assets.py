@@ -1,5 +1,5 @@
 """Copy Leaflet and jQuery from their XStatic packages, and the offline basemap, into
-``dashboard/static/``, which Streamlit serves at ``/app/static/`` (server.enableStaticServing).
+``dashboard/static/`` (beside the dashboard's own tracked ``dashboard/map.js``), which Streamlit serves at ``/app/static/`` (server.enableStaticServing).
 Nothing is fetched: the files come from installed PyPI packages and the repository, so the map
 never asks a CDN."""
 from __future__ import annotations
@@ -18,6 +18,8 @@ from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH
 from dashboard.core.render.export import InlineAssets
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+#: The dashboard's own map script: tracked in git beside the copies (which are not).
+MAP_SCRIPT = STATIC_DIR / "dashboard" / "map.js"
 
 
 def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
@@ -25,13 +27,15 @@ def _sources() -> dict[str, tuple[Path, tuple[str, ...]]]:
         "leaflet": (Path(xleaflet.BASE_DIR), ("leaflet.js", "leaflet.css", "images")),
         "jquery": (Path(xjquery.BASE_DIR), ("jquery.min.js",)),
         "basemap": (DEFAULT_BASEMAP_PATH.parent, (DEFAULT_BASEMAP_PATH.name,)),  # SERVED_BASEMAP_URL
+        "dashboard": (MAP_SCRIPT.parent, (MAP_SCRIPT.name,)),  # already in place in STATIC_DIR itself
     }
 
 
 @cache  # ensure_static_assets runs on every rerun: hash the basemap once per process
 def _version_stamp() -> str:
     basemap = hashlib.sha256(DEFAULT_BASEMAP_PATH.read_bytes()).hexdigest()[:16]
-    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}\n"
+    script = hashlib.sha256(MAP_SCRIPT.read_bytes()).hexdigest()[:16]
+    return f"leaflet {xleaflet.VERSION}; jquery {xjquery.VERSION}; basemap {basemap}; map script {script}\n"
 
 
 def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
@@ -47,6 +51,8 @@ def ensure_static_assets(static_dir: Path = STATIC_DIR) -> Path:
         target.mkdir(parents=True, exist_ok=True)
         for entry in entries:
             source = base / entry
+            if source.resolve() == (target / entry).resolve():
+                continue
             if source.is_dir():
                 shutil.copytree(source, target / entry, dirs_exist_ok=True)
             else:
@@ -72,7 +78,8 @@ def embed_css_images(css: str, images: dict[str, bytes]) -> str:
 
 
 def inline_assets() -> InlineAssets:
-    """Read Leaflet's and jQuery's files from their XStatic packages for a standalone page.
+    """Read Leaflet's and jQuery's files from their XStatic packages, and the dashboard's own
+    map script, for a standalone page.
 
     Leaflet's CSS images become ``data:`` URIs, so the page needs no other file.
     Raises OSError when a file cannot be read.
@@ -84,6 +91,7 @@ def inline_assets() -> InlineAssets:
         js=(
             ("leaflet", (leaflet / "leaflet.js").read_text(encoding="utf-8")),
             ("jquery", (Path(xjquery.BASE_DIR) / "jquery.min.js").read_text(encoding="utf-8")),
+            ("dashboard_map", MAP_SCRIPT.read_text(encoding="utf-8")),
         ),
         css=(("leaflet_css", css),),
     )

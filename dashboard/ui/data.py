@@ -171,10 +171,11 @@ def _map_plan(_geo: ArticleGeography, article_id: str, places_version: tuple[int
     return compose_map(_geo, view, day)
 
 
-@st.cache_resource(show_spinner=False, max_entries=MAP_PLANS_KEPT)
-def _map_groups(_plan: MapPlan, article_id: str, places_version: tuple[int, int], view: ViewState, day: dt.date,
-                topics_version: str, keep_first_frame: bool, basemap: str) -> tuple[str, str]:
-    return groups_text(draw_groups(_plan, keep_first_frame=keep_first_frame), basemap)
+@st.cache_resource(show_spinner=False, max_entries=MAP_PLANS_KEPT, hash_funcs={MapPlan: lambda plan: plan.digest})
+def map_groups(plan: MapPlan, *, keep_first_frame: bool, basemap: str) -> tuple[str, str]:
+    """The plan's feature groups and layer control as the map component reads them, rendered
+    once for every session that shows the same map."""
+    return groups_text(draw_groups(plan, keep_first_frame=keep_first_frame), basemap)
 
 
 def _plan_key(geo: ArticleGeography, view: ViewState, day: dt.date) -> tuple:
@@ -189,10 +190,3 @@ def _plan_key(geo: ArticleGeography, view: ViewState, day: dt.date) -> tuple:
 def map_plan(geo: ArticleGeography, view: ViewState, day: dt.date) -> MapPlan:
     """The composed map for this article, view and day, shared by every session (bounded)."""
     return _map_plan(geo, *_plan_key(geo, view, day))
-
-
-def map_groups(geo: ArticleGeography, view: ViewState, day: dt.date, *, keep_first_frame: bool) -> tuple[str, str]:
-    """The plan's feature groups and layer control as the map component reads them, rendered
-    once for every session that shows the same map."""
-    key = _plan_key(geo, view, day)
-    return _map_groups(_map_plan(geo, *key), *key, keep_first_frame, view.basemap)

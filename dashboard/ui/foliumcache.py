@@ -26,30 +26,14 @@ from dashboard.core.view.state import ViewState
 
 PAYLOADS_KEPT = 256
 
-#: The view the map opens on, and each view it frames itself, are not moves by the reader. The
-#: component sends a value only when it differs from ``__GLOBAL_DATA__.previous_data``, and sends
-#: one as soon as the map exists: that value is made the map's opening view here (this script runs
-#: just before), and after each fit (``framed``, see ``core/render/legend.FrameView``) the framed
-#: view. So opening a link runs the page once, not twice (the second run could swallow a click
-#: made meanwhile, and was a whole run of server work per reader). A click on its way is left to
-#: be sent. The names and their order are those of the component's value (``RETURNED`` in
-#: ``ui/mappanel.py``); with any other name nothing is held back.
-OWN_VIEWS_NOT_REPORTED = """
-(function () {
-    var names = ["last_object_clicked", "last_object_clicked_count", "bounds", "zoom"];
-    function holdBack() {
-        var data = window.__GLOBAL_DATA__, before = (data && data.previous_data) || {};
-        if (!data || !data.returned_objects || data.returned_objects.some(function (name) { return names.indexOf(name) < 0; })
-            || (data.last_object_clicked_count || 0) > (before.last_object_clicked_count || 0)) { return; }
-        var now = {last_object_clicked: data.last_object_clicked, last_object_clicked_count: data.last_object_clicked_count,
-                   bounds: map_div.getBounds(), zoom: map_div.getZoom()}, seen = {};
-        names.forEach(function (name) { if (data.returned_objects.indexOf(name) >= 0) { seen[name] = now[name]; } });
-        data.previous_data = JSON.parse(JSON.stringify(seen));
-    }
-    map_div.on("framed", holdBack);
-    holdBack();
-})();
-"""
+#: The views the map takes by itself (its opening view, each frame, each selection zoom) are not
+#: moves by the reader and are not reported (``dashboardMap.holdOwnViews`` in
+#: ``dashboard/static/dashboard/map.js``): opening a link runs the page once, not twice (the second
+#: run could swallow a click made meanwhile, and was a whole run of server work per reader). The
+#: names and their order are those of the component's value (``RETURNED`` in ``ui/mappanel.py``).
+OWN_VIEWS_NOT_REPORTED = (
+    '\ndashboardMap.holdOwnViews(map_div, ["last_object_clicked", "last_object_clicked_count", "bounds", "zoom"]);\n'
+)
 
 
 @dataclass(frozen=True)

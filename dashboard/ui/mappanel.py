@@ -1,12 +1,9 @@
-"""The map panel: a base map that stays mounted for the session, and feature groups that follow
-the view. Clicks (and Enter on a focused marker) select; pans and zooms are kept in the view."""
+"""The map panel: a base map that stays mounted for the session, and feature groups drawn from the
+composed plan. Clicks (and Enter on a focused marker) select; pans and zooms are kept in the view."""
 from __future__ import annotations
-
-import datetime as dt
 
 import streamlit as st
 
-from dashboard.core.geography import ArticleGeography
 from dashboard.core.geometry import mercator_centre
 from dashboard.core.render.compose import MapPlan
 from dashboard.core.view.state import ViewState
@@ -27,7 +24,7 @@ def _on_map_event(plan: MapPlan) -> None:
         st.session_state["_map_clicks"] = count
         key = plan.key_at(float(clicked["lat"]), float(clicked["lng"]))
         if key:
-            state.select(key, pan=False)
+            state.select(key)
             return
     bounds, zoom = value.get("bounds"), value.get("zoom")
     if bounds and zoom and bounds.get("_southWest") and bounds["_southWest"].get("lat") is not None:
@@ -36,24 +33,19 @@ def _on_map_event(plan: MapPlan) -> None:
         state.moved_map(centre, int(zoom))
 
 
-def render_map(geo: ArticleGeography, view: ViewState, day: dt.date, plan: MapPlan) -> None:
+def render_map(plan: MapPlan, view: ViewState) -> None:
     """Draw ``plan`` on the session's base map (rendered once for the view the session opened
-    on, so the map never remounts); a selection made in the page pans the map to it."""
+    on, so the map never remounts). The map frames itself on the plan's focus and zooms to its
+    selection (``dashboard/static/dashboard/map.js``)."""
     start = state.initial_view()
     base = base_map_text(start.lat, start.lon, start.zoom, view.basemap)
-    groups = data.map_groups(geo, view, day, keep_first_frame=start.has_map_view)
-    pan_to = state.selection_to_pan_to()
-    target = None
-    if pan_to and pan_to == view.site:
-        site = geo.site(pan_to)
-        group = geo.place_group(pan_to)
-        target = (site.lat, site.lon) if site else (group.lat, group.lon) if group else None
+    groups = data.map_groups(plan, keep_first_frame=start.has_map_view, basemap=view.basemap)
     map_component(
         base,
         groups,
         key=MAP_KEY,
         height=MAP_HEIGHT,
         returned_objects=RETURNED,
-        center=target,
+        center=None,
         on_change=lambda: _on_map_event(plan),
     )

@@ -112,7 +112,7 @@ def render_page() -> None:
         state.framed_on(plan.frame_key)
     map_column, reading_column = st.columns([3, 2], gap="medium")
     with map_column:
-        render_map(geo, view, day, plan)
+        render_map(plan, view)
         for note in plan.notes:
             st.caption(for_markdown(note))
         render_removed_places(geo, view.hidden)

@@ -20,7 +20,6 @@ from dashboard.core.view.state import (
 VIEW_KEY = "view"
 INITIAL_VIEW_KEY = "initial_view"
 NOTICE_KEY = "link_notice"
-PAN_TO_KEY = "pan_to"
 PENDING_ARTICLE_KEY = "pending_article"
 NO_ARTICLE = "-"
 CATEGORIES_WIDGET = "filter_categories"
@@ -85,16 +84,13 @@ def seed_widget(key: str, value: object) -> None:
     st.session_state[key] = value
 
 
-def select(key: str | None, *, pan: bool = True) -> None:
-    """Select a site or an article place (``None``: nothing); the map pans to a selection made
-    in this session, never away from a link's own view."""
-    change_view(site=key or None)
-    st.session_state[PAN_TO_KEY] = key if pan else None
-
-
-def selection_to_pan_to() -> str | None:
-    """What the reader selected in this session (the map centres on it), if any."""
-    return st.session_state.get(PAN_TO_KEY)
+def select(key: str | None) -> None:
+    """Select a site or an article place (``None``: nothing). The map zooms to a new selection by
+    itself, so the view it had is no longer in the link (the link then reopens on the selection)."""
+    if key and key != current_view().site:
+        change_view(site=key, lat=None, lon=None, zoom=None)
+    else:
+        change_view(site=key or None)
 
 
 def reset_filters() -> None:
@@ -106,7 +102,6 @@ def select_article(article_id: str | None) -> None:
     """Show another article (None: the default one): its own date, no selection, every category,
     and the map framed on it."""
     change_view(article=article_id, site=None, date=None, categories=None, lat=None, lon=None, zoom=None, hidden=())
-    st.session_state[PAN_TO_KEY] = None
 
 
 def remove_place(key: str) -> None:

@@ -32,40 +32,45 @@ _MARKERS_JS = """
         if (!(layer instanceof L.Marker) || !layer.getElement()) { return; }
         const element = layer.getElement();
         if (!/\\b(site-marker|place-marker)\\b/.test(element.className)) { return; }
-        const at = map.latLngToContainerPoint(layer.getLatLng());
+        const at = map.latLngToContainerPoint(layer.getLatLng()), box = element.getBoundingClientRect();
+        const top = element.ownerDocument.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
         out.push({key: element.dataset.key || "", classes: element.className, label: element.getAttribute("aria-label"),
                   lat: layer.getLatLng().lat, lng: layer.getLatLng().lng,
-                  inBounds: bounds.contains(layer.getLatLng()), x: at.x, y: at.y});
+                  inBounds: bounds.contains(layer.getLatLng()), x: at.x, y: at.y,
+                  covered: !(top && (top === element || element.contains(top)))});
     });
     return out;
 }
 """
 
-#: How the map frames: its zoom, centre and size, and the zoom at which ``fitBounds`` with the
-#: app's padding (24 px each side, ``FrameView``) would show every drawn marker.
+#: How the map frames: its zoom, centre and size, the story's focus (``frame``: the bounds the map
+#: fits, see ``core/render/focus``), and the zoom at which ``fitBounds`` with the app's padding
+#: (24 px each side, ``FrameView``) would show that focus.
 _FRAME_JS = """
 (map) => {
-    const points = [];
+    const points = [], focus = window.dashboardMap && window.dashboardMap.state.frameBounds;
     map.eachLayer((layer) => {
         if (layer instanceof L.Marker && layer.getElement() && /\\b(site-marker|place-marker)\\b/.test(layer.getElement().className)) {
             points.push(layer.getLatLng());
         }
     });
+    const count = points.length;
+    if (focus) { points.length = 0; points.push(L.latLng(focus[0]), L.latLng(focus[1])); }
     const size = map.getSize(), legend = map.getContainer().querySelector(".map-legend[open]");
-    let left = 24, bottom = 24, legendBox = null;
-    if (legend) {  // an open legend is kept clear (FrameView): its width on the left or its height at the bottom
-        const width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
-        if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
+    // the paddings the frame used to keep the map's controls clear (FrameView); whether it kept
+    // them clear is checked apart, by what lies on top of each marker (``covered``)
+    const padding = (window.dashboardMap && window.dashboardMap.state.framePadding) || {topLeft: [24, 24], bottomRight: [24, 24]};
+    let legendBox = null;
+    const padded = padding.topLeft.concat(padding.bottomRight).some((value) => value !== 24);
+    if (legend && padded) {
         const box = legend.getBoundingClientRect(), outer = map.getContainer().getBoundingClientRect();
         legendBox = {left: box.left - outer.left, top: box.top - outer.top, right: box.right - outer.left, bottom: box.bottom - outer.top};
     }
     const bounds = points.length ? L.latLngBounds(points) : null;
-    if (bounds && map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(bounds, false, L.point(48, 48)) - 1) {
-        left = 24; bottom = 24; legendBox = null;  // a small map: the legend may cover a marker (FrameView)
-    }
+    const room = L.point(padding.topLeft[0] + padding.bottomRight[0], padding.topLeft[1] + padding.bottomRight[1]);
     return {zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng, width: size.x, height: size.y,
-            markers: points.length, legend: legendBox,
-            fitZoom: bounds ? map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) : null};
+            markers: count, legend: legendBox, frame: focus || null, padded: padded,
+            fitZoom: bounds ? map.getBoundsZoom(bounds, false, room) : null};
 }
 """
 
@@ -75,7 +80,7 @@ def open_dashboard(page: Page, url: str) -> FrameLocator:
     page.goto(url)
     wait_idle(page)
     frame = page.frame_locator(MAP_FRAME)
-    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=30_000)
+    expect(frame.locator(".leaflet-container:not(.inset-map)")).to_be_visible(timeout=30_000)
     return frame
 
 
@@ -133,9 +138,9 @@ def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout_ms:
 
 
 def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
-    """Assert that the map shows every marker it draws, fitted: each inside the bounds and none
-    under an open legend, and the zoom the one ``fitBounds`` picks for them (capped at
-    ``max_zoom``). Returns the map state."""
+    """Assert that the map shows the story's focus, fitted: every marker inside the focus is inside
+    the bounds and none under an open legend, and the zoom is the one ``fitBounds`` picks for the
+    focus (capped at ``max_zoom``). Returns the map state."""
     last: list[dict] = []
 
     def settled() -> bool:  # fitted, and still for two looks in a row (no pan or zoom under way)
@@ -145,7 +150,9 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
         return still and state["markers"] > 0 and state["zoom"] == min(max_zoom, state["fitZoom"])
 
     wait_until(page, settled, "the map to fit its markers")
-    markers = drawn_markers(frame)
+    state = map_state(frame)
+    (south, west), (north, east) = state["frame"]
+    markers = [m for m in drawn_markers(frame) if south <= m["lat"] <= north and west <= m["lng"] <= east]
     outside = [m["label"] for m in markers if not m["inBounds"]]
     assert not outside, f"markers outside the map's view: {outside}"
     state = map_state(frame)
@@ -154,6 +161,9 @@ def assert_framed(page: Page, frame: Frame, max_zoom: int = 7) -> dict:
         hidden = [m["label"] for m in markers
                   if legend["left"] <= m["x"] <= legend["right"] and legend["top"] <= m["y"] <= legend["bottom"]]
         assert not hidden, f"markers under the open legend: {hidden}"
+    if state["padded"]:  # unless the map is too small to keep its controls clear
+        covered = [m["label"] for m in markers if m["covered"] and "site-marker" in m["classes"]]
+        assert not covered, f"sites under a control of the map: {covered}"
     return state
 
 

@@ -47,8 +47,8 @@ EPAA_STORY = Story(
     sentence="relies on a system almost identical to that used on Navy Aegis-capable guided-missile destroyers",
     mention="Deveselu",
     mention_name="Aegis Ashore Romania (NSF Deveselu)",
-    place="Poland:",  # (Bucharest lies under the Deveselu marker until one zooms in)
-    place_words=("Poland",),
+    place="Bucharest:",  # (Poland and Romania's points lie outside the focus: in the overview map)
+    place_words=("Bucharest",),
     has_timeline=True,
 )
 PASTED_STORY = Story(
@@ -58,8 +58,8 @@ PASTED_STORY = Story(
     sentence="Heavy rain closed schools across Hanoi on Tuesday as the Red River rose",
     mention="Ho Chi Minh City",
     mention_name="Ho Chi Minh City",
-    place="Da Nang:",
-    place_words=("Da Nang",),
+    place="Phu Quoc:",  # (Da Nang is grouped with Vietnam's point until one zooms in)
+    place_words=("Phu Quoc",),
     has_timeline=False,
 )
 STORIES = (VOA_STORY, EPAA_STORY, PASTED_STORY)

@@ -85,6 +85,9 @@ def test_no_serious_violation_on_the_page_or_in_the_map(page: Page, app_server, 
     frame.locator(story.marker).hover()
     expect(frame.locator(".leaflet-tooltip").last).to_be_visible()
     assert_accessible(page, "the page with a selection")
+    expect(frame.locator(".marker-label:not([hidden])").first).to_be_visible()  # labels, checked with the rest
+    if story.kind == "voa":
+        expect(frame.locator(".inset-map")).to_be_visible()  # and the overview map
     moderate = assert_accessible(map_frame(page), "the map's iframe (legend open, a tooltip shown)")
     assert {v["id"] for v in moderate} <= {"landmark-one-main", "page-has-heading-one"}, describe(moderate)
     assert watch.external_requests == []
@@ -120,6 +123,9 @@ def test_no_serious_violation_in_the_html_export(page: Page, app_server, request
     exported.set_content(Path(download.value.path()).read_text(encoding="utf-8"))
     wait_for_markers(exported.main_frame)
     exported.locator(".map-legend summary").click()
+    expect(exported.locator(".marker-label:not([hidden])").first).to_be_visible()
+    if story.kind == "voa":
+        expect(exported.locator(".inset-map")).to_be_visible()
     assert exported.locator("html").get_attribute("lang") == "en"
     violations = assert_accessible(exported, "the HTML export")
     assert violations == [], describe(violations)  # not even a moderate one

@@ -33,6 +33,8 @@ from dashboard.core.topics.timeline import (
     status_text,
 )
 from dashboard.services.articles import catalogue
+from dashboard.services.static_assets import MAP_SCRIPT
+from tests.mapscript import calls
 
 OFFER_DAY = dt.date(2007, 6, 7)
 AFTER_SUMMIT = dt.date(2007, 6, 9)
@@ -89,10 +91,8 @@ def rendered(paths: list[PathSpec]) -> str:
 
 
 def collection_in(page: str) -> dict:
-    """The FeatureCollection a PathLayer writes into the page (``L.geoJSON({...}, ...)``)."""
-    start = page.index("L.geoJSON(") + len("L.geoJSON(")
-    value, _ = json.JSONDecoder().raw_decode(page[start:])
-    return value
+    """The FeatureCollection a PathLayer writes into the page (``dashboardMap.paths(group, {...})``)."""
+    return calls(page, "paths")[0][0]
 
 
 # --- the reference point and distances -------------------------------------------------------
@@ -202,7 +202,7 @@ def test_no_public_figure_draws_a_small_circle_in_pixels_never_a_ring(sites) -> 
     collection = collection_in(rendered(paths))
     assert [f["geometry"]["type"] for f in collection["features"]] == ["Point", "Point"]
     assert collection["features"][0]["geometry"]["coordinates"] == [czech.lon, czech.lat]
-    assert "L.circleMarker(latlng, p.style)" in rendered(paths)
+    assert "L.circleMarker(latlng, p.style)" in MAP_SCRIPT.read_text(encoding="utf-8")
 
 
 def test_ring_is_geodesic_at_the_published_radius(topic, sites) -> None:

@@ -31,6 +31,7 @@ from dashboard.core.topics.model import Source
 from dashboard.core.topics.timeline import status_map
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import bundled_articles_dir, catalogue
+from tests.mapscript import calls
 
 VOA = bundled_articles_dir() / "voa-2007-06-07-putin-gabala-offer.md"
 EPAA = bundled_articles_dir() / "usace-2016-01-07-romania-missile-defense-complex.md"
@@ -304,15 +305,14 @@ def test_html_without_outlines_uses_tiles_only_as_a_template(geo) -> None:
 
 def test_html_is_drawn_by_the_same_composer_legend_frame_and_notes(geo, voa_page: str) -> None:
     plan = compose_map(geo, ALL_LAYERS, OFFER_DAY)
-    legend = re.search(r"box\.innerHTML = '<summary class=\"legend-summary\">Legend</summary>' \+ ", voa_page)
-    assert legend, "no legend"
-    legend_text = html.unescape(json.JSONDecoder().raw_decode(voa_page[legend.end():])[0])
+    (legend,) = calls(voa_page, "legend")
+    legend_text = html.unescape(legend[0])
     for entry in plan.legend:
         assert entry.label in legend_text
     assert "Gabala (Qabala) radar station, Daryal type: 656 km" in legend_text
-    fit = re.search(r"map\.fitBounds\((\[\[.*?\]\])", voa_page)
-    assert fit and json.loads(fit.group(1)) == [list(plan.frame[0]), list(plan.frame[1])]
-    assert "if (first && false) { return; }" in voa_page  # an export always frames its markers
+    (frame,), = calls(voa_page, "frame")
+    assert frame["bounds"] == [list(plan.frame[0]), list(plan.frame[1])]
+    assert frame["keepFirst"] is False  # an export always frames its markers
     for note in plan.notes:
         assert f"<p>{html.escape(note)}</p>" in voa_page
 
@@ -328,7 +328,7 @@ def test_html_exports_the_view_not_the_links_map_position(geo) -> None:
     page = standalone_html(geo, ViewState(lat=10.0, lon=10.0, zoom=9, categories=("us-plan",)), None, None,
                            assets=FAKE_ASSETS)
     assert "site-czech-radar" in page and "site-gabala-radar" not in page  # the filters apply
-    assert "if (first && false) { return; }" in page  # ... but the frame fits the markers
+    assert calls(page, "frame")[0][0]["keepFirst"] is False  # ... but the frame fits the markers
 
 
 def test_html_lets_readers_zoom_the_page(voa_page: str) -> None:
@@ -387,8 +387,9 @@ def test_inline_assets_are_the_xstatic_files() -> None:
     from dashboard.services.static_assets import embed_css_images, inline_assets
 
     assets = inline_assets()
-    assert [name for name, _ in assets.js] == ["leaflet", "jquery"]
-    assert all(len(text) > 50_000 for _, text in assets.js)
+    assert [name for name, _ in assets.js] == ["leaflet", "jquery", "dashboard_map"]
+    assert all(len(text) > 50_000 for _, text in assets.js[:2])
+    assert assets.js[2][1].startswith("/* The dashboard's own map behaviour")
     (_, css), = assets.css
     assert ".leaflet-container" in css and "url(images/" not in css
     assert "url(data:image/png;base64," in css

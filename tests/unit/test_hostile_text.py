@@ -227,8 +227,8 @@ def _shape_of(page: str) -> tuple[int, int, int]:
 
 
 def _collections(page: str) -> Iterator[dict]:
-    """Every FeatureCollection a MarkerLayer or PathLayer hands to ``L.geoJSON(...)``."""
-    for match in re.finditer(r"L\.geoJSON\(", page):
+    """Every FeatureCollection a MarkerLayer or PathLayer hands to ``dashboardMap.markers`` / ``paths``."""
+    for match in re.finditer(r"dashboardMap\.(?:markers|paths)\(\w+, ", page):
         if page[match.end()] == "{":
             yield json.JSONDecoder().raw_decode(page[match.end():])[0]
 
@@ -240,8 +240,9 @@ def _html_sinks(page: str) -> list[str]:
     for collection in _collections(page):
         for feature in collection["features"]:
             props = feature["properties"]
-            sinks += [props.get("tooltip", ""), props.get("html", ""), props.get("label", "") if "kind" in props else ""]
-    legend = re.search(r"box\.innerHTML = '<summary class=\"legend-summary\">Legend</summary>' \+ ", page)
+            sinks += [props.get("tooltip", ""), props.get("html", ""), props.get("label", "") if "kind" in props else "",
+                      props.get("name", "")]
+    legend = re.search(r"dashboardMap\.legend\(\w+, ", page)
     if legend:
         sinks.append(json.JSONDecoder().raw_decode(page[legend.end():])[0])
     return [s for s in sinks if s]

@@ -20,9 +20,12 @@ from dashboard.core.geoparse.places import Place
 from dashboard.core.render.base import LOCAL_ASSETS, MAP_CSS, build_base_map
 from dashboard.core.render.basemap import SERVED_BASEMAP_URL, load_basemap
 from dashboard.core.render.compose import MapPlan, compose_map, draw_groups, frame_key
+from dashboard.core.render.focus import MAX_FRAME_ZOOM, bounds_of
 from dashboard.core.render.markers import SELECTED_SIZE, SITE_SIZE
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import bundled_articles_dir, catalogue
+from dashboard.services.static_assets import MAP_SCRIPT
+from tests.mapscript import calls
 
 VOA = bundled_articles_dir() / "voa-2007-06-07-putin-gabala-offer.md"
 EPAA = bundled_articles_dir() / "usace-2016-01-07-romania-missile-defense-complex.md"
@@ -65,9 +68,9 @@ def seed_page(voa) -> str:
 
 
 def collections(page: str) -> list[dict]:
-    """Every FeatureCollection the page hands to ``L.geoJSON(...)``, decoded."""
+    """Every FeatureCollection the page hands to ``dashboardMap.markers`` / ``paths``, decoded."""
     found = []
-    for match in re.finditer(r"L\.geoJSON\(", page):
+    for match in re.finditer(r"dashboardMap\.(?:markers|paths)\(\w+, ", page):
         if page[match.end()] == "{":
             found.append(json.JSONDecoder().raw_decode(page[match.end():])[0])
     return found
@@ -79,9 +82,9 @@ def markers(page: str) -> list[dict]:
 
 
 def legend_html(page: str) -> str:
-    """The legend's HTML as the page sets it (``box.innerHTML = ... + "<json string>"``)."""
-    match = re.search(r"box\.innerHTML = '<summary class=\"legend-summary\">Legend</summary>' \+ ", page)
-    return json.JSONDecoder().raw_decode(page[match.end():])[0] if match else ""
+    """The legend's HTML as the page hands it to ``dashboardMap.legend``."""
+    found = calls(page, "legend")
+    return found[0][0] if found else ""
 
 
 def legend_rows(page: str) -> list[tuple[str, str, str]]:
@@ -211,8 +214,11 @@ def test_hostile_names_reach_tooltips_as_html_entities_and_labels_as_plain_strin
         assert "{{" not in label and "{\u200b{ 7*7 }}" in label and "<img src=x onerror=alert(1)>" in label
     # Which property goes where: the tooltip (HTML) is the escaped one, the label only reaches
     # DOM properties and attributes.
-    assert "bindTooltip(p.tooltip" in evil_page and "title: p.label" in evil_page
-    assert 'setAttribute("aria-label", p.label)' in evil_page
+    script = MAP_SCRIPT.read_text(encoding="utf-8")
+    assert "bindTooltip(p.tooltip" in script and "title: p.label" in script
+    assert 'setAttribute("aria-label", p.label)' in script
+    assert "label.innerHTML = p.name" in script  # the visible label: escaped like the tooltip
+    assert all(m["name"] == for_html(html.unescape(m["name"])) for m in drawn)
     assert "<img" not in evil_page and "{{ 7*7 }}" not in evil_page
     assert "49" not in "".join(m["label"] + m["tooltip"] for m in drawn)  # never evaluated
 
@@ -278,23 +284,20 @@ def bounds_of(points) -> tuple[tuple[float, float], tuple[float, float]]:
     return (min(lats), min(lons)), (max(lats), max(lons))
 
 
-def test_the_frame_holds_every_drawn_marker(voa, seed_page: str) -> None:
+def test_the_frame_is_the_storys_focus_and_the_overview_holds_the_rest(voa, seed_page: str) -> None:
     plan = compose_map(voa, ViewState(layers=ALL_LAYERS), OFFER_DAY)
     drawn = [(m.lat, m.lon) for g in plan.groups for m in g.markers]
     assert len(drawn) == 8  # six sites, Moscow, Santiago
-    assert plan.frame == bounds_of(drawn)
-    assert plan.frame == ((SOUTH.lat, -70.66), (55.7558, 53.0))  # Santiago south and west, Moscow north, Iran east
-    fit = re.search(r"map\.fitBounds\((\[\[.*?\]\])", seed_page)
-    assert fit and json.loads(fit.group(1)) == [list(plan.frame[0]), list(plan.frame[1])]
+    # the European sites, Gabala, Iran and Moscow (named three times): not Kennebunkport or Santiago
+    assert plan.frame == ((32.0, 11.84389), (55.7558, 53.0))
+    assert plan.overview == bounds_of(drawn)
+    (frame,), = calls(seed_page, "frame")
+    assert frame["bounds"] == [list(plan.frame[0]), list(plan.frame[1])] and frame["maxZoom"] == MAX_FRAME_ZOOM
+    assert calls(seed_page, "inset") == [[[list(plan.overview[0]), list(plan.overview[1])]]]
     us_plan = compose_map(voa, ViewState(categories=("us-plan",), layers=()), OFFER_DAY)
     sites = [s for s in voa.sites if s.category == "us-plan"]
-    assert us_plan.frame == bounds_of([(s.lat, s.lon) for s in sites])
-
-
-def test_nothing_drawn_means_no_frame(voa) -> None:
-    plan = compose_map(voa, ViewState(categories=(), roles=("radar",)), OFFER_DAY)
-    assert plan.frame is None and all(not g.markers for g in plan.groups)
-    assert "fitBounds" not in page_of(voa, ViewState(categories=(), roles=("radar",)), OFFER_DAY)
+    assert us_plan.frame == bounds_of([(s.lat, s.lon) for s in sites]) and us_plan.overview is None
+    assert "dashboardMap.inset(" not in page_of(voa, ViewState(categories=("us-plan",), layers=()), OFFER_DAY)
 
 
 def test_a_link_with_its_own_view_keeps_it_on_first_paint(voa) -> None:
@@ -304,8 +307,8 @@ def test_a_link_with_its_own_view_keeps_it_on_first_paint(voa) -> None:
     for partial in (ViewState(lat=40.5, lon=47.25), ViewState(zoom=7), ViewState()):
         assert partial.has_map_view is False
     fixed = ViewState(lat=40.5, lon=47.25, zoom=7)
-    assert "if (first && true) { return; }" in page_of(voa, fixed, OFFER_DAY)
-    assert "if (first && false) { return; }" in page_of(voa, ViewState(lat=40.5, lon=47.25), OFFER_DAY)
+    assert calls(page_of(voa, fixed, OFFER_DAY), "frame")[0][0]["keepFirst"] is True
+    assert calls(page_of(voa, ViewState(lat=40.5, lon=47.25), OFFER_DAY), "frame")[0][0]["keepFirst"] is False
     plan, unfixed = compose_map(voa, fixed, OFFER_DAY), compose_map(voa, ViewState(), OFFER_DAY)
     assert (plan.frame, plan.frame_key) == (unfixed.frame, unfixed.frame_key)  # one plan for every reader
 
@@ -353,10 +356,11 @@ def test_a_cluster_selects_nothing(voa) -> None:
 
 def test_tile_fallback_only_for_osm_with_a_served_outlines_url() -> None:
     def has_fallback(view: ViewState, outlines) -> bool:
-        return 'tiles.on("tileerror"' in build_base_map(view, outlines).get_root().render()
+        return "dashboardMap.tileFallback(" in build_base_map(view, outlines).get_root().render()
 
     osm_served = build_base_map(ViewState(), SERVED_BASEMAP_URL).get_root().render()
-    assert 'tiles.on("tileerror"' in osm_served and f"fetch({json.dumps(SERVED_BASEMAP_URL)})" in osm_served
+    assert re.search(r"dashboardMap\.tileFallback\(map_\w+, tile_layer_\w+, " + re.escape(json.dumps(SERVED_BASEMAP_URL)), osm_served)
+    assert 'tiles.on("tileerror"' in MAP_SCRIPT.read_text(encoding="utf-8")
     assert not has_fallback(ViewState(), None)
     assert not has_fallback(ViewState(), load_basemap())  # outlines written into the page (export)
     assert not has_fallback(ViewState(basemap="offline"), SERVED_BASEMAP_URL)
@@ -379,8 +383,8 @@ def test_view_centre_and_zoom_reach_the_map() -> None:
 def test_measure_control_is_local_code() -> None:
     with_measure = build_base_map(ViewState(basemap="offline"), None).get_root().render()
     without = build_base_map(ViewState(), None, measure=False).get_root().render()
-    control = 'L.DomUtil.create("button", "map-measure-button"'
-    assert control in with_measure and control not in without
+    assert "dashboardMap.measure(" in with_measure and "dashboardMap.measure(" not in without
+    assert 'L.DomUtil.create("button", "map-measure-button"' in MAP_SCRIPT.read_text(encoding="utf-8")
     assert "leaflet-measure" not in with_measure and "cdn.jsdelivr" not in with_measure
 
 

@@ -176,3 +176,23 @@ def test_roles_are_merged_once_with_the_places_role_last(tmp_path: Path) -> None
     assert catalogue.role("place").label == "Other place"
     with pytest.raises(KeyError):
         catalogue.role("laser")
+
+
+def test_labels_give_sites_their_short_map_names_and_are_optional(tmp_path: Path) -> None:
+    folder = write_topic(tmp_path, **{"labels.csv": "site_id,label\n{id}-north-radar,North\n"})
+    north, south = load_topic(folder).sites
+    assert (north.label, north.short_name) == ("North", "North")
+    assert (south.label, south.short_name) == ("", "South depot")  # no row: the full name
+    (folder / "labels.csv").unlink()
+    assert [s.short_name for s in load_topic(folder).sites] == ["North radar", "South depot"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [("site_id,label\ninvented-nowhere,Nowhere\n", "site_id"), ("site_id,label\ninvented-north-radar,\n", "label"),
+     ("site_id,label\ninvented-north-radar," + "x" * 25 + "\n", "label")],
+)
+def test_a_bad_label_names_its_line_and_field(tmp_path: Path, text: str, field: str) -> None:
+    with pytest.raises(TopicError) as caught:
+        load_topic(write_topic(tmp_path, **{"labels.csv": text}))
+    assert (caught.value.file, caught.value.line, caught.value.field) == ("invented/labels.csv", 2, field)

@@ -41,8 +41,11 @@ class MapAssets:
     css: tuple[tuple[str, str], ...]
 
 
+#: The dashboard's own map script (``dashboard/static/dashboard/map.js``), after Leaflet.
+MAP_SCRIPT_URL = "/app/static/dashboard/map.js"
 LOCAL_ASSETS = MapAssets(
-    js=(("leaflet", "/app/static/leaflet/leaflet.js"), ("jquery", "/app/static/jquery/jquery.min.js")),
+    js=(("leaflet", "/app/static/leaflet/leaflet.js"), ("jquery", "/app/static/jquery/jquery.min.js"),
+        ("dashboard_map", MAP_SCRIPT_URL)),
     css=(("leaflet_css", "/app/static/leaflet/leaflet.css"),),
 )
 
@@ -57,10 +60,21 @@ MAP_CSS = f"""
   .place-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
                     background: #595959; color: #fff; font: bold 11px sans-serif; border: 2px solid #fff; }}
   .site-marker svg, .place-marker svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.6)); }}
-  .spread-leg {{ position: absolute; left: 50%; top: 50%; height: 2px; margin-top: -1px; z-index: -1;
-                 background: rgba(26,26,26,.8); transform-origin: 0 50%; pointer-events: none; }}
-  .spread-foot {{ position: absolute; right: -3px; top: -2px; width: 6px; height: 6px; border-radius: 50%;
-                  background: #1a1a1a; }}
+  .marker-cluster {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
+                     background: #1a1a1a; color: #fff; font: bold 13px sans-serif; border: 2px solid #fff;
+                     box-shadow: 0 0 0 2px rgba(26,26,26,.35); cursor: zoom-in; }}
+  .marker-cluster:focus-visible {{ outline: 3px solid #1a1a1a; outline-offset: 3px; }}
+  .marker-label {{ position: absolute; white-space: nowrap; pointer-events: none; padding: 0 3px; border-radius: 2px;
+                   background: rgba(255,255,255,.88); color: #1a1a1a; font: 600 12px/16px sans-serif;
+                   text-shadow: 0 0 2px #fff; }}
+  .place-marker .marker-label {{ font-weight: 400; font-size: 11px; line-height: 14px; }}
+  .selected .marker-label {{ font-weight: 700; background: #fff; box-shadow: 0 0 0 1px #1a1a1a; }}
+  .status-look-planned .marker-label, .status-look-building .marker-label {{ font-style: italic; }}
+  .status-look-ended .marker-label {{ text-decoration: line-through; color: #4d4d4d; }}
+  .status-look-past .marker-label, .status-look-future .marker-label {{ color: #4d4d4d; font-weight: 400; }}
+  .inset-map {{ border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0,0,0,.45); background: {SEA_COLOUR};
+                border-radius: 3px; }}
+  .inset-map .leaflet-control-container {{ display: none; }}
   .marker-tooltip {{ width: max-content; max-width: 260px; white-space: normal; }}
   .map-legend {{ background: rgba(255,255,255,.95); padding: 4px 8px; border-radius: 4px; max-height: 45vh;
                  overflow: auto; font: 12px/1.4 sans-serif; color: #1a1a1a; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 280px; }}
@@ -137,28 +151,7 @@ class TileFallback(RawScriptElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var tiles = {{ this.tiles.get_name() }}, failures = 0, switched = false;
-            tiles.on("tileerror", function () {
-                failures += 1;
-                if (switched || failures < 2) { return; }
-                switched = true;
-                map.removeLayer(tiles);
-                var outlines = L.geoJson(null, {{ this.options|tojson }});
-                outlines.addTo(map);
-                fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
-                    .then(function (data) { outlines.addData(data); }).catch(function () {});
-                var note = L.control({position: "topright"});
-                note.onAdd = function () {
-                    var box = L.DomUtil.create("div", "map-notice");
-                    box.setAttribute("role", "status");
-                    box.textContent = "Map tiles could not be loaded (no internet?): showing country outlines instead.";
-                    return box;
-                };
-                note.addTo(map);
-            });
-        })();
+        dashboardMap.tileFallback({{ this._parent.get_name() }}, {{ this.tiles.get_name() }}, {{ this.url|tojson }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )

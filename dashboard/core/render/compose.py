@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import folium
 
@@ -27,7 +28,8 @@ from dashboard.core.geography import (
     visible_places,
     visible_sites,
 )
-from dashboard.core.render.legend import FrameView, LegendControl, LegendEntry
+from dashboard.core.render.focus import MAX_FRAME_ZOOM, Bounds, SITE_WEIGHT, SPECIFIC_FEATURES, FocusPoint, choose_focus
+from dashboard.core.render.legend import FrameView, InsetMap, LegendControl, LegendEntry
 from dashboard.core.render.markers import (
     LOOK_LABELS,
     PLACE_SIZE,
@@ -47,9 +49,11 @@ from dashboard.core.topics.timeline import status_map, status_text
 from dashboard.core.view.layers import layer_kind
 from dashboard.core.view.state import ViewState
 
-Bounds = tuple[tuple[float, float], tuple[float, float]]
 PLACES_GROUP = "Other places in the article"
 NOT_NAMED_GROUP = "The story's other sites (not named in this article)"
+#: Which labels the map keeps when they collide (highest first): the selected marker's, the
+#: sites', then places named at least ``LABELLED_PLACE_MENTIONS`` times, by how often.
+SELECTED_LABEL_RANK, SITE_LABEL_RANK, LABELLED_PLACE_MENTIONS = 1_000_000, 10_000, 2
 CLICK_TOLERANCE_DEG = 1e-5
 
 
@@ -67,7 +71,11 @@ class GroupPlan:
 
 @dataclass(frozen=True)
 class MapPlan:
-    """Everything drawn for one article, view and day (plain values; cacheable)."""
+    """Everything drawn for one article, view and day (plain values; cacheable).
+
+    ``frame`` is the story's focus (``core/render/focus``), which the map fits at most at
+    ``max_zoom``; ``overview`` is the extent of the overview (inset) map, None when the frame
+    holds every point. ``selected`` is the selected marker's key (the map zooms to it)."""
 
     groups: tuple[GroupPlan, ...]
     legend: tuple[LegendEntry, ...]
@@ -77,6 +85,14 @@ class MapPlan:
     notes: tuple[str, ...]
     sites_shown: int
     sites_total: int
+    overview: Bounds | None = None
+    max_zoom: int = MAX_FRAME_ZOOM
+    selected: str = ""
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything drawn (equal plans draw the same map): a cache key."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
     def key_at(self, lat: float, lon: float) -> str | None:
         """What a click at (lat, lon) selects: the marker drawn exactly there (site id or place key)."""
@@ -143,11 +159,18 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
                 groups.append(GroupPlan(f"Lines to {reference.name} (great-circle distance)", paths=tuple(lines), layer="lines"))
                 legend += _legend_lines(starts, reference)
 
-    points = [(s.lat, s.lon) for s in sites] + [(m.lat, m.lon) for m in place_specs + cluster_specs]
+    focus = choose_focus(
+        [FocusPoint(s.lat, s.lon, SITE_WEIGHT, True) for s in sites]
+        + [FocusPoint(g.lat, g.lon, g.count, g.place.feature in SPECIFIC_FEATURES) for g in drawn_places.singles]
+        + [FocusPoint(c.lat, c.lon, c.mentions, True) for c in drawn_places.clusters]
+    )
+    keys = {m.key for group in groups for m in group.markers}
     return MapPlan(
         groups=tuple(groups),
         legend=tuple(legend),
-        frame=_bounds(points),
+        frame=focus.frame,
+        overview=focus.overview,
+        selected=view.site if view.site in keys else "",
         frame_key=frame_key(geo, view),
         places=drawn_places,
         notes=_notes(geo, view, sites, drawn_places),
@@ -157,8 +180,8 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
 
 
 def draw_groups(plan: MapPlan, *, keep_first_frame: bool = False) -> list[folium.FeatureGroup]:
-    """The plan's feature groups, in order, ending with an unlisted group that holds the legend
-    and the frame (both follow the groups when streamlit-folium replaces them). With
+    """The plan's feature groups, in order, ending with an unlisted group that holds the legend,
+    the overview map and the frame (both follow the groups when streamlit-folium replaces them). With
     ``keep_first_frame`` the map keeps the view it opened on (a link's own lat/lon/zoom) until
     the article or the filters change."""
     drawn = []
@@ -173,8 +196,10 @@ def draw_groups(plan: MapPlan, *, keep_first_frame: bool = False) -> list[folium
     extras = folium.FeatureGroup(name="Legend", show=True, control=False)
     if plan.legend:
         LegendControl(plan.legend).add_to(extras)
-    if plan.frame is not None:
-        FrameView(plan.frame, plan.frame_key, keep_first_frame).add_to(extras)
+    if plan.overview is not None:
+        InsetMap(plan.overview).add_to(extras)
+    if plan.frame is not None or plan.selected:
+        FrameView(plan.frame, plan.frame_key, keep_first_frame, plan.max_zoom, plan.selected).add_to(extras)
     drawn.append(extras)
     return drawn
 
@@ -194,7 +219,8 @@ def _site_marker(site: Site, role: Role, category: str, status: str | None, sele
         label += f"; status: {status_text(status)}"
     label += ")"
     return MarkerSpec(site.id, site.lat, site.lon, marker_svg(role, size, selected, crossed), classes, size,
-                      for_js_string(label), for_html(label), 2000 if selected else 1000)
+                      for_js_string(label), for_html(label), 2000 if selected else 1000,
+                      for_html(site.short_name), SELECTED_LABEL_RANK if selected else SITE_LABEL_RANK)
 
 
 def place_label(group: PlaceGroup) -> str:
@@ -217,8 +243,9 @@ def _place_marker(group: PlaceGroup, selected: bool) -> MarkerSpec:
     if not group.confident:
         classes += " uncertain"
         label += f". Uncertain: the geoparser is not sure of this place (confidence {group.confidence:.2f})"
+    rank = SELECTED_LABEL_RANK if selected else group.count if group.count >= LABELLED_PLACE_MENTIONS else 0
     return MarkerSpec(group.key, group.lat, group.lon, marker_svg(PLACE_ROLE, size, selected), classes, size,
-                      for_js_string(label), for_html(label), 500 if selected else -1000)
+                      for_js_string(label), for_html(label), 500 if selected else -1000, for_html(group.name), rank)
 
 
 def _cluster_marker(cluster: PlaceCluster) -> MarkerSpec:
@@ -287,13 +314,6 @@ def _legend_lines(starts: Sequence[Site], reference: ReferencePoint) -> list[Leg
         for row in distance_rows(starts, reference)
         if row.kind == "to-reference"
     ]
-
-
-def _bounds(points: Sequence[tuple[float, float]]) -> Bounds | None:
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return ((min(lats), min(lons)), (max(lats), max(lons)))
 
 
 def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:

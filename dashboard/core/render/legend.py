@@ -1,4 +1,4 @@
-"""The map's legend and its frame: Leaflet controls that live inside a feature group, so they
+"""The map's legend, its frame and its overview (inset) map: Leaflet controls that live inside a feature group, so they
 change with the view without remounting the map (streamlit-folium replaces feature groups in
 place) and appear the same way in a standalone export."""
 from __future__ import annotations
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from folium.template import Template
 
 from dashboard.core.escape import for_html
+from dashboard.core.render.focus import Bounds
 from dashboard.core.render.raw import RawScriptElement
 
 
@@ -45,34 +46,13 @@ def legend_html(entries: Sequence[LegendEntry]) -> str:
 class LegendControl(RawScriptElement):
     """A collapsible legend in the map's bottom-left corner, shown while its group is on the map:
     open on a map at least ``OPEN_WIDTH_PX`` wide, folded (one tap away) on a narrow one, then as
-    the reader last left it (the legend is drawn anew when the groups change). Opening or folding
-    it refits a map the reader has not moved since it was framed, so it hides no marker."""
+    the reader last left it. Opening or folding it refits a map the reader has not moved since it
+    was framed, so it hides no marker (``dashboardMap.legend``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var group = {{ this._parent.get_name() }};
-            var control = L.control({position: "bottomleft"});
-            control.onAdd = function (map) {
-                var box = L.DomUtil.create("details", "map-legend");
-                var chosen = window.__dashboardLegendOpen;
-                box.open = chosen === undefined ? map.getSize().x >= {{ this.open_width }} : chosen;
-                box.setAttribute("aria-label", "Map legend");
-                box.innerHTML = '<summary class="legend-summary">Legend</summary>' + {{ this.html|tojson }};
-                box.addEventListener("toggle", function () {
-                    window.__dashboardLegendOpen = box.open;
-                    if (window.__dashboardRefit) { window.__dashboardRefit(); }
-                });
-                L.DomEvent.disableClickPropagation(box);
-                L.DomEvent.disableScrollPropagation(box);
-                return box;
-            };
-            function show() { if (group._map && !control._map) { control.addTo(group._map); } }
-            group.on("add", show);
-            group.on("remove", function () { control.remove(); });
-            show();
-        })();
+        dashboardMap.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.open_width|tojson }});
         {% endmacro %}
         """
     )
@@ -87,65 +67,47 @@ class LegendControl(RawScriptElement):
 
 
 class FrameView(RawScriptElement):
-    """Fits the map to ``bounds`` when the frame ``key`` changes (another article or filter),
-    so a view the reader panned is kept through unrelated reruns. With ``keep_first`` the first
-    frame is only remembered (a link's own lat/lon/zoom win). An open legend is kept clear: the
-    fit leaves its width on the left or its height at the bottom, whichever costs the map less,
-    so no marker is drawn under it (unless that would cost more than one zoom level). After each fit
-    the map fires ``framed`` (a fit is not animated: it ends at once, so nothing else sees it halfway)."""
+    """Fits the map to ``bounds`` (the story's focus) when the frame ``key`` changes (another
+    article or filter), so a view the reader panned is kept through unrelated reruns; zooms to
+    ``selected`` (a marker's key) when the selection changes, to ``SELECT_ZOOM`` or closer. With
+    ``keep_first`` the first frame is only remembered (a link's own lat/lon/zoom win). An open
+    legend is kept clear. After each fit or selection zoom the map fires ``framed``
+    (``dashboardMap.frame``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var group = {{ this._parent.get_name() }};
-            function fit(map) {
-                var legend = map.getContainer().querySelector(".map-legend[open]"), size = map.getSize();
-                var left = 24, bottom = 24;
-                if (legend) {
-                    var width = legend.offsetWidth + 16, height = legend.offsetHeight + 16;
-                    if (width / size.x <= height / size.y) { left += width; } else { bottom += height; }
-                }
-                var bounds = L.latLngBounds({{ this.bounds|tojson }});
-                if (map.getBoundsZoom(bounds, false, L.point(left + 24, 24 + bottom)) < map.getBoundsZoom(bounds, false, L.point(48, 48)) - 1) {
-                    left = 24; bottom = 24;  // a small map: better the legend over a marker (it folds) than a far-off view
-                }
-                window.__dashboardFramed = null;
-                map.once("moveend", function () {
-                    window.__dashboardFramed = {centre: map.getCenter(), zoom: map.getZoom()};
-                    map.fire("framed");  // the map moved by itself, not by the reader
-                });
-                map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 24], paddingBottomRight: [24, bottom],
-                                                          maxZoom: {{ this.max_zoom }}, animate: false});
-            }
-            function frame() {
-                var map = group._map;
-                if (!map || window.__dashboardFrame === {{ this.key|tojson }}) { return; }
-                var first = window.__dashboardFrame === undefined;
-                window.__dashboardFrame = {{ this.key|tojson }};
-                if (first && {{ this.keep_first|tojson }}) { return; }
-                fit(map);
-            }
-            // the legend opened or folded: fit again, unless the reader has moved the map since
-            window.__dashboardRefit = function () {
-                var map = group._map, framed = window.__dashboardFramed;
-                // (within a pixel: a resize of the frame keeps the centre only to the pixel)
-                if (!map || !framed || map.getZoom() !== framed.zoom
-                    || map.latLngToContainerPoint(framed.centre).distanceTo(map.getSize().divideBy(2)) > 1) { return; }
-                fit(map);
-            };
-            group.on("add", frame);
-            frame();
-        })();
+        dashboardMap.frame({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: tuple[tuple[float, float], tuple[float, float]], key: str, keep_first: bool,
-                 max_zoom: int = 7) -> None:
+    SELECT_ZOOM = 5
+
+    def __init__(self, bounds: Bounds | None, key: str, keep_first: bool, max_zoom: int = 7,
+                 selected: str = "") -> None:
         super().__init__()
         self._name = "FrameView"
-        self.bounds = [list(bounds[0]), list(bounds[1])]
-        self.key = key
-        self.keep_first = keep_first
-        self.max_zoom = int(max_zoom)
+        self.options = {
+            "bounds": [list(bounds[0]), list(bounds[1])] if bounds else None, "key": key, "keepFirst": keep_first,
+            "maxZoom": int(max_zoom), "selected": selected, "selectZoom": self.SELECT_ZOOM,
+        }
+
+
+class InsetMap(RawScriptElement):
+    """The overview map in the main map's bottom-right corner (container class ``inset-map``):
+    every drawn point within ``overview``, and the main map's extent outlined
+    (``dashboardMap.inset``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        dashboardMap.inset({{ this._parent.get_name() }}, {{ this.overview|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, overview: Bounds) -> None:
+        super().__init__()
+        self._name = "InsetMap"
+        self.overview = [list(overview[0]), list(overview[1])]

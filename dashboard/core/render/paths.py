@@ -42,30 +42,13 @@ class PathSpec:
 
 
 class PathLayer(RawScriptElement):
-    """Draws a FeatureCollection of :class:`PathSpec` features into its parent group."""
+    """Draws a FeatureCollection of :class:`PathSpec` features into its parent group
+    (``dashboardMap.paths`` in ``dashboard/static/dashboard/map.js``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var group = {{ this._parent.get_name() }};
-            L.geoJSON({{ this.collection|tojson }}, {
-                style: function (feature) { return feature.properties.style; },
-                pointToLayer: function (feature, latlng) {
-                    var p = feature.properties;
-                    if (p.kind === "label") {
-                        return L.marker(latlng, {interactive: false, keyboard: false,
-                            icon: L.divIcon({html: '<span class="distance-label-text">' + p.label + '</span>',
-                                             className: p.style.className || "", iconSize: null})});
-                    }
-                    return L.circleMarker(latlng, p.style);
-                },
-                onEachFeature: function (feature, layer) {
-                    var p = feature.properties;
-                    if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
-                }
-            }).eachLayer(function (layer) { layer.addTo(group); });
-        })();
+        dashboardMap.paths({{ this._parent.get_name() }}, {{ this.collection|tojson }});
         {% endmacro %}
         """
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,15 @@ CSV_COLUMNS = {
     "ranges.csv": ("site_id", "what", "min_km", "max_km", "sources", "note"),
     "events.csv": ("site_id", "date", "date_precision", "status", "end", "summary", "sources", "note"),
     "speakers.csv": ("name", "side", "role"),
+    "labels.csv": ("site_id", "label"),
 }
-OPTIONAL_FILES = frozenset({"speakers.csv", "references.csv", "ranges.csv", "events.csv"})
+OPTIONAL_FILES = frozenset({"speakers.csv", "references.csv", "ranges.csv", "events.csv", "labels.csv"})
 # sites.csv may also have the columns ``installation`` (the atlas installation the site is) and
 # ``systems`` (which of its systems' ranges the story shows; all when empty).
 #: The cells an installation site leaves empty (they come from the atlas).
 OWN_POINT_FIELDS = ("country", "lat", "lon", "precision_km", "sources")
+#: The longest short label a site may have on the map (longer ones would crowd out the others).
+MAX_LABEL_CHARS = 24
 SEPARATOR = " ; "
 _COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _URL_RE = re.compile(r'^https?://[^\s"<>]+$')
@@ -141,6 +144,8 @@ def load_topic(folder: Path, atlas: Atlas | None = None) -> Topic:
     if twice:
         raise TopicError(f"{folder.name}/sites.csv", None, "installation", f"installation {twice!r} is two sites of this story")
     known_sites = set(site_ids)
+    labels = dict(_label(row, known_sites) for row in _csv_rows(folder, "labels.csv"))
+    sites = tuple(replace(site, label=labels.get(site.id, "")) for site in sites)
     shown_systems = {site.id: _shown_systems(row, atlas) for site, row in zip(sites, site_rows)}
     references = (
         *(_reference(row, known_sites) for row in _csv_rows(folder, "references.csv")),
@@ -495,6 +500,14 @@ def _shown_systems(row: _Row, atlas: Atlas) -> tuple[str, ...]:
 def _split(cell: str) -> tuple[str, ...]:
     """The values of a cell separated by ``;``, stripped, empty ones dropped."""
     return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+def _label(row: _Row, sites: set[str]) -> tuple[str, str]:
+    if row["site_id"] not in sites:
+        raise row.error("site_id", f"unknown site {row['site_id']!r}")
+    if not row["label"] or len(row["label"]) > MAX_LABEL_CHARS:
+        raise row.error("label", f"a label of 1 to {MAX_LABEL_CHARS} characters is required")
+    return row["site_id"], row["label"]
 
 
 def _reference(row: _Row, sites: set[str], key: str = "site_id") -> SiteReference:

@@ -118,6 +118,12 @@ class Site:
     note: str
     topic: str = ""
     installation: str = ""  # the atlas installation this site is, or "" for a story's own point
+    label: str = ""  # the short name shown beside its marker (labels.csv); empty: the name
+
+    @property
+    def short_name(self) -> str:
+        """The name a map label shows: the topic's short label, else the full name."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
