@@ -57,8 +57,9 @@ def default_texts(geo: ArticleGeography, view: ViewState, day: dt.date | None) -
                          alt=describe_map(geo, view, plan)[:1500])
 
 
-def _labels(geo: ArticleGeography, plan: MapPlan) -> dict[str, str]:
-    labels = {site.id: site.name for site in geo.sites}
+def image_labels(geo: ArticleGeography, plan: MapPlan) -> dict[str, str]:
+    """The names an image writes beside its markers: each site's short map label, each place's name."""
+    labels = {site.id: site.short_name for site in geo.sites}  # the map label's short name
     labels.update({group.key: group.name for group in plan.places.singles})
     return labels
 
@@ -116,7 +117,7 @@ def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, tex
         live_query=urlencode(manifest["view"]),
     )
     image_texts = ImageTexts(texts.title, texts.caption, texts.credit, IMAGE_ATTRIBUTION)
-    labels, roles = _labels(geo, plan), roles_of(geo)
+    labels, roles = image_labels(geo, plan), roles_of(geo)
 
     def image(fmt_name: str, scale: int = 1) -> bytes:
         return render_image(plan, fmt_name, texts=image_texts, labels=labels, roles=roles, outlines=outlines, scale=scale)
