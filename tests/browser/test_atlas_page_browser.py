@@ -17,7 +17,7 @@ def open_atlas(page: Page, url: str) -> FrameLocator:
     wait_idle(page)
     expect(page.get_by_role("heading", name="The missile-defense atlas")).to_be_visible(timeout=30_000)
     frame = page.frame_locator(ATLAS_MAP).first
-    expect(frame.locator(".leaflet-container")).to_be_visible(timeout=30_000)
+    expect(frame.locator(".leaflet-container:not(.inset-map)")).to_be_visible(timeout=30_000)
     return frame
 
 

@@ -35,8 +35,11 @@ def main(port: int, log: Path) -> int:
     env = {**os.environ, "DASHBOARD_OFFLINE": "1", "CONNECT_LOG": str(log),
            "PYTHONPATH": os.pathsep.join([str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("DASHBOARD_DATABASE_URL", None)
-    # -o: the installation step (pip, a package registry) is done already; `make run` is the rest
-    server = subprocess.Popen(["make", "-o", ".venv/.installed", "run", f"PORT={port}"], cwd=ROOT, env=env,
+    # -o: the installation step (pip, a package registry) is done already; `make run` is the rest.
+    # -W: the set-up's inputs count as changed, so its steps (static copies, gazetteer) run here too,
+    # offline, instead of being skipped as up to date.
+    server = subprocess.Popen(["make", "-o", ".venv/.installed", "-W", "scripts/build_gazetteer.py",
+                               "-W", "dashboard/services/static_assets.py", "run", f"PORT={port}"], cwd=ROOT, env=env,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
