@@ -3,7 +3,6 @@
 that stays the same when the curated data changes and the article is removed."""
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import shutil
@@ -29,6 +28,7 @@ from dashboard.services.articles import article_geography, atlas_dir, catalogue,
 from dashboard.services.library import ArticleLibrary
 from dashboard.services.snapshots import SnapshotStore, data_version, publish_view
 from dashboard.web import snapshots as web
+from tests.asgi import run_to_completion
 
 VOA = "voa-2007-06-07-putin-gabala-offer"
 TEXTS = SnapshotTexts(title="Radars of 2007", caption="Two plans.", credit="Desk", alt="Map of sites.")
@@ -184,7 +184,7 @@ def call(path: str, query: str = "", headers: dict[str, str] | None = None) -> t
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(router(scope, receive, send))
+    run_to_completion(router(scope, receive, send))
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body

@@ -3,7 +3,6 @@ setting, that a route's own header is kept (the hook for embeddable published sn
 DASHBOARD_FRAME_ANCESTORS setting refusing anything that is not an origin."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from starlette.routing import Route
 from dashboard.config import ConfigError, Settings, load_settings
 from dashboard.web.headers import SecurityHeaders, content_security_policy, security_headers
 from dashboard.web.server import middleware
+from tests.asgi import run_to_completion
 
 
 def _get(settings: Settings, path: str) -> list[tuple[str, str]]:
@@ -37,7 +37,7 @@ def _get(settings: Settings, path: str) -> list[tuple[str, str]]:
 
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
              "headers": [], "scheme": "http", "server": ("127.0.0.1", 80), "root_path": "", "http_version": "1.1"}
-    asyncio.run(app(scope, receive, send))
+    run_to_completion(app(scope, receive, send))
     start = next(message for message in sent if message["type"] == "http.response.start")
     return [(name.decode(), value.decode()) for name, value in start["headers"]]
 
@@ -80,5 +80,5 @@ def test_websockets_pass_through_untouched() -> None:
     async def inner(scope: Any, receive: Any, send: Any) -> None:
         seen.append(scope["type"])
 
-    asyncio.run(SecurityHeaders(inner, headers=[("x-test", "1")])({"type": "websocket"}, None, None))  # type: ignore[arg-type]
+    run_to_completion(SecurityHeaders(inner, headers=[("x-test", "1")])({"type": "websocket"}, None, None))  # type: ignore[arg-type]
     assert seen == ["websocket"]
