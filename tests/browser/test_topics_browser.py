@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import MAP_FRAME, open_add_article, open_dashboard, wait_idle
+from helpers import MAP_FRAME, add_pasted_article, open_dashboard, wait_idle
 from playwright.sync_api import Page, expect
 
 from dashboard.core.geoparse.article import load_article
@@ -21,12 +21,7 @@ def test_a_pasted_deveselu_article_gets_the_epaa_sites_on_the_map_and_in_the_exp
     usace = load_article(bundled_articles_dir() / "usace-2016-01-07-romania-missile-defense-complex.md")
     text = usace.text + "\n\nA second Aegis Ashore site, at Redzikowo in Poland, is to follow."
     open_dashboard(page, app_server.url + "/?basemap=offline")
-    panel = open_add_article(page)
-    panel.get_by_label("Article text").fill(text)
-    panel.get_by_label("Title").first.fill("Deveselu complete")
-    panel.get_by_role("button", name="Add and map").first.click()
-    wait_idle(page)
-    expect(page.get_by_role("heading", name="Deveselu complete")).to_be_visible(timeout=20_000)
+    add_pasted_article(page, text, "Deveselu complete")  # waits for the map's own rerun first
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".site-deveselu-aegis-ashore")).to_have_count(1)
     expect(frame.locator(".site-redzikowo-aegis-ashore")).to_have_count(1)  # the shared name goes to this story
