@@ -25,7 +25,7 @@ from dashboard.core.escape import for_html
 from dashboard.core.publish.model import BASE_URL_PLACEHOLDER
 from dashboard.core.render.base import LOCAL_ASSETS, build_base_map
 from dashboard.core.render.compose import MapPlan, draw_groups
-from dashboard.core.render.export import _with_language, _without_zoom_lock
+from dashboard.core.render.export import accessible_page
 from dashboard.core.view.state import ViewState
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -173,7 +173,7 @@ def snapshot_page(plan: MapPlan, view: ViewState, texts: PageTexts, outlines: Ma
     root.html.add_child(Element(footer), name="snapshot_footer")
     if embed:
         root.html.add_child(Element(f"<script>\n{template('embed_height.js')}</script>"), name="snapshot_height")
-    page = _with_language(_without_zoom_lock(root.render()))
+    page = accessible_page(root.render())
     body_class = "snapshot snapshot-embed" if embed else "snapshot"
     return page.replace("<body>", f'<body class="{body_class}">', 1)
 

@@ -36,6 +36,7 @@ __all__ = [
     "CSV_COLUMNS",
     "EXPORT_FORMATS",
     "InlineAssets",
+    "accessible_page",
     "render_export",
     "sites_csv",
     "sites_geojson",
@@ -394,7 +395,7 @@ def standalone_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
     )
     root.html.add_child(Element(_header_html(geo, view, day, map_view.basemap)), name="export_header", index=0)
     root.html.add_child(Element(_notes_html(geo, view, day, statuses, plan.notes)), name="export_notes")
-    return _with_language(_without_zoom_lock(root.render()))
+    return accessible_page(root.render())
 
 
 def _policy_meta(*, tiles: bool) -> str:
@@ -408,6 +409,12 @@ def _policy_meta(*, tiles: bool) -> str:
 
 
 _ZOOM_LOCK_RE = re.compile(r",\s*(?:maximum-scale|minimum-scale|user-scalable)\s*=\s*[\w.]+")
+
+
+def accessible_page(page: str) -> str:
+    """Folium's rendered ``page`` with pinch zoom allowed and its language stated (the standalone
+    export and the published snapshot pages both pass through here)."""
+    return _with_language(_without_zoom_lock(page))
 
 
 def _without_zoom_lock(page: str) -> str:
