@@ -5,6 +5,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 VOA = "voa-2007-06-07-putin-gabala-offer"
@@ -197,10 +198,17 @@ def add_pasted_article(page: Page, text: str, title: str, outlet: str = "") -> s
     its id (from the URL)."""
     settle(page)  # a click during the map's own rerun can be lost
     before = query(page.url).get("article")
-    panel = open_add_article(page)
-    panel.get_by_label("Article text").fill(text)
-    panel.get_by_label("Title").first.fill(title)
-    panel.get_by_label("Outlet").first.fill(outlet)
+    for attempt in range(3):  # on a slow machine a late rerun of the map can close the panel once
+        panel = open_add_article(page)
+        try:
+            panel.get_by_label("Article text").fill(text, timeout=10_000)
+            panel.get_by_label("Title").first.fill(title, timeout=10_000)
+            panel.get_by_label("Outlet").first.fill(outlet, timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_idle(page)
     panel.get_by_role("button", name="Add and map").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
