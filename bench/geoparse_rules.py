@@ -48,6 +48,7 @@ def _rules() -> list[tuple[str, list[tuple[object, str, object]]]]:
         ("'Naval' is an adjective", [(M, "MOSTLY_NOT_PLACES", M.MOSTLY_NOT_PLACES - {"naval"})]),
         ("international story: sure countries and capitals", [(T, "INTERNATIONAL_COUNTRIES", 99)]),
         ("... unless a big namesake is pointed at", [(T, "_big_namesake_pointed", lambda ctx, i, e: False)]),
+        ("a capital inside the area named after it is no rival", [(T, "_within_namesake_area", lambda city, area: False)]),
         ("'X, Y' settles it", [(T, "SETTLED_BY_CONTAINER", False)]),
         ("outlet home: a domain label", [(H, "_home_in_domain", _never)]),
         ("outlet home: the country domain", [(H, "_home_of_tld", _never)]),

@@ -126,7 +126,7 @@ def confidence(text: str, name: str, gaz: Gazetteer) -> tuple[str | None, float]
 @pytest.mark.parametrize("text, name, cc", [
     ("The U.S. plan puts a radar in the Czech Republic and interceptors in Poland. The U.S. "
      "president will host the Russian leader in Kennebunkport, Maine, after U.S. talks.", "Poland", "PL"),
-    ("Envoys from Japan and China met in Beijing on Friday.", "Beijing", "CN"),
+    ("Envoys from Japan and China met in Warsaw on Friday.", "Warsaw", "PL"),
 ])
 def test_countries_and_capitals_of_an_international_story_are_confident(
         text: str, name: str, cc: str, gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,10 +164,20 @@ def test_a_capital_stays_in_doubt_when_a_big_namesake_lies_in_a_named_country(
     assert confidence(text, "London", gaz)[1] >= CONFIDENT
 
 
+def test_a_capital_over_the_area_named_after_it_is_sure_in_a_story_of_one_country(
+        gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The metropolis holding the capital is the same answer on a map, not a rival."""
+    text = "Japan will not build the two radar sites, the defence minister said in Tokyo on Monday."
+    code, conf = confidence(text, "Tokyo", gaz)
+    assert code == "JP" and conf >= CONFIDENT
+    monkeypatch.setattr(T, "_within_namesake_area", lambda city, area: False)
+    assert confidence(text, "Tokyo", gaz)[1] < CONFIDENT
+
+
 def test_the_explain_view_names_the_new_rules(gaz: Gazetteer) -> None:
     from dashboard.core.geoparse.explain import explain_text
 
-    out = explain_text("Envoys from Japan and China met in Beijing. Officials of Nagano Prefecture and "
+    out = explain_text("Envoys from Japan and China met in Warsaw. Officials of Nagano Prefecture and "
                        "Gifu Prefecture watched Büchel air base.", gaz)
     assert "decided by: country or capital in an international story" in out
     assert "area with its type word" in out and "city, facility" in out

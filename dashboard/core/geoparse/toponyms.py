@@ -546,6 +546,8 @@ def _choose(ctx: _Context, i: int) -> _Choice | None:
             ranked, rule = swapped, "stand-alone dateline"
     (top_score, top), (second_score, second) = ranked[0], ranked[1]
     margin = top_score - second_score
+    if rule == "city over area" and top.capital and _within_namesake_area(top, second):
+        margin = _margin_over_rivals(ranked)
     if rule is None:
         rule = _deciding_part(ctx, i, top, second, options)
     return _Choice(top, top_score, rule, margin)
@@ -738,6 +740,17 @@ def _promote(
         if wanted(e):
             return _to_top(ranked, e)
     return ranked
+
+
+def _within_namesake_area(city: GazetteerEntry, area: GazetteerEntry) -> bool:
+    """True when ``area`` is the area named after ``city`` that holds it (Tokyo in Tokyo)."""
+    return area.feature in ("admin1", "admin2") and (area.country_code, area.admin1) == (city.country_code, city.admin1)
+
+
+def _margin_over_rivals(ranked: list[tuple[float, GazetteerEntry]]) -> float:
+    """The top's margin over the best candidate after the namesake area it lies in: that area is
+    the same answer at a map's scale, not a rival ("Tokyo" the capital or the metropolis)."""
+    return ranked[0][0] - ranked[2][0] if len(ranked) > 2 else 3.0
 
 
 def _to_top(ranked: list[tuple[float, GazetteerEntry]], e: GazetteerEntry) -> list[tuple[float, GazetteerEntry]]:
