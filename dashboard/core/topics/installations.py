@@ -42,12 +42,11 @@ def references_of(installation: Installation, atlas: Atlas, site_id: str) -> tup
     (``named``), the atlas's ``references.csv`` rows, and its systems named with its country
     (``inferred``)."""
     names = dict.fromkeys((installation.name, *installation.aliases))
-    found = [SiteReference(site_id, re.compile(_literal(name)), "named", "name or alias (atlas)", literal=name) for name in names]
+    found = [SiteReference(site_id, re.compile(_literal(name)), "named", "name or alias (atlas)") for name in names]
     found += [dataclasses.replace(ref, site_id=site_id) for ref in atlas.references if ref.site_id == installation.id]
     pattern = system_country_pattern(atlas, installation)
     if pattern is not None:
-        found.append(SiteReference(site_id, pattern, "inferred", "a system it hosts, named with its country (atlas)",
-                                   literal=installation.country))
+        found.append(SiteReference(site_id, pattern, "inferred", "a system it hosts, named with its country (atlas)"))
     return tuple(found)
 
 

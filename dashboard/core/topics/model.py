@@ -134,9 +134,6 @@ class SiteReference:
     pattern: re.Pattern[str]
     link: str  # "named", "inferred" or "context" (see LINKS)
     note: str = ""
-    #: Text that every match contains, case as written ("" when unknown): a text without it is
-    #: not searched (most of the atlas's phrases are names, and most articles name none of them).
-    literal: str = ""
 
 
 @dataclass(frozen=True)

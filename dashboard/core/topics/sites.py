@@ -5,6 +5,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dashboard.core.phrase_search import PhraseSearch
 from dashboard.core.topics.model import SiteReference
 
 
@@ -26,11 +27,10 @@ def find_site_mentions(text: str, references: Sequence[SiteReference]) -> tuple[
     """
     found: list[SiteMention] = []
     spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}  # one search per distinct pattern
+    search = PhraseSearch(text)
     for reference in references:
-        if reference.literal and reference.literal not in text:
-            continue
         if reference.pattern not in spans:
-            spans[reference.pattern] = [m.span() for m in reference.pattern.finditer(text) if m.end() > m.start()]
+            spans[reference.pattern] = search.spans(reference.pattern)
         found.extend(SiteMention(reference.site_id, start, end, reference.link) for start, end in spans[reference.pattern])
     found.sort(key=lambda m: (m.site_id, m.start, -(m.end - m.start)))
     kept: list[SiteMention] = []
