@@ -65,6 +65,7 @@ _LOOK_RE = re.compile(r"\bstatus-look-([a-z]+)")
 LOOK_ALPHA = {"active": 1.0, "building": 1.0, "planned": 0.6, "ended": 0.75, "past": 0.5, "future": 0.3}
 ENDED_COLOUR = "#8c8c8c"
 PT_PER_PX = 0.72  # a CSS pixel is 1/100 inch at scale 1 (dpi 100)
+LABEL_CHAR_EM = 0.6  # a label character's mean width in DejaVu Sans, in ems (to keep labels inside the image)
 CREDIT_BAR_PX = 26  # the white band at the bottom holding the credit and attribution
 #: The overview map as map.js draws it: its extent outline and the points' dots.
 INSET_EXTENT_COLOUR, INSET_DOT_COLOUR = "#b30000", "#1a1a1a"
@@ -128,7 +129,7 @@ def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, labels: Mapping[
                 _draw_path(ax, path)
         for group in plan.groups:
             for marker in sorted(group.markers, key=lambda m: m.z):
-                _draw_marker(ax, marker, roles, labels.get(marker.key, ""))
+                _draw_marker(ax, marker, roles, labels.get(marker.key, ""), frame)
         _draw_texts(figure, texts)
         _draw_legend(ax, plan, roles)
         if inset is not None:
@@ -265,7 +266,7 @@ def _draw_path(ax: Any, path: PathSpec) -> None:
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
-def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: str) -> None:
+def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: str, frame: MapWindow) -> None:
     x, y = mercator(marker.lat, marker.lon)
     size = marker.size * PT_PER_PX
     if "place-cluster" in marker.classes:
@@ -284,8 +285,14 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
             markeredgecolor="black" if selected else "white", markeredgewidth=1.5, linestyle="none",
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
     if label:
-        ax.annotate(label, (x, y), xytext=(size * 0.6 + 3, 0), textcoords="offset points", va="center", parse_math=False,
-                    fontsize=9 if match else 7.5, color="#1a1a1a" if match else "#444444", zorder=4,
+        fontsize = 9 if match else 7.5
+        gap = size * 0.6 + 3  # points
+        # beside the marker on the right, or on its left where the right edge would cut it (as map.js moves labels)
+        right_edge = frame.to_pixel(marker.lat, marker.lon)[0] + (gap + LABEL_CHAR_EM * fontsize * len(label)) / PT_PER_PX
+        left = right_edge > frame.width - 4
+        ax.annotate(label, (x, y), xytext=(-gap if left else gap, 0), textcoords="offset points", va="center",
+                    ha="right" if left else "left", parse_math=False, fontsize=fontsize,
+                    color="#1a1a1a" if match else "#444444", zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
 
 
