@@ -42,7 +42,7 @@ from dashboard.core.render.export import render_export  # noqa: E402
 from dashboard.core.render.image import ImageTexts, render_image  # noqa: E402
 from dashboard.core.view.state import ViewState  # noqa: E402
 from dashboard.services.articles import article_geography, catalogue, file_articles  # noqa: E402
-from dashboard.services.static_assets import inline_assets  # noqa: E402
+from dashboard.services.static_assets import inline_assets, snapshot_assets  # noqa: E402
 from tests.harness import CHROMIUM_ARGS, chromium_path, start_cluster, start_server  # noqa: E402
 
 ARTICLE = page_bench.ARTICLE_ID
@@ -74,13 +74,16 @@ def render_times(renders: int) -> None:
             times.append(time.process_time() - start)
         print(f"- {fmt_name} x{scale}: median {statistics.median(times) * 1000:,.0f} ms, best {min(times) * 1000:,.0f} ms")
     start = time.process_time()
-    snapshot = freeze_view(geo, view, day, texts, outlines=outlines, data_version="bench")
+    snapshot = freeze_view(geo, view, day, texts, outlines=outlines, data_version="bench", assets=snapshot_assets())
     print(f"- the whole snapshot (2 pages, 4 images, GeoJSON, CSV): {(time.process_time() - start) * 1000:,.0f} ms")
     print("\n## 2. Size")
     for f in snapshot.files:
         print(f"- {f.name}: {len(f.body) / 1024:,.0f} KB")
-    print(f"- total stored: {snapshot.size / 1024:,.0f} KB; outlines in the page: "
-          f"{len(clip_outlines(outlines, plan.frame)['features'])} of {len(outlines['features'])} countries")
+    print(f"- total stored for this snapshot: {snapshot.size / 1024:,.0f} KB; outlines in the page: "
+          f"{len(clip_outlines(outlines, plan.frame, plan.overview)['features'])} of {len(outlines['features'])} countries")
+    shared = sum(len(a.body) for a in snapshot.assets)
+    print(f"- stored once for every snapshot that uses them (content-addressed): {len(snapshot.assets)} assets, "
+          f"{shared / 1024:,.0f} KB ({', '.join(f'{a.name} {len(a.body) / 1024:,.0f} KB' for a in snapshot.assets)})")
     export = render_export("html", geo, view, day, outlines=outlines, assets=inline_assets())
     print(f"- for comparison, the standalone HTML export: {len(export.encode()) / 1024:,.0f} KB")
 
@@ -106,7 +109,7 @@ def time_to_markers(rounds: int, work: Path) -> None:
     snapshot = publish_into({"DASHBOARD_DATA_DIR": str(data), "DASHBOARD_OFFLINE": "1"})
     geo = _geo()
     plan = compose_map(geo, ViewState(article=ARTICLE, basemap="offline"), geo.article.date)
-    snapshot_spec = {**setup.spec, "outline_count": len(clip_outlines(load_basemap(), plan.frame)["features"])}
+    snapshot_spec = {**setup.spec, "outline_count": len(clip_outlines(load_basemap(), plan.frame, plan.overview)["features"])}
     servers = []
     try:
         servers.append(start_server(work / "minimal", {page_bench.SPEC_ENV: str(setup.spec_path)},

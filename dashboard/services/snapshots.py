@@ -4,6 +4,12 @@ folder, or the database of ``DASHBOARD_DATABASE_URL``, shared by every replica).
 A snapshot is written once, in one transaction (its row and all its files) and never changed:
 publishing the same content again finds the stored one (the id is a digest of the content).
 Caps on one snapshot's size and on their number are checked in the same exclusive write.
+
+The scripts and style sheets its pages load (Leaflet, jQuery, the map script) are stored in the
+same transaction, once for every snapshot that uses them, under the SHA-256 of their bytes
+(``snapshot_assets``; which snapshot uses which in ``snapshot_asset_uses``): a later upgrade of
+the server's own copies never changes an old snapshot, and ~200 KB are not copied into each one.
+An asset no snapshot uses any more is deleted with the last snapshot that used it.
 """
 from __future__ import annotations
 
@@ -21,10 +27,17 @@ from sqlalchemy.engine import Connection
 from dashboard.config import Settings
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.publish.build import freeze_view
-from dashboard.core.publish.model import PublishError, Snapshot, SnapshotFile, SnapshotTexts, canonical_json
+from dashboard.core.publish.model import (
+    PublishError,
+    Snapshot,
+    SnapshotFile,
+    SnapshotTexts,
+    canonical_json,
+)
 from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH, load_basemap
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import atlas_dir, topics_dir
+from dashboard.services.static_assets import snapshot_assets
 from dashboard.services.store import Connect, Fault, Location, Schema, Store, StoreBacked, StoreError
 
 FILE_NAME = "snapshots.sqlite"
@@ -48,12 +61,34 @@ SNAPSHOT_FILES = sa.Table(
     sa.Column("media_type", sa.Text, nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
 )
+SNAPSHOT_ASSETS = sa.Table(
+    "snapshot_assets",
+    _metadata,
+    sa.Column("name", sa.Text, primary_key=True),  # <sha256>.<js|css>
+    sa.Column("media_type", sa.Text, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+)
+SNAPSHOT_ASSET_USES = sa.Table(
+    "snapshot_asset_uses",
+    _metadata,
+    sa.Column("snapshot_id", sa.Text, sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("asset", sa.Text, sa.ForeignKey("snapshot_assets.name"), primary_key=True),
+)
+
+
+def _add_asset_tables(conn: Connection) -> None:
+    """Version 1 -> 2: the content-addressed assets (snapshots of version 1 load /app/static and keep doing so)."""
+    SNAPSHOT_ASSETS.create(conn, checkfirst=True)
+    SNAPSHOT_ASSET_USES.create(conn, checkfirst=True)
+
+
 SCHEMA = Schema(
     component="snapshots",
     noun="snapshot store",
     file_name=FILE_NAME,
     metadata=_metadata,
-    version=1,
+    version=2,
+    upgrades={1: _add_asset_tables},
     when_read_only="published snapshots are served, but none can be published or removed.",
     when_unavailable="Snapshots cannot be published or served.",
 )
@@ -115,6 +150,14 @@ class SnapshotStore(StoreBacked):
                 {"snapshot_id": snapshot.id, "name": f.name, "media_type": f.media_type, "body": f.body}
                 for f in snapshot.files
             ])
+            names = list(dict.fromkeys(a.file_name for a in snapshot.assets))
+            stored = set(conn.execute(sa.select(SNAPSHOT_ASSETS.c.name).where(SNAPSHOT_ASSETS.c.name.in_(names))).scalars())
+            new = {a.file_name: a for a in snapshot.assets if a.file_name not in stored}
+            if new:
+                conn.execute(SNAPSHOT_ASSETS.insert(), [
+                    {"name": name, "media_type": a.media_type, "body": a.body} for name, a in new.items()])
+            if names:
+                conn.execute(SNAPSHOT_ASSET_USES.insert(), [{"snapshot_id": snapshot.id, "asset": name} for name in names])
             return True
 
         return self._write(work, "published")
@@ -125,6 +168,17 @@ class SnapshotStore(StoreBacked):
             SNAPSHOT_FILES.c.snapshot_id == snapshot_id, SNAPSHOT_FILES.c.name == name)
         row = self._store.read(lambda conn: conn.execute(statement).first(), None)
         return SnapshotFile(name, row[0], bytes(row[1])) if row is not None else None
+
+    def asset(self, name: str) -> SnapshotFile | None:
+        """A stored asset by its name ``<sha256>.<js|css>``, or None."""
+        statement = sa.select(SNAPSHOT_ASSETS.c.media_type, SNAPSHOT_ASSETS.c.body).where(SNAPSHOT_ASSETS.c.name == name)
+        row = self._store.read(lambda conn: conn.execute(statement).first(), None)
+        return SnapshotFile(name, row[0], bytes(row[1])) if row is not None else None
+
+    def asset_sizes(self) -> dict[str, int]:
+        """Every stored asset's name and size in bytes ({} when the store is unavailable)."""
+        statement = sa.select(SNAPSHOT_ASSETS.c.name, sa.func.length(SNAPSHOT_ASSETS.c.body)).order_by(SNAPSHOT_ASSETS.c.name)
+        return dict(self._store.read(lambda conn: conn.execute(statement).all(), []))
 
     def manifest(self, snapshot_id: str) -> dict[str, Any] | None:
         """The manifest of a stored snapshot, or None."""
@@ -146,6 +200,8 @@ class SnapshotStore(StoreBacked):
         """
         def work(conn: Connection) -> bool:
             conn.execute(SNAPSHOT_FILES.delete().where(SNAPSHOT_FILES.c.snapshot_id == snapshot_id))
+            conn.execute(SNAPSHOT_ASSET_USES.delete().where(SNAPSHOT_ASSET_USES.c.snapshot_id == snapshot_id))
+            conn.execute(SNAPSHOT_ASSETS.delete().where(SNAPSHOT_ASSETS.c.name.not_in(sa.select(SNAPSHOT_ASSET_USES.c.asset))))
             return conn.execute(SNAPSHOTS.delete().where(SNAPSHOTS.c.id == snapshot_id)).rowcount == 1
 
         return self._write(work, "removed")
@@ -172,11 +228,15 @@ def data_version(*folders: Path, basemap: Path = DEFAULT_BASEMAP_PATH) -> str:
 
 
 def publish_view(store: SnapshotStore, settings: Settings, geo: ArticleGeography, view: ViewState, day: dt.date | None,
-                 texts: SnapshotTexts, *, version: str | None = None) -> tuple[Snapshot, bool]:
-    """Freeze ``view`` of ``geo`` and store it; returns (the snapshot, whether it is new).
+                 texts: SnapshotTexts, *, version: str | None = None, map_script: Path | None = None) -> tuple[Snapshot, bool]:
+    """Freeze ``view`` of ``geo`` and store it with the assets its pages load (the dashboard's
+    map script from ``map_script``, default the one served at /app/static); returns (the
+    snapshot, whether it is new).
 
-    Raises PublishError (caps, storage) or ValueError from the renderers.
+    Raises PublishError (caps, storage), ValueError from the renderers, OSError for an unreadable asset.
     """
-    snapshot = freeze_view(geo, view, day, texts, outlines=load_basemap(), data_version=version or data_version())
+    assets = snapshot_assets(map_script) if map_script is not None else snapshot_assets()
+    snapshot = freeze_view(geo, view, day, texts, outlines=load_basemap(), data_version=version or data_version(),
+                           assets=assets)
     created = store.save(snapshot, max_bytes=settings.publish_max_bytes, max_count=settings.publish_max_snapshots)
     return snapshot, created

@@ -14,6 +14,7 @@ from pathlib import Path
 import xstatic.pkg.jquery as xjquery
 import xstatic.pkg.leaflet as xleaflet
 
+from dashboard.core.publish.model import SnapshotAsset
 from dashboard.core.render.basemap import DEFAULT_BASEMAP_PATH
 from dashboard.core.render.export import InlineAssets
 
@@ -77,9 +78,9 @@ def embed_css_images(css: str, images: dict[str, bytes]) -> str:
     return _CSS_IMAGE_RE.sub(replace, css)
 
 
-def inline_assets() -> InlineAssets:
+def inline_assets(map_script: Path = MAP_SCRIPT) -> InlineAssets:
     """Read Leaflet's and jQuery's files from their XStatic packages, and the dashboard's own
-    map script, for a standalone page.
+    map script (``map_script``), for a standalone page.
 
     Leaflet's CSS images become ``data:`` URIs, so the page needs no other file.
     Raises OSError when a file cannot be read.
@@ -91,10 +92,19 @@ def inline_assets() -> InlineAssets:
         js=(
             ("leaflet", (leaflet / "leaflet.js").read_text(encoding="utf-8")),
             ("jquery", (Path(xjquery.BASE_DIR) / "jquery.min.js").read_text(encoding="utf-8")),
-            ("dashboard_map", MAP_SCRIPT.read_text(encoding="utf-8")),
+            ("dashboard_map", map_script.read_text(encoding="utf-8")),
         ),
         css=(("leaflet_css", css),),
     )
+
+
+def snapshot_assets(map_script: Path = MAP_SCRIPT) -> tuple[SnapshotAsset, ...]:
+    """The files a published page loads, as content-addressed assets: the same files as
+    :func:`inline_assets` (Leaflet's CSS with its images as ``data:`` URIs, so no other file is
+    needed), to be stored once with the snapshots. Raises OSError when a file cannot be read."""
+    files = inline_assets(map_script)
+    return (*(SnapshotAsset(name, "js", text.encode("utf-8")) for name, text in files.js),
+            *(SnapshotAsset(name, "css", text.encode("utf-8")) for name, text in files.css))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 - ``/s/<id>/`` the snapshot's page, ``/s/<id>/embed`` the page for an iframe (any site may frame it),
 - ``/s/<id>/map.png`` (``?scale=2`` for print), ``map.svg``, ``map.pdf``, ``data.geojson``, ``data.csv``,
-- ``/oembed?url=<a snapshot page of this server>&format=json`` (oEmbed 1.0, ``rich``).
+- ``/oembed?url=<a snapshot page of this server>&format=json`` (oEmbed 1.0, ``rich``),
+- ``/s/assets/<sha256>.js|css`` the scripts and style sheets the pages load, by content.
 
 A snapshot never changes, so its resources are cached for a year (``immutable``) with an ETag;
 an unknown or malformed id gets a plain 404 page. Every response sets its own headers: a
@@ -22,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from dashboard.config import load_settings
-from dashboard.core.publish.model import BASE_URL_PLACEHOLDER, FILE_TYPES, is_snapshot_id
+from dashboard.core.publish.model import ASSET_NAME_RE, BASE_URL_PLACEHOLDER, FILE_TYPES, is_snapshot_id
 from dashboard.core.publish.page import content_security_policy, embed_code, fill
 from dashboard.services.snapshots import SnapshotStore
 from dashboard.services.static_assets import ensure_static_assets
@@ -78,11 +79,28 @@ def _respond(request: Request, sid: str, name: str) -> Response:
     else:
         headers["Content-Security-Policy"] = _FILE_CSP
         headers["Access-Control-Allow-Origin"] = "*"  # public images and data
+    return _immutable(request, body, stored.media_type, headers)
+
+
+def _immutable(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    """``body`` with an ETag (its digest) beside ``headers``; 304 when the reader holds it already."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers["ETag"] = etag
+    headers = {**headers, "ETag": etag}
     if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=stored.media_type, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def snapshot_asset(request: Request) -> Response:
+    """``/s/assets/<sha256>.js|css``: a script or style sheet of the published pages, by content."""
+    name = request.path_params["name"]
+    if not ASSET_NAME_RE.match(name):
+        return not_found("This is not the address of a published map's file.")
+    stored = _store().asset(name)
+    if stored is None:
+        return not_found("No published map uses this file.")
+    headers = {**_COMMON, "Cache-Control": IMMUTABLE, "Content-Security-Policy": _FILE_CSP}
+    return _immutable(request, stored.body, stored.media_type, headers)
 
 
 @lru_cache(maxsize=256)
@@ -155,6 +173,7 @@ def snapshot_routes() -> list[BaseRoute]:
     Leaflet's files into ``dashboard/static`` first: a snapshot page may be the first request."""
     ensure_static_assets()
     return [
+        Route("/s/assets/{name}", snapshot_asset, methods=["GET", "HEAD"]),  # before /s/{sid}/{name}
         Route("/s/{sid}/", snapshot_page, methods=["GET", "HEAD"]),
         Route("/s/{sid}/embed", snapshot_embed, methods=["GET", "HEAD"]),
         Route("/s/{sid}/{name}", snapshot_file, methods=["GET", "HEAD"]),

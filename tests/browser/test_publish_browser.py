@@ -1,9 +1,12 @@
 """Publishing from the page, in a real browser: the snapshot's page opens in a fresh context with
-every non-loopback request blocked, an embed in a page of another origin follows its height, and
-the images and oEmbed answer; all offline."""
+every non-loopback request blocked and loads its scripts from content-addressed paths, its map
+shows the same window as its PNG (and the same overview), an embed in a page of another origin
+follows its height, and the images and oEmbed answer; all offline."""
 from __future__ import annotations
 
 import http.server
+import io
+import json
 import re
 import struct
 import threading
@@ -15,6 +18,9 @@ from conftest import guarded_context, watched_page
 from helpers import VOA, open_dashboard, wait_idle
 from playwright.sync_api import expect
 
+from dashboard.core.render.focus import MAX_FRAME_ZOOM
+from dashboard.core.render.frame import fit_frame, published_padding, window_at
+from dashboard.core.render.image import FRAME_METADATA_KEY, HEIGHT_PX, WIDTH_PX
 from tests.harness import AppServer, PageWatch, free_port
 
 
@@ -59,7 +65,65 @@ def test_the_published_page_stands_alone_offline(browser, offline_server: AppSer
     oembed = reader.locator('link[type="application/json+oembed"]').get_attribute("href")
     assert oembed.startswith(f"{offline_server.url}/oembed?url=")
     expect(reader.locator(".snapshot-sources li").first).to_be_attached()
+    sources = reader.eval_on_selector_all("script[src], link[rel=stylesheet]", "els => els.map(e => e.src || e.href)")
+    assert len(sources) == 4 and all(re.fullmatch(rf"{offline_server.url}/s/assets/[0-9a-f]{{64}}\.(js|css)", url)
+                                     for url in sources), sources  # frozen: nothing from /app/static
     reader.wait_for_timeout(300)
+    context.close()
+    assert watch.external_requests == [] and watch.console_errors == []
+
+
+#: Resizes the page's Leaflet map (not the overview's), lets it refit, and reads its view back.
+LEAFLET_VIEW_AT = """([width, height]) => {
+    const map = Object.values(window).find(v => v instanceof L.Map && v.getContainer().classList.contains("folium-map"));
+    const box = map.getContainer();
+    box.style.setProperty("width", width + "px", "important");
+    box.style.setProperty("height", height + "px", "important");
+    map.invalidateSize({animate: false});
+    const bounds = map.getBounds(), size = map.getSize();
+    const inset = box.querySelector(".inset-map"), extent = box.querySelector(".inset-extent");
+    const outer = inset && inset.getBoundingClientRect(), shown = extent && extent.getBoundingClientRect();
+    return {zoom: map.getZoom(), size: [size.x, size.y], north: bounds.getNorth(), west: bounds.getWest(),
+            south: bounds.getSouth(), east: bounds.getEast(), frame: window.dashboardMap.state.frameBounds,
+            extent: shown ? [shown.left - outer.left - inset.clientLeft, shown.top - outer.top - inset.clientTop,
+                             shown.right - outer.left - inset.clientLeft, shown.bottom - outer.top - inset.clientTop] : null};
+}"""
+
+
+def test_the_published_map_shows_the_window_of_its_png(browser, offline_server: AppServer, published) -> None:
+    from PIL import Image
+
+    snapshot, _ = published
+    watch = PageWatch()
+    context = guarded_context(browser, watch, viewport={"width": WIDTH_PX, "height": HEIGHT_PX})
+    reader = watched_page(context, watch)
+    reader.goto(f"{offline_server.url}/s/{snapshot}/")
+    expect(reader.locator(".site-czech-radar")).to_have_count(1, timeout=30_000)
+    expect(reader.locator(".inset-map .inset-extent")).to_have_count(1, timeout=15_000)
+    reader.wait_for_function("() => window.dashboardMap.state.framed !== null")
+    png = reader.request.get(f"{offline_server.url}/s/{snapshot}/map.png").body()
+    drawn = json.loads(Image.open(io.BytesIO(png)).text[FRAME_METADATA_KEY])
+    assert drawn["inset"] is not None  # the story's far places: the image has the overview too
+
+    seen = reader.evaluate(LEAFLET_VIEW_AT, [WIDTH_PX, HEIGHT_PX])  # the image's size
+    assert seen["size"] == [WIDTH_PX, HEIGHT_PX] and seen["zoom"] == drawn["map"]["zoom"], (seen, drawn)
+    image = window_at(*drawn["map"]["center"], drawn["map"]["zoom"], WIDTH_PX, HEIGHT_PX)
+    for (lat, lon), corner in (((seen["north"], seen["west"]), (0, 0)), ((seen["south"], seen["east"]), (WIDTH_PX, HEIGHT_PX))):
+        x, y = image.to_pixel(lat, lon)
+        assert abs(x - corner[0]) <= 1 and abs(y - corner[1]) <= 1, (x, y, corner)
+    # the overview: the main map's extent outlined where the image outlines it
+    inset = window_at(*drawn["inset"]["center"], drawn["inset"]["zoom"], *drawn["inset"]["size"])
+    (left, top), (right, bottom) = inset.to_pixel(seen["north"], seen["west"]), inset.to_pixel(seen["south"], seen["east"])
+    assert all(abs(a - b) <= 2.5 for a, b in zip(seen["extent"], (left, top, right, bottom))), (seen["extent"], left, top)
+
+    # a phone-sized map: the padding gives way to 24 px all round, by the same rule
+    frame = tuple(tuple(corner) for corner in seen["frame"])
+    phone = reader.evaluate(LEAFLET_VIEW_AT, [390, 500])
+    expected = fit_frame(frame, 390, 500, published_padding(True), max_zoom=MAX_FRAME_ZOOM)
+    assert phone["zoom"] == expected.zoom, (phone, expected)
+    for (lat, lon), corner in (((phone["north"], phone["west"]), (0, 0)), ((phone["south"], phone["east"]), (390, 500))):
+        x, y = expected.to_pixel(lat, lon)
+        assert abs(x - corner[0]) <= 1 and abs(y - corner[1]) <= 1, (x, y, corner)
     context.close()
     assert watch.external_requests == [] and watch.console_errors == []
 

@@ -1,8 +1,10 @@
 """The still-image renderer of the map plan: each site's marker lands where Web Mercator puts it
-(within 2 px), in its role's colour; the SVG carries its texts; the frame follows the plan."""
+(within 2 px), in its role's colour; the SVG carries its texts; the frame is the published map's
+(render/frame.py) and the PNG says which; a plan with an overview gets the overview map."""
 from __future__ import annotations
 
 import io
+import json
 import math
 
 import numpy as np
@@ -13,7 +15,19 @@ from dashboard.config import Settings
 from dashboard.core.publish.build import image_labels
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import compose_map, roles_of
-from dashboard.core.render.image import HEIGHT_PX, WIDTH_PX, ImageError, ImageTexts, image_frame, render_image
+from dashboard.core.render.frame import PUBLISHED_PADDING, inset_window, window_at
+from dashboard.core.render.image import (
+    FRAME_METADATA_KEY,
+    HEIGHT_PX,
+    INSET_EXTENT_COLOUR,
+    WIDTH_PX,
+    ImageError,
+    ImageTexts,
+    _inset_box,
+    image_frame,
+    render_image,
+)
+from dashboard.core.render.legend import InsetMap
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import article_geography, catalogue, file_articles
 from dashboard.services.gazetteer_file import ensure_gazetteer
@@ -70,12 +84,70 @@ def test_each_site_marker_is_where_web_mercator_puts_it(geo) -> None:
 
 def test_the_frame_holds_the_plan_with_room_for_the_texts(geo) -> None:
     plan = compose_map(geo, ViewState(article=VOA, roles=("radar", "interceptors")), None)
+    assert plan.overview is None
     frame = image_frame(plan)
     (south, west), (north, east) = plan.frame
     left, top = web_mercator_pixel(north, west, frame)
     right, bottom = web_mercator_pixel(south, east, frame)
-    assert left >= 299 and right <= WIDTH_PX - 39 and top >= 119 and bottom <= HEIGHT_PX - 55
-    assert math.isclose(right - left, WIDTH_PX - 340, abs_tol=1) or math.isclose(bottom - top, HEIGHT_PX - 176, abs_tol=1)
+    pad = PUBLISHED_PADDING
+    assert left >= pad.left - 1 and right <= WIDTH_PX - pad.right + 1 and top >= pad.top - 1 and bottom <= HEIGHT_PX - pad.bottom + 1
+    closer = window_at(frame.lat, frame.lon, frame.zoom + 1, WIDTH_PX, HEIGHT_PX)  # Leaflet's next whole level
+    left, top = web_mercator_pixel(north, west, closer)
+    right, bottom = web_mercator_pixel(south, east, closer)
+    assert right - left > WIDTH_PX - pad.left - pad.right or bottom - top > HEIGHT_PX - pad.top - pad.bottom
+
+
+def test_the_png_says_which_window_it_draws(geo) -> None:
+    from PIL import Image
+
+    plan, png = draw(geo, ViewState(article=VOA))
+    written = json.loads(Image.open(io.BytesIO(png)).text[FRAME_METADATA_KEY])
+    frame = image_frame(plan)
+    assert written["map"] == json.loads(json.dumps(frame.to_json()))
+    assert written["inset"] == json.loads(json.dumps(inset_window(plan.overview, frame).to_json()))
+
+
+def red_pixels(pixels: np.ndarray, box: tuple[float, float, float, float]) -> int:
+    """How many pixels in ``box`` (left, top, right, bottom) are the overview's outline colour."""
+    rgb = np.array([int(INSET_EXTENT_COLOUR[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    left, top, right, bottom = (int(round(v)) for v in box)
+    window = pixels[top:bottom, left:right, :3]
+    return int((np.abs(window - rgb).max(axis=2) < 0.08).sum())
+
+
+def test_a_plan_with_an_overview_gets_the_overview_map(geo) -> None:
+    view = ViewState(article=VOA)
+    plan, png = draw(geo, view)
+    assert plan.overview is not None  # Kennebunkport and the G8 list lie outside the frame
+    frame = image_frame(plan)
+    inset = inset_window(plan.overview, frame)
+    left, top, right, bottom = _inset_box()
+    assert (right - left, bottom - top) == (InsetMap.WIDTH_PX, InsetMap.HEIGHT_PX)
+    assert right > WIDTH_PX - 20 and bottom > HEIGHT_PX - 50  # the bottom-right corner, as on the page
+    pixels = imread(io.BytesIO(png))
+    (south, west), (north, east) = frame.bounds
+    x0, y0 = inset.to_pixel(north, west)
+    x1, y1 = inset.to_pixel(south, east)
+    x0, x1, y0, y1 = x0 + left, x1 + left, y0 + top, y1 + top
+    assert x1 - x0 > 4 and y1 - y0 > 4
+    for edge in ((x0 - 2, y0 + 2, x0 + 2, y1 - 2), (x1 - 2, y0 + 2, x1 + 2, y1 - 2),
+                 (x0 + 2, y0 - 2, x1 - 2, y0 + 2), (x0 + 2, y1 - 2, x1 - 2, y1 + 2)):
+        assert red_pixels(pixels, edge) >= 0.5 * max(edge[2] - edge[0], edge[3] - edge[1]), edge  # the outline
+    assert red_pixels(pixels, (x0 + 4, y0 + 4, x1 - 4, y1 - 4)) == 0  # outlined, not filled
+    _, svg = draw(geo, view, "svg")
+    assert b'id="inset-map"' in svg and b'id="inset-extent"' in svg
+
+
+def test_a_plan_without_an_overview_has_none(geo) -> None:
+    view = ViewState(article=VOA, roles=("radar", "interceptors"))
+    plan, png = draw(geo, view)
+    assert plan.overview is None
+    assert red_pixels(imread(io.BytesIO(png)), _inset_box()) == 0
+    _, svg = draw(geo, view, "svg")
+    assert b'id="inset-map"' not in svg and b'id="inset-extent"' not in svg
+    from PIL import Image
+
+    assert json.loads(Image.open(io.BytesIO(png)).text[FRAME_METADATA_KEY])["inset"] is None
 
 
 def test_a_planned_site_is_faded_as_in_the_browser(geo) -> None:
@@ -117,3 +189,20 @@ def test_unknown_format_or_scale_is_refused(geo) -> None:
         render_image(plan, "gif", texts=TEXTS, labels={}, roles=roles_of(geo), outlines=None)
     with pytest.raises(ImageError, match="scale must be 1 or 2"):
         render_image(plan, "png", texts=TEXTS, labels={}, roles=roles_of(geo), outlines=None, scale=3)
+
+
+def test_a_selected_site_is_shown_as_the_page_zooms_to_it(geo) -> None:
+    from dashboard.core.render.frame import selection_window
+    from dashboard.core.render.legend import FrameView
+
+    plan = compose_map(geo, ViewState(article=VOA, site="gabala-radar"), None)
+    assert plan.selected == "gabala-radar"
+    frame = image_frame(plan)
+    points = {m.key: (m.lat, m.lon) for g in plan.groups for m in g.markers if m.key}
+    # map.js zoomToSelection: Gabala and its nearest site (Iran's point), both in view, from zoom 5
+    assert frame == selection_window(points["gabala-radar"], points["iran"], WIDTH_PX, HEIGHT_PX,
+                                     select_zoom=FrameView.SELECT_ZOOM, start_zoom=3, max_zoom=plan.max_zoom)
+    assert frame.zoom >= FrameView.SELECT_ZOOM
+    for key in ("gabala-radar", "iran"):
+        x, y = frame.to_pixel(*points[key])
+        assert 0 < x < WIDTH_PX and 0 < y < HEIGHT_PX

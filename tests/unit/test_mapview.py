@@ -21,6 +21,7 @@ from dashboard.core.render.base import LOCAL_ASSETS, MAP_CSS, build_base_map
 from dashboard.core.render.basemap import SERVED_BASEMAP_URL, load_basemap
 from dashboard.core.render.compose import MapPlan, compose_map, draw_groups, frame_key
 from dashboard.core.render.focus import MAX_FRAME_ZOOM, bounds_of
+from dashboard.core.render.legend import InsetMap
 from dashboard.core.render.markers import SELECTED_SIZE, SITE_SIZE
 from dashboard.core.view.state import ViewState
 from dashboard.services.articles import bundled_articles_dir, catalogue
@@ -293,7 +294,9 @@ def test_the_frame_is_the_storys_focus_and_the_overview_holds_the_rest(voa, seed
     assert plan.overview == bounds_of(drawn)
     (frame,), = calls(seed_page, "frame")
     assert frame["bounds"] == [list(plan.frame[0]), list(plan.frame[1])] and frame["maxZoom"] == MAX_FRAME_ZOOM
-    assert calls(seed_page, "inset") == [[[list(plan.overview[0]), list(plan.overview[1])]]]
+    (overview, options), = calls(seed_page, "inset")
+    assert overview == [list(plan.overview[0]), list(plan.overview[1])]
+    assert (options["width"], options["height"], options["zoomSnap"]) == (InsetMap.WIDTH_PX, InsetMap.HEIGHT_PX, 0.25)
     us_plan = compose_map(voa, ViewState(categories=("us-plan",), layers=()), OFFER_DAY)
     sites = [s for s in voa.sites if s.category == "us-plan"]
     assert us_plan.frame == bounds_of([(s.lat, s.lon) for s in sites]) and us_plan.overview is None

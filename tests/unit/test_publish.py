@@ -3,8 +3,10 @@
 that stays the same when the curated data changes and the article is removed."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -27,6 +29,7 @@ from dashboard.core.view.state import ViewState
 from dashboard.services.articles import article_geography, atlas_dir, catalogue, file_articles, topics_dir
 from dashboard.services.library import ArticleLibrary
 from dashboard.services.snapshots import SnapshotStore, data_version, publish_view
+from dashboard.services.static_assets import MAP_SCRIPT, snapshot_assets
 from dashboard.web import snapshots as web
 from tests.asgi import run_to_completion
 
@@ -42,7 +45,7 @@ def voa_geo():
 
 def freeze(geo, texts: SnapshotTexts = TEXTS, version: str = "v1", **view):
     return freeze_view(geo, ViewState(article=VOA, basemap="offline", **view), geo.article.date, texts,
-                       outlines=load_basemap(), data_version=version)
+                       outlines=load_basemap(), data_version=version, assets=snapshot_assets())
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -94,7 +97,79 @@ def test_page_outlines_are_clipped_to_the_frame(voa_geo) -> None:
     assert len(page) < 200_000
 
 
+def test_the_overview_keeps_its_countries_more_coarsely(voa_geo) -> None:
+    snapshot = freeze(voa_geo)  # Kennebunkport and the G8 list in the overview
+    page = snapshot.file("index.html").body.decode()
+    assert '"Brazil"' in page and '"Japan"' in page  # the overview map draws them
+    assert len(page) < 400_000
+
+
+def test_pages_load_their_scripts_from_content_addressed_paths(voa_geo) -> None:
+    snapshot = freeze(voa_geo)
+    assert {a.name for a in snapshot.assets} == {"leaflet", "jquery", "dashboard_map", "leaflet_css"}
+    paths = {a.path for a in snapshot.assets}
+    for name in ("index.html", "embed.html"):
+        page = snapshot.file(name).body.decode()
+        scripts = set(re.findall(r'<script src="([^"]+)"', page))
+        sheets = set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page))
+        assert scripts | sheets == paths, (name, scripts, sheets)
+        assert all(re.fullmatch(r"/s/assets/[0-9a-f]{64}\.(js|css)", path) for path in paths)
+        assert "/app/static" not in page
+    map_script = next(a for a in snapshot.assets if a.name == "dashboard_map")
+    assert map_script.body == MAP_SCRIPT.read_bytes() and map_script.path == f"/s/assets/{hashlib.sha256(map_script.body).hexdigest()}.js"
+    css = next(a for a in snapshot.assets if a.kind == "css").body.decode()
+    assert "url(images/" not in css and "data:image/png;base64," in css  # no other file needed
+
+
 # --- the store --------------------------------------------------------------------------------
+
+
+def test_assets_are_stored_once_for_every_snapshot_and_go_with_the_last(store_url: str, voa_geo) -> None:
+    store = SnapshotStore(store_url)
+    first, second = freeze(voa_geo), freeze(voa_geo, categories=("us-plan",))
+    assert first.id != second.id and first.assets == second.assets
+    store.save(first, max_bytes=10**8, max_count=10)
+    store.save(second, max_bytes=10**8, max_count=10)
+    sizes = store.asset_sizes()
+    assert set(sizes) == {a.file_name for a in first.assets}  # four rows, not eight
+    assert sizes == {a.file_name: len(a.body) for a in first.assets}
+    assert store.asset(first.assets[0].file_name).body == first.assets[0].body
+    leaflet = next(a for a in first.assets if a.name == "leaflet").body
+    assert sizes[f"{hashlib.sha256(leaflet).hexdigest()}.js"] > 100_000
+    assert not any(leaflet[:4000] in f.body for f in first.files + second.files)  # no snapshot holds a copy
+    store.remove(first.id)
+    assert set(store.asset_sizes()) == set(sizes)  # still used by the second
+    store.remove(second.id)
+    assert store.asset_sizes() == {} and store.asset(first.assets[0].file_name) is None
+    store.close()
+
+
+def test_a_store_of_version_1_is_upgraded_and_its_snapshots_kept(tmp_path: Path, voa_geo) -> None:
+    import sqlalchemy as sa
+
+    from dashboard.services import snapshots as service
+    from dashboard.services.store import SCHEMA_VERSION
+
+    path = tmp_path / "snapshots.sqlite"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # what version 1 wrote: two tables and its version row
+        service.SNAPSHOTS.create(conn)
+        service.SNAPSHOT_FILES.create(conn)
+        SCHEMA_VERSION.create(conn)
+        conn.execute(SCHEMA_VERSION.insert().values(component="snapshots", version=1))
+        conn.execute(service.SNAPSHOTS.insert().values(id="0" * 20, title="Old", article_id=VOA, manifest="{}", bytes=3,
+                                                       created_at=0.0))
+        conn.execute(service.SNAPSHOT_FILES.insert().values(snapshot_id="0" * 20, name="index.html",
+                                                            media_type="text/html; charset=utf-8",
+                                                            body=b'<script src="/app/static/leaflet/leaflet.js"></script>'))
+    engine.dispose()
+    store = SnapshotStore(path)
+    assert b"/app/static/leaflet/leaflet.js" in store.file("0" * 20, "index.html").body  # an old page keeps its links
+    assert store.save(freeze(voa_geo), max_bytes=10**8, max_count=10) is True
+    assert len(store.asset_sizes()) == 4
+    store.close()
+
+
 
 
 def test_store_saves_once_lists_serves_and_removes(store_url: str, voa_geo) -> None:
@@ -238,6 +313,42 @@ def test_oembed_answers_for_this_servers_snapshots_only(published_id: str) -> No
     assert call("/oembed", f"url={quote(page, safe='')}&format=xml")[0] == 501
     public = f"https://maps.example.org/s/{published_id}/embed"  # DASHBOARD_PUBLIC_URL's form is accepted too
     assert call("/oembed", f"url={quote(public, safe='')}")[0] == 200
+
+
+def test_assets_are_served_immutable_by_content(published_id: str) -> None:
+    status, _, page = call(f"/s/{published_id}/")
+    paths = re.findall(r'(?:src|href)="(/s/assets/[0-9a-f]{64}\.(?:js|css))"', page.decode())
+    assert len(paths) == 4
+    for path in paths:
+        status, headers, body = call(path)
+        assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable" and headers["etag"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["content-type"].startswith("text/javascript" if path.endswith(".js") else "text/css")
+        assert hashlib.sha256(body).hexdigest() == path.rsplit("/", 1)[1].split(".")[0]
+        assert call(path, headers={"If-None-Match": headers["etag"]})[0] == 304
+    for missing in ("/s/assets/" + "0" * 64 + ".js", "/s/assets/" + "0" * 64 + ".html", "/s/assets/leaflet.js"):
+        status, headers, body = call(missing)
+        assert status == 404 and b"Traceback" not in body, missing
+
+
+def test_a_later_map_script_does_not_change_a_published_snapshot(data_dir: Path, tmp_path: Path, voa_geo) -> None:
+    script = tmp_path / "map.js"
+    script.write_bytes(MAP_SCRIPT.read_bytes())
+    settings = load_settings()
+    store = SnapshotStore.from_settings(settings)
+    view = ViewState(article=VOA, basemap="offline")
+    old, _ = publish_view(store, settings, voa_geo, view, voa_geo.article.date, TEXTS, map_script=script)
+    old_page = call(f"/s/{old.id}/")[2]
+    old_path = next(a.path for a in old.assets if a.name == "dashboard_map")
+    script.write_text(script.read_text(encoding="utf-8") + "\n// an upgrade\n", encoding="utf-8")  # the server's copy changes
+    new, _ = publish_view(store, settings, voa_geo, view.with_changes(categories=("us-plan",)), voa_geo.article.date,
+                          TEXTS, map_script=script)
+    new_path = next(a.path for a in new.assets if a.name == "dashboard_map")
+    assert new_path != old_path
+    assert call(f"/s/{old.id}/")[2] == old_page and old_path.encode() in old_page  # the old page: the old script
+    assert call(old_path)[2] == MAP_SCRIPT.read_bytes() and call(new_path)[2].endswith(b"// an upgrade\n")
+    assert len(store.asset_sizes()) == 5  # Leaflet, jQuery and the style sheet shared; two map scripts
+    store.close()
 
 
 # --- frozen -----------------------------------------------------------------------------------

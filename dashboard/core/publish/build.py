@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography, visible_sites
-from dashboard.core.publish.model import FILE_TYPES, Snapshot, SnapshotFile, SnapshotTexts, snapshot_id
+from dashboard.core.publish.model import FILE_TYPES, Snapshot, SnapshotAsset, SnapshotFile, SnapshotTexts, snapshot_id
 from dashboard.core.publish.page import PageTexts, snapshot_page
 from dashboard.core.render.basemap import BASEMAP_ATTRIBUTION
 from dashboard.core.render.compose import MapPlan, compose_map, roles_of
@@ -96,9 +96,10 @@ def _manifest(geo: ArticleGeography, view: ViewState, day: dt.date | None, texts
 
 
 def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, texts: SnapshotTexts, *,
-                outlines: Mapping[str, Any], data_version: str) -> Snapshot:
+                outlines: Mapping[str, Any], data_version: str, assets: Sequence[SnapshotAsset]) -> Snapshot:
     """The snapshot of ``view`` of ``geo`` on ``day``: its manifest, id and files (both pages,
-    PNG at 1x and 2x, SVG, PDF, GeoJSON and CSV), all from one plan of the composer.
+    PNG at 1x and 2x, SVG, PDF, GeoJSON and CSV), all from one plan of the composer, and the
+    ``assets`` (scripts, style sheets) its pages load from their content-addressed paths.
 
     Raises ValueError from the composer or the renderers.
     """
@@ -124,8 +125,8 @@ def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, tex
 
     statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
     bodies = {
-        "index.html": snapshot_page(plan, view, page_texts, outlines, sid, embed=False).encode("utf-8"),
-        "embed.html": snapshot_page(plan, view, page_texts, outlines, sid, embed=True).encode("utf-8"),
+        "index.html": snapshot_page(plan, view, page_texts, outlines, sid, embed=False, assets=assets).encode("utf-8"),
+        "embed.html": snapshot_page(plan, view, page_texts, outlines, sid, embed=True, assets=assets).encode("utf-8"),
         "map.png": image("png"),
         "map@2x.png": image("png", 2),
         "map.svg": image("svg"),
@@ -134,4 +135,4 @@ def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, tex
         "data.csv": sites_csv(geo, statuses).encode("utf-8"),
     }
     files = tuple(SnapshotFile(name, FILE_TYPES[name], body) for name, body in bodies.items())
-    return Snapshot(sid, manifest, files)
+    return Snapshot(sid, manifest, files, tuple(assets))

@@ -28,6 +28,12 @@ FILE_TYPES = {
     "data.geojson": "application/geo+json",
     "data.csv": "text/csv; charset=utf-8",
 }
+#: The scripts and style sheets a snapshot's pages load (Leaflet, jQuery, the dashboard's map
+#: script): kind -> media type. Each is stored once for every snapshot that uses it, under the
+#: SHA-256 of its bytes, and served at ``/s/assets/<sha256>.<kind>``.
+ASSET_TYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
+ASSET_PREFIX = "/s/assets/"
+ASSET_NAME_RE = re.compile(r"^([0-9a-f]{64})\.(js|css)$")
 #: What a page holds in place of the server's address; the server writes its own when serving
 #: (the page is frozen, the address readers reach it at is not).
 BASE_URL_PLACEHOLDER = "__SNAPSHOT_BASE_URL__"
@@ -76,17 +82,54 @@ class SnapshotFile:
 
 
 @dataclass(frozen=True)
+class SnapshotAsset:
+    """A script or style sheet the pages load, addressed by its content: ``name`` is the page's
+    name for it (``leaflet``, ``dashboard_map`` ...), ``kind`` ``js`` or ``css``. Raises
+    PublishError for another kind."""
+
+    name: str
+    kind: str
+    body: bytes
+
+    def __post_init__(self) -> None:
+        if self.kind not in ASSET_TYPES:
+            raise PublishError(f"an asset is a script or a style sheet ({', '.join(ASSET_TYPES)}); got {self.kind!r}")
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of its bytes (hex)."""
+        return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def file_name(self) -> str:
+        """``<sha256>.<kind>``"""
+        return f"{self.digest}.{self.kind}"
+
+    @property
+    def path(self) -> str:
+        """Where the server serves it: ``/s/assets/<sha256>.<kind>``."""
+        return ASSET_PREFIX + self.file_name
+
+    @property
+    def media_type(self) -> str:
+        """Its Content-Type."""
+        return ASSET_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """A frozen view: ``manifest`` (the content its id is derived from: article, view, texts,
-    the drawn features, sources, data version) and its ``files``."""
+    the drawn features, sources, data version), its ``files`` and the ``assets`` its pages load
+    (shared with other snapshots: not part of its id or its size)."""
 
     id: str
     manifest: Mapping[str, Any]
     files: tuple[SnapshotFile, ...]
+    assets: tuple[SnapshotAsset, ...] = ()
 
     @property
     def size(self) -> int:
-        """Bytes stored for it (files and manifest)."""
+        """Bytes stored for it alone (files and manifest; the shared assets are not counted)."""
         return sum(len(f.body) for f in self.files) + len(canonical_json(self.manifest))
 
     def file(self, name: str) -> SnapshotFile | None:

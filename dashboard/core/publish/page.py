@@ -22,9 +22,11 @@ import folium
 from branca.element import Element
 
 from dashboard.core.escape import for_html
-from dashboard.core.publish.model import BASE_URL_PLACEHOLDER
-from dashboard.core.render.base import LOCAL_ASSETS, build_base_map
+from dashboard.core.publish.model import BASE_URL_PLACEHOLDER, SnapshotAsset
+from dashboard.core.render.base import MapAssets, build_base_map
 from dashboard.core.render.compose import MapPlan, draw_groups
+from dashboard.core.render.focus import Bounds
+from dashboard.core.render.frame import FixedFramePadding, published_padding
 from dashboard.core.render.export import accessible_page
 from dashboard.core.view.state import ViewState
 
@@ -64,21 +66,29 @@ class PageTexts:
     live_query: str  # the live view's query string, without "?"
 
 
-def clip_outlines(outlines: Mapping[str, Any], frame: tuple[tuple[float, float], tuple[float, float]] | None) -> dict[str, Any]:
+def _box(bounds: Bounds, margin_deg: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of ``bounds`` widened by its own size, at least ``margin_deg``."""
+    (south, west), (north, east) = bounds
+    pad_lat, pad_lon = max(margin_deg, north - south), max(margin_deg, east - west)
+    return south - pad_lat, north + pad_lat, west - pad_lon, east + pad_lon
+
+
+def _meets(box: tuple[float, float, float, float], lats: list[float], lons: list[float]) -> bool:
+    south, north, west, east = box
+    return not (max(lats) < south or min(lats) > north or max(lons) < west or min(lons) > east)
+
+
+def clip_outlines(outlines: Mapping[str, Any], frame: Bounds | None, overview: Bounds | None = None) -> dict[str, Any]:
     """The countries whose outline box meets the frame widened by its own size (at least
     ``OUTLINE_MARGIN_DEG``), coordinates rounded to ``OUTLINE_DECIMALS`` (one fewer for a frame
-    wider than ``WIDE_FRAME_DEG``) and points that rounding made equal dropped: what the page can
-    show without the whole world's outlines at full detail."""
+    wider than ``WIDE_FRAME_DEG``) and points that rounding made equal dropped, and the countries
+    that only the overview map's extent ``overview`` (widened the same way) meets, one decimal
+    coarser still: what the page can show without the whole world's outlines at full detail."""
     decimals = OUTLINE_DECIMALS
     if frame is None or frame[1][1] - frame[0][1] > WIDE_FRAME_DEG:
         decimals -= 1
-    if frame is None:
-        (south, west), (north, east) = (-90.0, -180.0), (90.0, 180.0)
-    else:
-        (south, west), (north, east) = frame
-        pad_lat = max(OUTLINE_MARGIN_DEG, north - south)
-        pad_lon = max(OUTLINE_MARGIN_DEG, east - west)
-        south, north, west, east = south - pad_lat, north + pad_lat, west - pad_lon, east + pad_lon
+    main = _box(frame, OUTLINE_MARGIN_DEG) if frame is not None else (-90.0, 90.0, -180.0, 180.0)
+    around = _box(overview, OUTLINE_MARGIN_DEG) if overview is not None else None
     kept = []
     for feature in outlines["features"]:
         geometry = feature.get("geometry") or {}
@@ -86,10 +96,14 @@ def clip_outlines(outlines: Mapping[str, Any], frame: tuple[tuple[float, float],
         if not coords:
             continue
         lons, lats = [p[0] for p in coords], [p[1] for p in coords]
-        if max(lats) < south or min(lats) > north or max(lons) < west or min(lons) > east:
+        if _meets(main, lats, lons):
+            places = decimals
+        elif around is not None and _meets(around, lats, lons):
+            places = decimals - 1
+        else:
             continue
         kept.append({"type": "Feature", "properties": {"name": feature.get("properties", {}).get("name", "")},
-                     "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], decimals)}})
+                     "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], places)}})
     return {"type": "FeatureCollection", "features": kept}
 
 
@@ -136,18 +150,28 @@ def _origin(base: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
+def page_assets(assets: Sequence[SnapshotAsset]) -> MapAssets:
+    """The map's scripts and style sheets at their content-addressed paths (``/s/assets/...``)."""
+    return MapAssets(js=tuple((a.name, a.path) for a in assets if a.kind == "js"),
+                     css=tuple((a.name, a.path) for a in assets if a.kind == "css"))
+
+
 def snapshot_page(plan: MapPlan, view: ViewState, texts: PageTexts, outlines: Mapping[str, Any], snapshot: str,
-                  *, embed: bool) -> str:
+                  *, embed: bool, assets: Sequence[SnapshotAsset]) -> str:
     """The complete HTML of the snapshot's page (``embed``: the page for an iframe, which reports
-    its height to the parent). Loads only Leaflet and jQuery from this server (``/app/static``)."""
+    its height to the parent). Loads only ``assets`` (Leaflet, jQuery, the map script), from
+    their content-addressed paths on this server, so a later upgrade of the server's own copies
+    never changes it. The map fits its frame with the padding its image uses
+    (``render/frame.published_padding``), so both show the same window."""
     base = BASE_URL_PLACEHOLDER
     links = {name: f"{base}/s/{snapshot}/{file}" for name, file in (
         ("png_url", "map.png"), ("svg_url", "map.svg"), ("pdf_url", "map.pdf"),
         ("geojson_url", "data.geojson"), ("csv_url", "data.csv"))}
     page_url = f"{base}/s/{snapshot}/"
     map_view = view.with_changes(basemap="offline", lat=None, lon=None, zoom=None)
-    fmap = build_base_map(map_view, clip_outlines(outlines, plan.frame), LOCAL_ASSETS, measure=False,
-                          copy_link=False, landmark="main")
+    fmap = build_base_map(map_view, clip_outlines(outlines, plan.frame, plan.overview), page_assets(assets),
+                          measure=False, copy_link=False, landmark="main")
+    FixedFramePadding(published_padding(plan.overview is not None)).add_to(fmap)
     for group in draw_groups(plan):
         group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)  # readers may hide a group, as in the live map

@@ -4,12 +4,15 @@ matplotlib, without a browser, for social cards, print and the snapshot's downlo
 It draws what the browser draws, from the same :class:`~dashboard.core.render.compose.MapPlan`:
 the country outlines, the markers in their roles' shapes and colours, their labels, the rings and
 lines, the legend, and around them the title, caption, credit, a scale bar and the attribution.
-The frame is the Leaflet map's: Web Mercator, fitted to ``plan.frame`` with the same padding idea
-(room for the legend and the texts) and the same closest zoom.
+The frame is the published page's Leaflet map's at 1,200 x 675: ``render/frame.fit_frame`` with
+the published padding (room for the texts and the legend), the window a browser test reads back
+from Leaflet; the PNG says which window it drew (text chunk ``Map-Frame``). A plan with an
+overview gets the page's overview map in the same corner (SVG id ``inset-map``).
 """
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import textwrap
@@ -17,15 +20,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon, Rectangle
 
+from dashboard.core.geometry import distance_km
+from dashboard.core.render.base import DEFAULT_CENTER, DEFAULT_ZOOM, SEA_COLOUR
 from dashboard.core.render.basemap import BORDER_COLOUR, LAND_COLOUR
-from dashboard.core.render.base import SEA_COLOUR
 from dashboard.core.render.compose import MapPlan
+from dashboard.core.render.frame import (
+    CONTROL_GAP_PX,
+    CONTROL_MARGIN_PX,
+    INSET_BORDER_PX,
+    MAX_LAT,
+    MapWindow,
+    fit_frame,
+    inset_window,
+    mercator,
+    published_padding,
+    selection_window,
+    window_at,
+)
+from dashboard.core.render.legend import FrameView, InsetMap
 from dashboard.core.render.markers import LOOK_LABELS, MarkerSpec
 from dashboard.core.render.paths import PathSpec
 from dashboard.core.topics.catalogue import PLACE_ROLE
@@ -34,12 +55,8 @@ from dashboard.errors import DashboardError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 WIDTH_PX, HEIGHT_PX = 1200, 675  # a social card (1.91:1 is also accepted; 16:9 prints better)
-MAX_LAT = 85.0511287798  # Web Mercator's edge
-MAX_ZOOM = 7  # the browser's frame never zooms closer (render/legend.FrameView)
-TILE_PX = 256
-#: Room left around the frame, in CSS pixels: the title at the top, the legend on the left, the
-#: credit line at the bottom (Leaflet's frame keeps 24 px and the legend's width the same way).
-PADDING = {"top": 120, "bottom": 56, "left": 300, "right": 40}
+#: The PNG's text chunk holding the windows drawn (``MapWindow.to_json``: main map and overview).
+FRAME_METADATA_KEY = "Map-Frame"
 _MARKERS = {"triangle": "^", "diamond": "D", "octagon": "8", "square": "s", "circle": "o", "hexagon": "h", "star": "*"}
 _ROLE_RE = re.compile(r"\brole-([a-z0-9-]+)")
 _LOOK_RE = re.compile(r"\bstatus-look-([a-z]+)")
@@ -48,6 +65,10 @@ _LOOK_RE = re.compile(r"\bstatus-look-([a-z]+)")
 LOOK_ALPHA = {"active": 1.0, "building": 1.0, "planned": 0.6, "ended": 0.75, "past": 0.5, "future": 0.3}
 ENDED_COLOUR = "#8c8c8c"
 PT_PER_PX = 0.72  # a CSS pixel is 1/100 inch at scale 1 (dpi 100)
+LABEL_CHAR_EM = 0.6  # a label character's mean width in DejaVu Sans, in ems (to keep labels inside the image)
+CREDIT_BAR_PX = 26  # the white band at the bottom holding the credit and attribution
+#: The overview map as map.js draws it: its extent outline and the points' dots.
+INSET_EXTENT_COLOUR, INSET_DOT_COLOUR = "#b30000", "#1a1a1a"
 
 
 class ImageError(DashboardError, ValueError):
@@ -64,44 +85,22 @@ class ImageTexts:
     attribution: str = ""
 
 
-@dataclass(frozen=True)
-class ImageFrame:
-    """The image's window on the Web Mercator plane: ``x0..x1`` and ``y0..y1`` in radians of
-    longitude and Mercator ``y``, over ``width`` x ``height`` CSS pixels."""
-
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-    width: int = WIDTH_PX
-    height: int = HEIGHT_PX
-
-    def to_pixel(self, lat: float, lon: float) -> tuple[float, float]:
-        """Where (lat, lon) falls, in CSS pixels from the top-left corner."""
-        x, y = mercator(lat, lon)
-        return ((x - self.x0) / (self.x1 - self.x0) * self.width, (self.y1 - y) / (self.y1 - self.y0) * self.height)
-
-
-def mercator(lat: float, lon: float) -> tuple[float, float]:
-    """Web Mercator (x, y) of a point, in radians (the sphere's radius is 1)."""
-    lat = max(-MAX_LAT, min(MAX_LAT, lat))
-    return math.radians(lon), math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def image_frame(plan: MapPlan, width: int = WIDTH_PX, height: int = HEIGHT_PX) -> ImageFrame:
-    """The window the image shows: ``plan.frame`` fitted into the image inside ``PADDING``, at
-    most as close as the browser's zoom ``MAX_ZOOM``; the whole of Europe when there is no frame."""
-    (south, west), (north, east) = plan.frame or ((35.0, -10.0), (60.0, 40.0))
-    x_min, y_min = mercator(south, west)
-    x_max, y_max = mercator(north, east)
-    inner_w = width - PADDING["left"] - PADDING["right"]
-    inner_h = height - PADDING["top"] - PADDING["bottom"]
-    closest = TILE_PX * 2 ** MAX_ZOOM / (2 * math.pi)  # pixels per radian at the closest zoom
-    scale = min(closest, inner_w / max(x_max - x_min, 1e-9), inner_h / max(y_max - y_min, 1e-9))
-    centre_x = (x_min + x_max) / 2 - (PADDING["left"] - PADDING["right"]) / 2 / scale
-    centre_y = (y_min + y_max) / 2 + (PADDING["top"] - PADDING["bottom"]) / 2 / scale
-    half_w, half_h = width / 2 / scale, height / 2 / scale
-    return ImageFrame(centre_x - half_w, centre_x + half_w, centre_y - half_h, centre_y + half_h, width, height)
+def image_frame(plan: MapPlan, width: int = WIDTH_PX, height: int = HEIGHT_PX) -> MapWindow:
+    """The window the image shows: the one the published page's Leaflet map of that size shows.
+    That is the frame fitted with the published padding (``render/frame.fit_frame``, at most
+    ``plan.max_zoom``); with a selected marker, the page's zoom to it (``selection_window``);
+    with neither, the map's default view."""
+    markers = [marker for group in plan.groups for marker in group.markers]
+    selected = next((m for m in markers if plan.selected and m.key == plan.selected), None)
+    if selected is not None:
+        at = (selected.lat, selected.lon)
+        sites = [(m.lat, m.lon) for m in markers if m is not selected and "site-marker" in m.classes.split()]
+        nearest = min(sites, key=lambda p: distance_km(at, p)) if sites else None
+        return selection_window(at, nearest, width, height, select_zoom=FrameView.SELECT_ZOOM, start_zoom=DEFAULT_ZOOM,
+                                max_zoom=plan.max_zoom)
+    if plan.frame is None:
+        return window_at(DEFAULT_CENTER[0], DEFAULT_CENTER[1], DEFAULT_ZOOM, width, height)
+    return fit_frame(plan.frame, width, height, published_padding(plan.overview is not None), plan.max_zoom)
 
 
 def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, labels: Mapping[str, str], roles: Mapping[str, Role],
@@ -118,30 +117,40 @@ def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, labels: Mapping[
     if scale not in (1, 2):
         raise ImageError(f"the scale must be 1 or 2; got {scale!r}")
     frame = image_frame(plan)
+    inset = inset_window(plan.overview, frame) if plan.overview is not None else None
+    rings = _projected_rings(outlines) if outlines is not None else []
     settings = {"svg.fonttype": "none", "svg.hashsalt": "snapshot", "pdf.fonttype": 42, "font.family": "DejaVu Sans"}
     with rc_context(settings):
         figure = Figure(figsize=(WIDTH_PX / 100, HEIGHT_PX / 100), dpi=100, facecolor=SEA_COLOUR)
-        ax = figure.add_axes((0, 0, 1, 1))
-        ax.set_xlim(frame.x0, frame.x1)
-        ax.set_ylim(frame.y0, frame.y1)
-        ax.set_axis_off()
-        ax.set_facecolor(SEA_COLOUR)
-        if outlines is not None:
-            _draw_outlines(ax, outlines, frame)
+        ax = _map_axes(figure, frame, (0, 0, 1, 1))
+        _draw_outlines(ax, rings, frame, linewidth=0.6 * PT_PER_PX)
         for group in plan.groups:
             for path in group.paths:
                 _draw_path(ax, path)
         for group in plan.groups:
             for marker in sorted(group.markers, key=lambda m: m.z):
-                _draw_marker(ax, marker, roles, labels.get(marker.key, ""))
+                _draw_marker(ax, marker, roles, labels.get(marker.key, ""), frame)
         _draw_texts(figure, texts)
         _draw_legend(ax, plan, roles)
-        _draw_scale(ax, frame)
+        if inset is not None:
+            _draw_inset(figure, plan, rings, frame, inset)
+        _draw_scale(ax, frame, right_px=_inset_box()[0] - CONTROL_GAP_PX * 2 if inset is not None else WIDTH_PX - 24)
         out = io.BytesIO()
-        metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+        windows = json.dumps({"map": frame.to_json(), "inset": inset.to_json() if inset else None}, sort_keys=True)
+        metadata = {"png": {"Software": None, FRAME_METADATA_KEY: windows}, "svg": {"Date": None, "Creator": None},
                     "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}[fmt]
         figure.savefig(out, format=fmt, dpi=100 * scale, facecolor=SEA_COLOUR, metadata=metadata)
     return out.getvalue()
+
+
+def _map_axes(figure: Figure, window: MapWindow, box: tuple[float, float, float, float]) -> Axes:
+    """Axes at ``box`` (figure fractions) showing ``window`` of the Web Mercator plane."""
+    ax = figure.add_axes(box)
+    ax.set_xlim(window.x0, window.x1)
+    ax.set_ylim(window.y0, window.y1)
+    ax.set_axis_off()
+    ax.set_facecolor(SEA_COLOUR)
+    return ax
 
 
 # --- parts -------------------------------------------------------------------------------------
@@ -155,17 +164,62 @@ def _rings(geometry: Mapping[str, Any]) -> Iterable[list[list[float]]]:
             yield from polygon[:1]
 
 
-def _draw_outlines(ax: Any, outlines: Mapping[str, Any], frame: ImageFrame) -> None:
-    shapes = []
+Ring = tuple[np.ndarray, np.ndarray]  # Web Mercator x and y of one outline's points
+
+
+def _projected_rings(outlines: Mapping[str, Any]) -> list[Ring]:
+    """Every country outline's outer rings in Web Mercator, projected once for the map and the overview."""
+    projected = []
     for feature in outlines.get("features", []):
         for ring in _rings(feature.get("geometry") or {}):
-            points = [mercator(lat, lon) for lon, lat in ring]
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            if max(xs) < frame.x0 or min(xs) > frame.x1 or max(ys) < frame.y0 or min(ys) > frame.y1:
+            points = np.asarray(ring, dtype=float)
+            if points.ndim != 2 or len(points) < 3:
                 continue
-            shapes.append(points)
-    ax.add_collection(PolyCollection(shapes, facecolors=LAND_COLOUR, edgecolors=BORDER_COLOUR, linewidths=0.6 * PT_PER_PX,
+            lat = np.radians(np.clip(points[:, 1], -MAX_LAT, MAX_LAT))
+            projected.append((np.radians(points[:, 0]), np.log(np.tan(np.pi / 4 + lat / 2))))
+    return projected
+
+
+def _draw_outlines(ax: Axes, rings: list[Ring], window: MapWindow, *, linewidth: float) -> None:
+    shapes = [np.column_stack(ring) for ring in rings
+              if not (ring[0].max() < window.x0 or ring[0].min() > window.x1
+                      or ring[1].max() < window.y0 or ring[1].min() > window.y1)]
+    ax.add_collection(PolyCollection(shapes, facecolors=LAND_COLOUR, edgecolors=BORDER_COLOUR, linewidths=linewidth,
                                      zorder=1))
+
+
+def _inset_box() -> tuple[float, float, float, float]:
+    """The overview's drawing area in CSS pixels (left, top, right, bottom) in the bottom-right
+    corner, as Leaflet places the control there (above the credit band instead of the attribution)."""
+    right = WIDTH_PX - CONTROL_MARGIN_PX - INSET_BORDER_PX
+    bottom = HEIGHT_PX - CREDIT_BAR_PX - CONTROL_MARGIN_PX - INSET_BORDER_PX
+    return right - InsetMap.WIDTH_PX, bottom - InsetMap.HEIGHT_PX, right, bottom
+
+
+def _draw_inset(figure: Figure, plan: MapPlan, rings: list[Ring], main: MapWindow, inset: MapWindow) -> None:
+    """The overview map as the page's (``InsetMap``): the outlines, a dot for every marker, the
+    main map's window outlined. Its axes carry the SVG id ``inset-map``, the outline ``inset-extent``."""
+    left, top, right, bottom = _inset_box()
+    ax = _map_axes(figure, inset, (left / WIDTH_PX, 1 - bottom / HEIGHT_PX, (right - left) / WIDTH_PX,
+                                   (bottom - top) / HEIGHT_PX))
+    ax.set_gid("inset-map")
+    ax.set_zorder(30)
+    ax.patch.set_visible(True)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_edgecolor("white")
+        spine.set_linewidth(INSET_BORDER_PX * PT_PER_PX)
+    ax.set_axis_on()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _draw_outlines(ax, rings, inset, linewidth=0.3 * PT_PER_PX)
+    points = [mercator(marker.lat, marker.lon) for group in plan.groups for marker in group.markers]
+    if points:
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=5 * PT_PER_PX, linestyle="none",
+                markerfacecolor=INSET_DOT_COLOUR, markeredgecolor=INSET_DOT_COLOUR, zorder=3)
+    ax.add_patch(Rectangle((main.x0, main.y0), main.x1 - main.x0, main.y1 - main.y0,
+                           facecolor=to_rgba(INSET_EXTENT_COLOUR, 0.08), edgecolor=INSET_EXTENT_COLOUR,
+                           linewidth=2 * PT_PER_PX, zorder=4, gid="inset-extent"))
 
 
 def _dashes(style: Mapping[str, object]) -> Any:
@@ -212,7 +266,7 @@ def _draw_path(ax: Any, path: PathSpec) -> None:
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
-def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: str) -> None:
+def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: str, frame: MapWindow) -> None:
     x, y = mercator(marker.lat, marker.lon)
     size = marker.size * PT_PER_PX
     if "place-cluster" in marker.classes:
@@ -231,8 +285,14 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
             markeredgecolor="black" if selected else "white", markeredgewidth=1.5, linestyle="none",
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
     if label:
-        ax.annotate(label, (x, y), xytext=(size * 0.6 + 3, 0), textcoords="offset points", va="center", parse_math=False,
-                    fontsize=9 if match else 7.5, color="#1a1a1a" if match else "#444444", zorder=4,
+        fontsize = 9 if match else 7.5
+        gap = size * 0.6 + 3  # points
+        # beside the marker on the right, or on its left where the right edge would cut it (as map.js moves labels)
+        right_edge = frame.to_pixel(marker.lat, marker.lon)[0] + (gap + LABEL_CHAR_EM * fontsize * len(label)) / PT_PER_PX
+        left = right_edge > frame.width - 4
+        ax.annotate(label, (x, y), xytext=(-gap if left else gap, 0), textcoords="offset points", va="center",
+                    ha="right" if left else "left", parse_math=False, fontsize=fontsize,
+                    color="#1a1a1a" if match else "#444444", zorder=4,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
 
 
@@ -311,13 +371,15 @@ def _nice_km(target: float) -> float:
     return max(step * power for step in (1, 2, 5) if step * power <= target)
 
 
-def _draw_scale(ax: Any, frame: ImageFrame) -> None:
+def _draw_scale(ax: Axes, frame: MapWindow, *, right_px: float) -> None:
+    """A scale bar ending ``right_px`` from the left, above the credit band (its length holds at
+    the map's centre latitude)."""
     centre_y = (frame.y0 + frame.y1) / 2
     lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
     km_per_px = (frame.x1 - frame.x0) * 6371.0088 * math.cos(math.radians(lat)) / frame.width
     km = _nice_km(150 * km_per_px)
     length_px = km / km_per_px
-    right, bottom = 1 - 24 / WIDTH_PX, 40 / HEIGHT_PX
+    right, bottom = right_px / WIDTH_PX, 40 / HEIGHT_PX
     left = right - length_px / WIDTH_PX
     ax.plot([left, right], [bottom, bottom], transform=ax.transAxes, color="#1a1a1a", linewidth=2, zorder=20,
             solid_capstyle="butt")

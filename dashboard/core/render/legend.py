@@ -97,17 +97,27 @@ class FrameView(RawScriptElement):
 class InsetMap(RawScriptElement):
     """The overview map in the main map's bottom-right corner (container class ``inset-map``):
     every drawn point within ``overview``, and the main map's extent outlined
-    (``dashboardMap.inset``)."""
+    (``dashboardMap.inset``). Its size and fit are the numbers here, which the still image
+    (``render/image.py``) uses too."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        dashboardMap.inset({{ this._parent.get_name() }}, {{ this.overview|tojson }});
+        dashboardMap.inset({{ this._parent.get_name() }}, {{ this.overview|tojson }}, {{ this.options|tojson }});
         {% endmacro %}
         """
     )
+
+    WIDTH_PX, HEIGHT_PX = 170, 120
+    #: On a map narrower than ``SMALL_BELOW_PX`` (a phone) the overview is smaller.
+    SMALL_WIDTH_PX, SMALL_HEIGHT_PX, SMALL_BELOW_PX = 110, 80, 640
+    PADDING_PX = 6  # around the overview's extent and the main map's
+    ZOOM_SNAP = 0.25  # finer than the main map's whole levels: the overview is small
 
     def __init__(self, overview: Bounds) -> None:
         super().__init__()
         self._name = "InsetMap"
         self.overview = [list(overview[0]), list(overview[1])]
+        self.options = {"width": self.WIDTH_PX, "height": self.HEIGHT_PX, "smallWidth": self.SMALL_WIDTH_PX,
+                        "smallHeight": self.SMALL_HEIGHT_PX, "smallBelow": self.SMALL_BELOW_PX,
+                        "padding": self.PADDING_PX, "zoomSnap": self.ZOOM_SNAP}

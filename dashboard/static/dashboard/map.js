@@ -6,7 +6,8 @@
  *   dashboardMap.paths(group, collection)     lines, rings and labelled points (PathLayer)
  *   dashboardMap.legend(group, html, openWidth)
  *   dashboardMap.frame(group, options)        the first view, the refit and the selection zoom
- *   dashboardMap.inset(group, overview)       the overview map in a corner
+ *   dashboardMap.inset(group, overview, options)  the overview map in a corner
+ *   dashboardMap.framePadding(map, padding)   a published page's fixed frame padding
  *   dashboardMap.holdOwnViews(map)            views the map takes by itself are not reported
  * Every text in the values was escaped on the server (dashboard/core/escape.py).
  */
@@ -342,11 +343,20 @@
         if ((waited || 0) < 10000) { setTimeout(function () { whenStyled(map, callback, (waited || 0) + 50); }, 50); }
     }
 
+    ns.framePadding = function (map, padding) {
+        // A published page fits its frame with the numbers its image uses (core/render/frame.py),
+        // not with its controls' measured sizes: the page and the image show the same window.
+        map._dashboardFramePadding = padding;
+    };
+
     function fit(map, bounds, maxZoom) {
-        if (!styled(map)) {  // the controls' sizes are not known yet: fit now, and again once they are
+        // The rule core/render/frame.py fit_frame() writes down (a browser test compares the two).
+        var fixed = map._dashboardFramePadding;
+        if (!fixed && !styled(map)) {  // the controls' sizes are not known yet: fit now, and again once they are
             whenStyled(map, function () { if (state.refit) { state.refit(); } });
         }
-        var box = L.latLngBounds(bounds), padding = styled(map) ? cornerPadding(map) : {topLeft: [24, 24], bottomRight: [24, 24]};
+        var box = L.latLngBounds(bounds), padding = fixed ? {topLeft: fixed.topLeft, bottomRight: fixed.bottomRight}
+            : styled(map) ? cornerPadding(map) : {topLeft: [24, 24], bottomRight: [24, 24]};
         var room = L.point(padding.topLeft[0] + padding.bottomRight[0], padding.topLeft[1] + padding.bottomRight[1]);
         var size = map.getSize();
         if (room.x > size.x / 2 || room.y > size.y / 2
@@ -470,20 +480,24 @@
         });
     }
 
-    ns.inset = function (group, overview) {
+    ns.inset = function (group, overview, options) {
+        // options (core/render/legend.InsetMap, which the still image reads too): width, height,
+        // smallWidth, smallHeight (on a map narrower than smallBelow), padding, zoomSnap
+        options = options || {width: 170, height: 120, smallWidth: 110, smallHeight: 80, smallBelow: PHONE_PX,
+                              padding: 6, zoomSnap: 0.25};  // a page published before the options existed
         var control = L.control({position: "bottomright"}), inset = null, extent = null, dots = null;
         function update() {
             var map = group._map;
             if (!map || !inset) { return; }
             var shown = map.getBounds();
             extent.setBounds(shown);
-            inset.fitBounds(L.latLngBounds(overview).extend(shown), {padding: [6, 6], animate: false});
+            inset.fitBounds(L.latLngBounds(overview).extend(shown), {padding: [options.padding, options.padding], animate: false});
         }
         control.onAdd = function (map) {
             var element = L.DomUtil.create("div", "inset-map");
-            var small = map.getSize().x < PHONE_PX;
-            element.style.width = (small ? 110 : 170) + "px";
-            element.style.height = (small ? 80 : 120) + "px";
+            var small = map.getSize().x < options.smallBelow;
+            element.style.width = (small ? options.smallWidth : options.width) + "px";
+            element.style.height = (small ? options.smallHeight : options.height) + "px";
             element.setAttribute("role", "img");
             element.setAttribute("aria-label", "Overview map: the main map's extent (outlined) among every place the story names");
             L.DomEvent.disableClickPropagation(element);
@@ -497,9 +511,9 @@
             var element = control.getContainer();
             inset = L.map(element, {zoomControl: false, attributionControl: false, dragging: false, keyboard: false,
                                     scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, touchZoom: false,
-                                    tap: false, zoomSnap: 0.25, fadeAnimation: false, zoomAnimation: false});
+                                    tap: false, zoomSnap: options.zoomSnap, fadeAnimation: false, zoomAnimation: false});
             element.removeAttribute("tabindex");
-            inset.fitBounds(L.latLngBounds(overview), {padding: [6, 6], animate: false});  // a view before any layer
+            inset.fitBounds(L.latLngBounds(overview), {padding: [options.padding, options.padding], animate: false});  // a view before any layer
             copyBasemap(map, inset);
             dots = L.layerGroup().addTo(inset);
             allMarkers(map).forEach(function (m) {
