@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -22,18 +21,12 @@ from dashboard.core.render.paths import PathSpec
 from dashboard.core.topics.catalogue import load_catalogue
 from dashboard.core.view.layers import LAYER_KINDS, TOPIC_LAYER_IDS, layer_kind
 from dashboard.core.view.state import ViewState
-from tests.topic_fixture import TOPIC_TOML, write_topic
+from tests.topic_fixture import INVENTED_ARTICLE_TEXT, LAYERED_TOPIC_TOML, NO_LAYERS_TOPIC_TOML, write_topic
 
 FAKE_ASSETS = InlineAssets(js=(("leaflet", "/* leaflet */"),), css=(("leaflet_css", "/* css */"),))
 EVERY_LAYER = ViewState(layers=tuple(kind.id for kind in LAYER_KINDS if kind.on_map))
 DAY = dt.date(2001, 6, 1)
-ARTICLE = Article(id="invented-article", title="Radar and depot", date=DAY,
-                  text="The Northfield radar is far from Southbury, where the depot stands.")
-#: The invented topic with its reference point abroad (a site in the reference's own country gets
-#: no line), so that it draws rings and lines when it offers them.
-OFFERING_TOML = TOPIC_TOML.replace('country = "Inventia"', 'country = "Otheria"')
-#: The same topic offering no layer: every ``[layers.*]`` table left out (its ranges.csv stays).
-NO_LAYERS_TOML = re.sub(r"\[layers\.\w+\]\n(?:(?!\[)[^\n]*\n)*", "", OFFERING_TOML)
+ARTICLE = Article(id="invented-article", title="Radar and depot", date=DAY, text=INVENTED_ARTICLE_TEXT)
 OVERLAY_LEGEND_KINDS = {"ring", "no-figure", "line"}
 ATLAS_LINK = '<a href="https://example.org/atlas" rel="noopener noreferrer">Invented Ministry, Atlas (2001)</a> [T1]'
 #: The export notes' rings and lines sections for the invented topic, as the export wrote them
@@ -57,13 +50,13 @@ def invented_geography(root: Path, toml: str) -> ArticleGeography:
 
 @pytest.fixture
 def offering(tmp_path: Path) -> ArticleGeography:
-    return invented_geography(tmp_path, OFFERING_TOML)
+    return invented_geography(tmp_path, LAYERED_TOPIC_TOML)
 
 
 @pytest.fixture
 def offering_none(tmp_path: Path) -> ArticleGeography:
-    assert "[layers" not in NO_LAYERS_TOML and "[comparison]" in NO_LAYERS_TOML
-    return invented_geography(tmp_path, NO_LAYERS_TOML)
+    assert "[layers" not in NO_LAYERS_TOPIC_TOML and "[comparison]" in NO_LAYERS_TOPIC_TOML
+    return invented_geography(tmp_path, NO_LAYERS_TOPIC_TOML)
 
 
 def test_every_overlay_kind_is_a_map_layer_a_topic_may_offer() -> None:
