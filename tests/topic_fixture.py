@@ -1,6 +1,7 @@
 """A small, valid topic folder written by tests (invented data), to load or to break one field at a time."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 TOPIC_TOML = """\
@@ -51,6 +52,14 @@ title = "A vs B"
 sides = ["{id}-side-a", "{id}-side-b"]
 reference = "{id}-capital"
 """
+
+#: The topic with its reference point abroad (a site in the reference's own country gets no
+#: line), so that it draws rings and lines for the sites of ``INVENTED_ARTICLE_TEXT``.
+LAYERED_TOPIC_TOML = TOPIC_TOML.replace('country = "Inventia"', 'country = "Otheria"')
+#: The same topic offering no layer: every ``[layers.*]`` table left out (its ranges and events stay).
+NO_LAYERS_TOPIC_TOML = re.sub(r"\[layers\.\w+\]\n(?:(?!\[)[^\n]*\n)*", "", LAYERED_TOPIC_TOML)
+#: An article text that names both sites of the topic ``invented``.
+INVENTED_ARTICLE_TEXT = "The Northfield radar is far from Southbury, where the depot stands."
 
 FILES = {
     "sources.csv": (

@@ -14,6 +14,7 @@ from dashboard.core.geoparse.places import Place
 from dashboard.core.topics.catalogue import Catalogue, attach_topics
 from dashboard.core.topics.model import Event, RangeFact, Site, Speaker, Topic
 from dashboard.core.topics.sites import SiteMention
+from dashboard.core.view.layers import LAYER_KINDS, LayerKind
 from dashboard.core.view.state import ViewState
 
 #: A place this close to a referred site is drawn as the site.
@@ -112,6 +113,11 @@ class ArticleGeography:
         if layer_id == "story":
             return bool(self.unnamed_sites)
         return any(layer_id in t.layers for t in self.topics)
+
+    def switchable_layers(self) -> tuple[LayerKind, ...]:
+        """The map layers a reader can switch for this article, in registry order: every
+        ``on_map`` kind that is not a topic's, and those of a topic only when one offers them."""
+        return tuple(kind for kind in LAYER_KINDS if kind.on_map and (not kind.from_topic or self.offers(kind.id)))
 
     @cached_property
     def other_places(self) -> tuple[PlaceGroup, ...]:

@@ -10,7 +10,7 @@ from dashboard.core import format as fmt
 from dashboard.core.geography import ArticleGeography
 from dashboard.core.topics.catalogue import PLACE_ROLE
 from dashboard.core.topics.timeline import adjacent_event_day
-from dashboard.core.view.layers import LAYER_KINDS, MAP_LAYER_IDS
+from dashboard.core.view.layers import MAP_LAYER_IDS
 from dashboard.core.view.state import ViewState
 from dashboard.ui import state
 
@@ -46,9 +46,7 @@ def render_filters(geo: ArticleGeography, view: ViewState) -> None:
         "Roles", options=offered_roles, format_func=lambda rid: roles[rid].label, key=state.ROLES_WIDGET,
         on_change=lambda: state.change_view(roles=_chosen(state.ROLES_WIDGET, offered_roles, view.roles)),
     )
-    for kind in LAYER_KINDS:
-        if not kind.on_map or (kind.from_topic and not geo.offers(kind.id)):
-            continue
+    for kind in geo.switchable_layers():
         key = state.LAYERS_WIDGET + kind.id
         state.seed_widget(key, kind.id in view.layers)
         st.toggle(kind.label, key=key, on_change=_toggle_layer, args=(kind.id, key))

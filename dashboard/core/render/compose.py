@@ -29,6 +29,8 @@ from dashboard.core.geography import (
     visible_sites,
 )
 from dashboard.core.render.focus import MAX_FRAME_ZOOM, Bounds, SITE_WEIGHT, SPECIFIC_FEATURES, FocusPoint, choose_focus
+from dashboard.core.render.groups import GroupPlan
+from dashboard.core.render.layerkinds import OverlayScene, draw_overlays
 from dashboard.core.render.legend import FrameView, InsetMap, LegendControl, LegendEntry
 from dashboard.core.render.markers import (
     LOOK_LABELS,
@@ -40,13 +42,10 @@ from dashboard.core.render.markers import (
     MarkerSpec,
     marker_svg,
 )
-from dashboard.core.render.overlays import line_paths, range_paths
-from dashboard.core.render.paths import PathLayer, PathSpec
+from dashboard.core.render.paths import PathLayer
 from dashboard.core.topics.catalogue import PLACE_ROLE
-from dashboard.core.topics.distances import distance_rows
-from dashboard.core.topics.model import ReferencePoint, Role, Site
+from dashboard.core.topics.model import Role, Site
 from dashboard.core.topics.timeline import status_map, status_text
-from dashboard.core.view.layers import layer_kind
 from dashboard.core.view.state import ViewState
 
 PLACES_GROUP = "Other places in the article"
@@ -55,18 +54,6 @@ NOT_NAMED_GROUP = "The story's other sites (not named in this article)"
 #: sites', then places named at least ``LABELLED_PLACE_MENTIONS`` times, by how often.
 SELECTED_LABEL_RANK, SITE_LABEL_RANK, LABELLED_PLACE_MENTIONS = 1_000_000, 10_000, 2
 CLICK_TOLERANCE_DEG = 1e-5
-
-
-@dataclass(frozen=True)
-class GroupPlan:
-    """One feature group: its name in the layer control (``control=False``: not listed),
-    markers and shapes, and the layer kind it draws (``rings``, ``lines``; "" for markers)."""
-
-    name: str
-    markers: tuple[MarkerSpec, ...] = ()
-    paths: tuple[PathSpec, ...] = ()
-    control: bool = True
-    layer: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,20 +131,9 @@ def compose_map(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> 
     uncertain = any(not group.confident for group in drawn_places.singles)
     legend = (_legend_roles(sites, roles, bool(place_specs), bool(cluster_specs), uncertain, bool(geo.sites))
               + _legend_statuses(statuses, day))
-    if "rings" in view.layers and geo.offers("rings"):
-        rings = range_paths(sites, geo.ranges, lambda site: roles[site.role].colour)
-        groups.append(GroupPlan(layer_kind("rings").label, paths=tuple(rings), layer="rings"))
-        legend += _legend_rings(rings)
-    if "lines" in view.layers:
-        for topic in geo.topics:
-            reference = topic.reference_point(topic.lines.to) if topic.lines else None
-            if topic.lines is None or reference is None:
-                continue
-            starts = [s for s in sites if s.topic == topic.id and s.role in topic.lines.from_roles]
-            lines = line_paths(starts, topic.lines.from_roles, reference)
-            if lines:
-                groups.append(GroupPlan(f"Lines to {reference.name} (great-circle distance)", paths=tuple(lines), layer="lines"))
-                legend += _legend_lines(starts, reference)
+    overlays = draw_overlays(OverlayScene(geo, view, day, sites, roles))
+    groups += overlays.groups
+    legend += overlays.legend
 
     focus = choose_focus(
         [FocusPoint(s.lat, s.lon, SITE_WEIGHT, True) for s in sites]
@@ -290,32 +266,6 @@ def _legend_statuses(statuses: dict[str, str | None], day: dt.date | None) -> li
 
 
 PLACE_ROLE_SAMPLE = Role("sample", "sample", "#0072B2", "circle")
-_RING_SYMBOL = ('<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><circle cx="12" cy="12" r="9" '
-                'fill="none" stroke="#333" stroke-width="2" stroke-dasharray="4 3"/></svg>')
-_NO_FIGURE_SYMBOL = ('<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><circle cx="12" cy="12" r="6" '
-                     'fill="none" stroke="#333" stroke-width="2" stroke-dasharray="1.5 3"/></svg>')
-_LINE_SYMBOL = ('<svg viewBox="0 0 24 12" width="22" height="12" aria-hidden="true"><path d="M1 6H23" stroke="#333" '
-                'stroke-width="2" stroke-dasharray="1 4" stroke-linecap="round"/></svg>')
-
-
-def _legend_rings(rings: Sequence[PathSpec]) -> list[LegendEntry]:
-    entries = []
-    if any(p.kind == "line" for p in rings):
-        entries.append(LegendEntry("Ranges", _RING_SYMBOL, "Published range (a band where sources differ; approximate)", "ring"))
-    if any(p.kind == "circle" for p in rings):
-        entries.append(LegendEntry("Ranges", _NO_FIGURE_SYMBOL, "No public figure: no ring is drawn", "no-figure"))
-    return entries
-
-
-def _legend_lines(starts: Sequence[Site], reference: ReferencePoint) -> list[LegendEntry]:
-    section = f"Distances to {reference.name} (great circle)"
-    return [
-        LegendEntry(section, _LINE_SYMBOL, f"{row.from_name}: {fmt.km(row.km)}", "line")
-        for row in distance_rows(starts, reference)
-        if row.kind == "to-reference"
-    ]
-
-
 def _notes(geo: ArticleGeography, view: ViewState, sites: Sequence[Site], places: PlaceMarkers) -> tuple[str, ...]:
     if geo.sites:
         named = sum(1 for site in sites if geo.is_named(site))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 import re
@@ -26,10 +25,9 @@ from dashboard.core.escape import for_html
 from dashboard.core.geography import ArticleGeography, visible_sites
 from dashboard.core.render.base import OSM_TILES, MapAssets, build_base_map
 from dashboard.core.render.compose import compose_map, draw_groups, roles_of
-from dashboard.core.topics.model import Source
-from dashboard.core.topics.ranges import range_label
+from dashboard.core.render.layerkinds import OverlayScene, overlay_features, overlay_notes
+from dashboard.core.render.sourcelinks import link_html, sources_html
 from dashboard.core.topics.timeline import events_until, status_map, status_text
-from dashboard.core.view.layers import layer_kind
 from dashboard.core.view.state import ViewState
 
 __all__ = [
@@ -71,7 +69,6 @@ CSV_COLUMNS = (
 CSV_LIST_SEPARATOR = " "
 GEONAMES_ATTRIBUTION = "Place names and points: GeoNames (CC BY 4.0), https://www.geonames.org/"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_HTTP_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
 _SCRIPT_END_RE = re.compile(r"</(script)", re.IGNORECASE)
 _STYLE_END_RE = re.compile(r"</(style)", re.IGNORECASE)
 
@@ -152,24 +149,11 @@ def _place_records(geo: ArticleGeography, hidden: Collection[str] = ()) -> list[
 
 
 def _overlay_features(geo: ArticleGeography, view: ViewState, day: dt.date | None) -> list[dict[str, Any]]:
-    """The rings and lines the map draws for ``view`` on ``day``, as GeoJSON Features
-    (``kind`` ``ring`` or ``line``; ``shape`` ``line`` or ``area`` for a band's fill; ``site``;
-    ``text``, what the map's tooltip says). Taken from the composed map, so they are the ones shown."""
-    features = []
-    for group in compose_map(geo, view, day).groups:
-        kind = _OVERLAY_KINDS.get(group.layer)
-        for path in group.paths if kind else ():
-            if path.kind not in ("line", "area"):
-                continue  # the marker-sized "no public figure" circles and the distance labels
-            feature = path.feature()
-            feature["properties"] = {"kind": kind, "shape": path.kind, "site": path.site or None,
-                                     "text": html.unescape(path.tooltip)}
-            features.append(feature)
-    return features
-
-
-#: Which layer's shapes the GeoJSON carries, and the ``kind`` they get there.
-_OVERLAY_KINDS = {"rings": "ring", "lines": "line"}
+    """The overlays the map draws for ``view`` on ``day`` (rings, lines ...), as GeoJSON Features
+    with the properties their kinds give (``kind`` ``ring`` or ``line``; ``shape`` ``line`` or
+    ``area`` for a band's fill; ``site``; ``text``, what the map's tooltip says). Taken from the
+    composed map, so they are the ones shown."""
+    return overlay_features(compose_map(geo, view, day).groups)
 
 
 def _article_meta(geo: ArticleGeography) -> dict[str, Any]:
@@ -263,15 +247,6 @@ def _inline_style(text: str) -> str:
     return "<style>\n" + _STYLE_END_RE.sub(r"<\\/\1", text) + "\n</style>"
 
 
-def _link(url: str, text: str | None = None) -> str:
-    """An anchor for an http(s) URL (escaped), showing ``text`` or the URL; any other URL is
-    shown as text, not linked."""
-    shown = for_html(text if text is not None else url)
-    if _HTTP_URL_RE.match(url):
-        return f'<a href="{for_html(url)}" rel="noopener noreferrer">{shown}</a>'
-    return shown
-
-
 _PAGE_CSS = """
   html, body { height: auto; min-height: 100%; }
   body { font: 14px/1.45 sans-serif; color: #1a1a1a; display: flex; flex-direction: column; margin: 0; }
@@ -289,18 +264,11 @@ _PAGE_CSS = """
 """
 
 
-def _sources_html(sources: Sequence[Source]) -> str:
-    """Each source as a link (or its name when no URL is known), with its tier."""
-    return "; ".join(
-        (f"{_link(src.url, src.label)}" if src.url else for_html(src.label)) + f" [{for_html(src.tier)}]"
-        for src in sources
-    )
-
-
 def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, basemap: str) -> str:
     article = geo.article
     facts = [part for part in (article.outlet, fmt.day(article.date) if article.date else "", article.author) if part]
-    layers = [layer_kind(name).label for name in view.layers]
+    offered = {kind.id: kind.label for kind in geo.switchable_layers()}
+    layers = [offered[name] for name in view.layers if name in offered]  # not a layer the article lacks
     shown = [f"status of the sites on {fmt.day(day)}" if day else "", f"layers: {', '.join(layers)}" if layers else ""]
     credits = [GEONAMES_ATTRIBUTION]
     credits.insert(0, "Country outlines: Natural Earth (public domain)" if basemap == "offline" else
@@ -309,7 +277,7 @@ def _header_html(geo: ArticleGeography, view: ViewState, day: dt.date | None, ba
         '<header class="export-header">',
         f"<h1>{for_html(article.title)}</h1>",
         f"<p class=\"export-article-meta\">{for_html(' · '.join(facts))}</p>" if facts else "",
-        f"<p>Article: {_link(article.url)}</p>" if article.url else "",
+        f"<p>Article: {link_html(article.url)}</p>" if article.url else "",
         *(f"<p class=\"export-topic\">{for_html(topic.title)}: {for_html(topic.summary)}</p>" for topic in geo.topics),
         f"<p class=\"export-view\">Shown: {for_html('; '.join(part for part in shown if part))}</p>",
         f"<p class=\"export-attribution\">{for_html('. '.join(credits))}.</p>",
@@ -329,32 +297,18 @@ def _notes_html(geo: ArticleGeography, view: ViewState, day: dt.date | None,
         extra = f"; status: {status_text(status)}" if status else ""
         items.append(
             f"<li>{for_html(site.name)} ({for_html(roles[site.role].label)}, "
-            f"{for_html(labels.get(site.category, site.category))}{for_html(extra)}): {_sources_html(site.sources)}</li>"
+            f"{for_html(labels.get(site.category, site.category))}{for_html(extra)}): {sources_html(site.sources)}</li>"
         )
     parts = ['<section class="export-notes" aria-label="Notes and sources">', *(f"<p>{for_html(note)}</p>" for note in notes),
              "<h2>Sites and the sources of their coordinates</h2>", f"<ul>{''.join(items)}</ul>"]
     site_ids = {site.id for site in sites}
+    parts += overlay_notes(OverlayScene(geo, view, day, sites, roles))
     names = {site.id: site.name for site in geo.sites}
-    if "rings" in view.layers:
-        range_items = [
-            f"<li>{for_html(names[fact.site_id])} – {for_html(fact.what)}: {for_html(range_label(fact))} "
-            f"(approximate, public sources): {_sources_html(fact.sources)}</li>"
-            for fact in geo.ranges
-            if fact.site_id in site_ids
-        ]
-        if range_items:
-            parts += ["<h2>Published ranges</h2>", f"<ul>{''.join(range_items)}</ul>"]
-    if "lines" in view.layers:
-        points = {p.id: p for t in geo.topics if t.lines for p in t.reference_points if p.id == t.lines.to}
-        if points:
-            parts += ["<h2>Reference points</h2>", "<ul>" + "".join(
-                f"<li>{for_html(p.name)} ({p.lat}, {p.lon}): {_sources_html(p.sources)}</li>" for p in points.values()
-            ) + "</ul>"]
     if day is not None and geo.events:
         event_items = [
             f"<li>{for_html(fmt.day_with_precision(event.date, event.date_precision))} – "
             f"{for_html(names.get(event.site_id, event.site_id))} ({for_html(event.status)}): "
-            f"{for_html(event.summary)} {_sources_html(event.sources)}</li>"
+            f"{for_html(event.summary)} {sources_html(event.sources)}</li>"
             for event in events_until(geo.events, day)
             if event.site_id in site_ids
         ]

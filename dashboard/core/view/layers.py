@@ -1,6 +1,7 @@
-"""The registry of layer kinds: the one list the sidebar, the URL parser, the topic loader, the
-map composer and the export read. A new kind of layer is added here (and drawn in
-``dashboard/core/render/``); a topic offers the kinds it has data for in its ``topic.toml``."""
+"""The list of layer kinds (ids, labels, where they come from): the one list the sidebar, the URL
+parser, the topic loader and the export's header read. A new kind of layer is added here; an
+overlay kind is drawn by its module in ``dashboard/core/render/layerkinds/`` (this package imports
+no render code). A topic offers the kinds it has data for in its ``topic.toml``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
