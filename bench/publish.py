@@ -62,7 +62,6 @@ def render_times(renders: int) -> None:
     day = geo.article.date
     plan = compose_map(geo, view, day)
     texts = default_texts(geo, view, day)
-    labels = {site.id: site.name for site in geo.sites}
     outlines = load_basemap()
     print(f"## 1. Render ({renders} renders each, CPU seconds in this process)")
     for fmt_name, scale in (("png", 1), ("png", 2), ("svg", 1), ("pdf", 1)):
@@ -70,7 +69,7 @@ def render_times(renders: int) -> None:
         for _ in range(renders):
             start = time.process_time()
             render_image(plan, fmt_name, texts=ImageTexts(texts.title, texts.caption, texts.credit, "attribution"),
-                         labels=labels, roles=roles_of(geo), outlines=outlines, scale=scale)
+                         roles=roles_of(geo), outlines=outlines, scale=scale)
             times.append(time.process_time() - start)
         print(f"- {fmt_name} x{scale}: median {statistics.median(times) * 1000:,.0f} ms, best {min(times) * 1000:,.0f} ms")
     start = time.process_time()

@@ -12,7 +12,6 @@ import pytest
 from matplotlib.image import imread
 
 from dashboard.config import Settings
-from dashboard.core.publish.build import image_labels
 from dashboard.core.render.basemap import load_basemap
 from dashboard.core.render.compose import compose_map, roles_of
 from dashboard.core.render.frame import PUBLISHED_PADDING, inset_window, window_at
@@ -45,7 +44,7 @@ def geo():
 
 def draw(geo, view: ViewState, fmt: str = "png", scale: int = 1, *, dated: bool = True) -> tuple[object, bytes]:
     plan = compose_map(geo, view, geo.article.date if dated else None)
-    return plan, render_image(plan, fmt, texts=TEXTS, labels=image_labels(geo, plan), roles=roles_of(geo), outlines=load_basemap(),
+    return plan, render_image(plan, fmt, texts=TEXTS, roles=roles_of(geo), outlines=load_basemap(),
                               scale=scale)
 
 
@@ -186,9 +185,9 @@ def test_the_print_size_and_the_pdf(geo) -> None:
 def test_unknown_format_or_scale_is_refused(geo) -> None:
     plan = compose_map(geo, ViewState(article=VOA), None)
     with pytest.raises(ImageError, match="unknown image format 'gif'"):
-        render_image(plan, "gif", texts=TEXTS, labels={}, roles=roles_of(geo), outlines=None)
+        render_image(plan, "gif", texts=TEXTS, roles=roles_of(geo), outlines=None)
     with pytest.raises(ImageError, match="scale must be 1 or 2"):
-        render_image(plan, "png", texts=TEXTS, labels={}, roles=roles_of(geo), outlines=None, scale=3)
+        render_image(plan, "png", texts=TEXTS, roles=roles_of(geo), outlines=None, scale=3)
 
 
 def test_a_selected_site_is_shown_as_the_page_zooms_to_it(geo) -> None:
@@ -206,3 +205,28 @@ def test_a_selected_site_is_shown_as_the_page_zooms_to_it(geo) -> None:
     for key in ("gabala-radar", "iran"):
         x, y = frame.to_pixel(*points[key])
         assert 0 < x < WIDTH_PX and 0 < y < HEIGHT_PX
+
+
+def test_the_image_labels_what_the_map_labels_clear_of_each_other_and_of_its_boxes(geo, monkeypatch) -> None:
+    from dashboard.core.render import image as image_module
+
+    seen: dict = {}
+    real = image_module.place_labels
+
+    def spy(requests, width, height, *, reserved, sites, places):
+        seen.update(requests=requests, reserved=reserved, sites=sites)
+        seen["placed"] = real(requests, width, height, reserved=reserved, sites=sites, places=places)
+        return seen["placed"]
+
+    monkeypatch.setattr(image_module, "place_labels", spy)
+    _, svg = draw(geo, ViewState(article=VOA), "svg")
+    text = svg.decode("utf-8")
+    for name in ("Heiligendamm", "Redzikowo", "Brdy radar", "Gabala radar", "Iran"):
+        assert name in text, name
+    assert "France" not in text  # named once: the map gives it no label either
+    boxes = list(seen["placed"].values())
+    assert len(boxes) >= 5
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(box.overlaps(other) for box in boxes for other in [*seen["reserved"], *seen["sites"]])
+    legend = max(seen["reserved"], key=lambda b: (b.right - b.left) * (b.bottom - b.top) if b.left < 100 else 0)
+    assert legend.left < 20 and legend.bottom > 600  # the legend is one of the boxes labels keep clear of

@@ -57,13 +57,6 @@ def default_texts(geo: ArticleGeography, view: ViewState, day: dt.date | None) -
                          alt=describe_map(geo, view, plan)[:1500])
 
 
-def image_labels(geo: ArticleGeography, plan: MapPlan) -> dict[str, str]:
-    """The names an image writes beside its markers: each site's short map label, each place's name."""
-    labels = {site.id: site.short_name for site in geo.sites}  # the map label's short name
-    labels.update({group.key: group.name for group in plan.places.singles})
-    return labels
-
-
 def _sources(geo: ArticleGeography, view: ViewState) -> list[dict[str, str]]:
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for site in visible_sites(geo, view):
@@ -118,10 +111,10 @@ def freeze_view(geo: ArticleGeography, view: ViewState, day: dt.date | None, tex
         live_query=urlencode(manifest["view"]),
     )
     image_texts = ImageTexts(texts.title, texts.caption, texts.credit, IMAGE_ATTRIBUTION)
-    labels, roles = image_labels(geo, plan), roles_of(geo)
+    roles = roles_of(geo)
 
     def image(fmt_name: str, scale: int = 1) -> bytes:
-        return render_image(plan, fmt_name, texts=image_texts, labels=labels, roles=roles, outlines=outlines, scale=scale)
+        return render_image(plan, fmt_name, texts=image_texts, roles=roles, outlines=outlines, scale=scale)
 
     statuses = status_map(geo.events, [site.id for site in geo.sites], day) if day else None
     bodies = {

@@ -11,6 +11,8 @@ overview gets the page's overview map in the same corner (SVG id ``inset-map``).
 """
 from __future__ import annotations
 
+import dataclasses
+import html
 import io
 import json
 import math
@@ -46,6 +48,7 @@ from dashboard.core.render.frame import (
     selection_window,
     window_at,
 )
+from dashboard.core.render.labelplace import Box, LabelRequest, marker_box, place_labels
 from dashboard.core.render.legend import FrameView, InsetMap
 from dashboard.core.render.markers import LOOK_LABELS, MarkerSpec
 from dashboard.core.render.paths import PathSpec
@@ -65,7 +68,7 @@ _LOOK_RE = re.compile(r"\bstatus-look-([a-z]+)")
 LOOK_ALPHA = {"active": 1.0, "building": 1.0, "planned": 0.6, "ended": 0.75, "past": 0.5, "future": 0.3}
 ENDED_COLOUR = "#8c8c8c"
 PT_PER_PX = 0.72  # a CSS pixel is 1/100 inch at scale 1 (dpi 100)
-LABEL_CHAR_EM = 0.6  # a label character's mean width in DejaVu Sans, in ems (to keep labels inside the image)
+LABEL_PAD_EM = 0.15  # the white box around a marker's label
 CREDIT_BAR_PX = 26  # the white band at the bottom holding the credit and attribution
 #: The overview map as map.js draws it: its extent outline and the points' dots.
 INSET_EXTENT_COLOUR, INSET_DOT_COLOUR = "#b30000", "#1a1a1a"
@@ -103,11 +106,12 @@ def image_frame(plan: MapPlan, width: int = WIDTH_PX, height: int = HEIGHT_PX) -
     return fit_frame(plan.frame, width, height, published_padding(plan.overview is not None), plan.max_zoom)
 
 
-def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, labels: Mapping[str, str], roles: Mapping[str, Role],
+def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, roles: Mapping[str, Role],
                  outlines: Mapping[str, Any] | None, scale: int = 1) -> bytes:
     """The plan drawn as ``fmt`` (png, svg or pdf), 1,200 x 675 CSS pixels (``scale`` 2: 2,400 x
-    1,350 pixels for print). ``labels`` names the markers (site id or place key -> name); ``roles``
-    gives the site markers' shapes and colours (a marker's class ``role-<id>``).
+    1,350 pixels for print). ``roles`` gives the site markers' shapes and colours (a marker's
+    class ``role-<id>``). Markers are labelled as the map labels them (``MarkerSpec.name`` where
+    ``rank`` > 0, placed by ``render/labelplace``).
 
     The same plan and texts give the same bytes (no dates in the files). Raises ImageError for an
     unknown format or a scale other than 1 or 2.
@@ -129,12 +133,13 @@ def render_image(plan: MapPlan, fmt: str, *, texts: ImageTexts, labels: Mapping[
                 _draw_path(ax, path)
         for group in plan.groups:
             for marker in sorted(group.markers, key=lambda m: m.z):
-                _draw_marker(ax, marker, roles, labels.get(marker.key, ""), frame)
+                _draw_marker(ax, marker, roles)
         _draw_texts(figure, texts)
         _draw_legend(ax, plan, roles)
         if inset is not None:
             _draw_inset(figure, plan, rings, frame, inset)
         _draw_scale(ax, frame, right_px=_inset_box()[0] - CONTROL_GAP_PX * 2 if inset is not None else WIDTH_PX - 24)
+        _draw_labels(figure, ax, plan, frame, reserved=[_inset_box()] if inset is not None else [])
         out = io.BytesIO()
         windows = json.dumps({"map": frame.to_json(), "inset": inset.to_json() if inset else None}, sort_keys=True)
         metadata = {"png": {"Software": None, FRAME_METADATA_KEY: windows}, "svg": {"Date": None, "Creator": None},
@@ -266,7 +271,7 @@ def _draw_path(ax: Any, path: PathSpec) -> None:
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 
 
-def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: str, frame: MapWindow) -> None:
+def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role]) -> None:
     x, y = mercator(marker.lat, marker.lon)
     size = marker.size * PT_PER_PX
     if "place-cluster" in marker.classes:
@@ -284,16 +289,53 @@ def _draw_marker(ax: Any, marker: MarkerSpec, roles: Mapping[str, Role], label: 
             markerfacecolor=ENDED_COLOUR if look == "ended" else role.colour, alpha=LOOK_ALPHA.get(look, 1.0),
             markeredgecolor="black" if selected else "white", markeredgewidth=1.5, linestyle="none",
             zorder=7 if match else 5, gid=f"marker-{marker.key}" if marker.key else None)
-    if label:
-        fontsize = 9 if match else 7.5
-        gap = size * 0.6 + 3  # points
-        # beside the marker on the right, or on its left where the right edge would cut it (as map.js moves labels)
-        right_edge = frame.to_pixel(marker.lat, marker.lon)[0] + (gap + LABEL_CHAR_EM * fontsize * len(label)) / PT_PER_PX
-        left = right_edge > frame.width - 4
-        ax.annotate(label, (x, y), xytext=(-gap if left else gap, 0), textcoords="offset points", va="center",
-                    ha="right" if left else "left", parse_math=False, fontsize=fontsize,
-                    color="#1a1a1a" if match else "#444444", zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
+
+
+def _draw_labels(figure: Figure, ax: Axes, plan: MapPlan, frame: MapWindow,
+                 reserved: list[tuple[float, float, float, float]]) -> None:
+    """The markers' visible labels where the map shows them (``rank`` > 0), placed clear of each
+    other, of the sites and of everything already drawn (title, legend, overview, scale, credit)."""
+    figure.draw_without_rendering()  # lays out the texts and the legend, to measure them
+    legend = ax.get_legend()
+    taken = [Box(*box) for box in reserved] + [Box(0, HEIGHT_PX - CREDIT_BAR_PX, WIDTH_PX, HEIGHT_PX)]
+    taken += [_pixel_box(artist) for artist in (*figure.texts, *ax.texts, *([legend] if legend else []))]
+    sites, places, wanted = [], [], []
+    for group in plan.groups:
+        for marker in group.markers:
+            x, y = frame.to_pixel(marker.lat, marker.lon)
+            classes = marker.classes.split()
+            site = "site-marker" in classes or "place-cluster" in classes
+            (sites if site else places).append(marker_box(x, y, marker.size))
+            if marker.rank > 0 and marker.name and 0 <= x <= WIDTH_PX and 0 <= y <= HEIGHT_PX:
+                wanted.append((marker, x, y, site, "selected" in classes))
+    labels = [(ax.text(x / WIDTH_PX, 1 - y / HEIGHT_PX, html.unescape(marker.name), transform=figure.transFigure,
+                       ha="left", va="top", parse_math=False, fontsize=9 if site else 7.5,
+                       fontweight="bold" if selected else "normal", color="#1a1a1a" if site else "#444444",
+                       zorder=8 if site else 6, bbox={"boxstyle": f"round,pad={LABEL_PAD_EM}", "facecolor": "white",
+                                                      "edgecolor": "none", "alpha": 0.85}),
+               LabelRequest(marker.key, x, y, marker.size, 0, 0, (4e6 if selected else 0) + (2e6 if site else 0) + marker.rank,
+                            site))
+              for marker, x, y, site, selected in wanted]
+    figure.draw_without_rendering()
+    measured = []
+    for text, request in labels:
+        box = _pixel_box(text.get_bbox_patch())
+        inner = (request.x - box.left, request.y - box.top)  # the text's anchor inside its box
+        measured.append((text, inner, dataclasses.replace(request, width=box.right - box.left, height=box.bottom - box.top)))
+    placed = place_labels([request for _, _, request in measured], WIDTH_PX, HEIGHT_PX, reserved=taken,
+                          sites=sites, places=places)
+    for text, (inner_x, inner_y), request in measured:
+        box = placed.get(request.key)
+        if box is None:
+            text.remove()  # no room: the map leaves it out too
+        else:
+            text.set_position(((box.left + inner_x) / WIDTH_PX, 1 - (box.top + inner_y) / HEIGHT_PX))
+
+
+def _pixel_box(artist: Any) -> Box:
+    """An artist's extent in image pixels (y downwards; the figure is laid out at 100 dpi)."""
+    x0, y0, x1, y1 = artist.get_window_extent().extents
+    return Box(x0, HEIGHT_PX - y1, x1, HEIGHT_PX - y0)
 
 
 def _lines(text: str, width: int, most: int) -> str:

@@ -203,6 +203,7 @@
     }
 
     // --- labels: beside their marker, never over another label, a marker or the map's edge -----
+    // (the still images follow the same rules: dashboard/core/render/labelplace.py)
 
     function box(x, y, w, h) { return {left: x, top: y, right: x + w, bottom: y + h}; }
     function overlaps(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
