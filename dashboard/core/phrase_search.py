@@ -20,11 +20,11 @@ WINDOW = 1_000
 #: Shorter literal runs are not used as required words.
 MIN_WORD = 2
 
-try:  # the parser behind re.compile (Python 3.11+); without it every pattern runs in full
+try:  # the parser behind re.compile (Python 3.11+); on 3.10 every pattern runs in full
     from re import _constants as _c
     from re import _parser as _sre_parse
     _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
-except ImportError:  # pragma: no cover - other Pythons
+except ImportError:  # pragma: no cover - Python 3.10
     _sre_parse = None
 
 
@@ -111,12 +111,6 @@ class PhraseSearch:
             if len(found) > self._cap:
                 return None
         return sorted(found)
-
-
-def find_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """The (start, end) of every non-empty match of ``pattern`` in ``text`` (one search; use
-    :class:`PhraseSearch` for many patterns over one text)."""
-    return PhraseSearch(text).spans(pattern)
 
 
 # -- internals ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from bench.intake import synthetic_text
 from dashboard.core import phrase_search as P
-from dashboard.core.phrase_search import find_spans, required_words
+from dashboard.core.phrase_search import PhraseSearch, required_words
 from dashboard.services.articles import catalogue
 
 def full(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -43,7 +43,7 @@ def test_every_curated_phrase_finds_what_a_full_search_finds() -> None:
     for text in texts():
         search = P.PhraseSearch(text)
         for pattern in patterns:
-            assert search.spans(pattern) == find_spans(pattern, text) == full(pattern, text), pattern.pattern
+            assert search.spans(pattern) == full(pattern, text), pattern.pattern
 
 
 def test_a_pattern_runs_only_around_its_rarest_required_word() -> None:
@@ -51,6 +51,6 @@ def test_a_pattern_runs_only_around_its_rarest_required_word() -> None:
     pattern = re.compile(r"\bradar\b[^.]*\bArmavir\b", re.I)
     [(low, high)] = P.PhraseSearch(text)._windows(pattern)
     assert high - low == 2 * P.WINDOW and low < 50_001 < 50_016 < high
-    assert find_spans(pattern, text) == full(pattern, text) == [(50_001, 50_017)]
+    assert PhraseSearch(text).spans(pattern) == full(pattern, text) == [(50_001, 50_017)]
     assert P.PhraseSearch("no such place " * 1000)._windows(pattern) == []  # a required word is absent: not run
     assert P.PhraseSearch(text)._windows(re.compile("a?b")) is None  # nothing known: the whole text
