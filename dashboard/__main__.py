@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -207,5 +208,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def run_until_the_reader_stops(command: Callable[[], int]) -> int:
+    """Run ``command`` and return its status; 1 without a traceback when stdout's reader has gone.
+
+    ``python -m dashboard atlas list | head -3`` closes the pipe early; the rest of the output
+    is dropped (stdout now points at the null device, so the final flush cannot fail either).
+    """
+    try:
+        status = command()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_until_the_reader_stops(main))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,16 @@ def test_list_json_gives_each_installation_with_its_stories() -> None:
     assert records["redzikowo-aegis-ashore"]["stories"] == ["epaa", "missile-defense-2007"]
     assert "sm-3-block-iia" in records["redzikowo-aegis-ashore"]["systems"]
     assert records["gabala-radar"]["country"] == "Azerbaijan"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `python -m dashboard atlas list | head -3`: here the reader has gone before the first write.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "dashboard", "atlas", "list"], cwd=REPO_ROOT,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
