@@ -173,6 +173,8 @@ def test_a_system_named_with_a_country_gives_that_countrys_installations(catalog
     assert _attached("The Skyshield battery on Otheria fired.", catalogue) == {"west-field-battery"}
     assert _attached("Otheria's Skyshield battery fired.", catalogue) == {"west-field-battery"}
     assert _attached("Big Eye radar in Inventia", catalogue) == {"story-north-radar"}
+    # procurement news: the system bought for a country is the one that stands there
+    assert _attached("The cabinet approved Skyshield for Otheria.", catalogue) == {"west-field-battery"}
 
 
 def test_a_system_named_alone_scatters_no_pins(catalogue) -> None:

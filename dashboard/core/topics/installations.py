@@ -19,8 +19,9 @@ def _literal(text: str) -> str:
 
 def system_country_pattern(atlas: Atlas, installation: Installation) -> re.Pattern[str] | None:
     """A pattern for "one of its systems, in its country" (``THAAD in South Korea``,
-    ``South Korea's THAAD battery``), or None for an installation without systems or country.
-    A system named alone never matches."""
+    ``Arrow 3 for Germany``, ``South Korea's THAAD battery``), or None for an installation without
+    systems or country. A system named alone never matches, nor one named with an adjective of
+    nationality (``the Israeli Arrow 3`` names where it is made, not where it stands)."""
     names = [
         name
         for system_id in installation.systems
@@ -32,7 +33,7 @@ def system_country_pattern(atlas: Atlas, installation: Installation) -> re.Patte
     system = "(?:" + "|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True)) + ")"
     country = re.escape(installation.country)
     return re.compile(
-        rf"(?<!\w){system}(?!\w){_BETWEEN}\s+(?:in|on|at|to)\s+(?:the\s+)?{country}(?!\w)"
+        rf"(?<!\w){system}(?!\w){_BETWEEN}\s+(?:in|on|at|to|for)\s+(?:the\s+)?{country}(?!\w)"
         rf"|(?<!\w){country}(?:'s|’s)?{_BETWEEN}\s+{system}(?!\w)"
     )
 
