@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from dashboard.core.geoparse.article import load_article, sentence_at, split_sentences
 from dashboard.core.topics.catalogue import attach_topics, load_catalogue
 from dashboard.services.articles import bundled_articles_dir, catalogue
@@ -61,6 +63,32 @@ def test_the_usace_article_gets_the_epaa_topic_only() -> None:
 def test_an_unrelated_story_gets_no_topic() -> None:
     text = "The mayor of Hanoi opened a bridge over the Red River. Vietnam's exports to Poland grew."
     assert attach_topics(text, CATALOGUE).topics == ()
+
+
+# The atlas's phrases for a site named by the town or area it stands in (references.csv): the town
+# counts in a sentence about the installation's kind, never alone or beside any radar.
+ATLAS_PHRASES = [
+    ("Engineers finished the radar at Pechora in the far north.", {"pechora-radar"}),
+    ("A Voronezh radar near Orsk went on duty.", {"orsk-voronezh"}),
+    ("The early-warning radar at Beale was upgraded.", {"beale-uewr"}),
+    ("The Pave Paws radar on Cape Cod watches the Atlantic.", {"cape-cod-uewr"}),
+    ("The Voronezh radar in Kaliningrad covers Europe.", {"pionersky-voronezh"}),
+    ("The Aegis Ashore survey at Araya contained errors.", {"araya-aegis-ashore"}),
+    ("Seongju's THAAD battery was resupplied.", {"seongju-thaad"}),
+    ("Trucks entered the former Lotte Skyhill course.", {"seongju-thaad"}),
+    ("The US radar in Turkey feeds NATO.", {"kurecik-radar"}),
+    ("A new radar on Sado Island watches the Sea of Japan.", {"sado-fps5"}),
+    ("NATO's missile defence command at Ramstein took charge.", {"ramstein-command"}),
+    ("Doppler radar showed rain over Cape Cod on Sunday.", set()),
+    ("Orsk and Barnaul celebrated their city days.", set()),
+    ("The Ramstein group pledged Patriot missile defense systems for Ukraine.", set()),
+    ("Police radar caught drivers in Minato ward.", set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "sites"), ATLAS_PHRASES)
+def test_an_installation_is_named_by_its_town_only_in_a_sentence_about_it(sentence: str, sites: set[str]) -> None:
+    assert {m.site_id for m in attach_topics(sentence, CATALOGUE).mentions} == sites
 
 
 # --- the rules, on invented topics and sentences ----------------------------------------------------
