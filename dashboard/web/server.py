@@ -6,9 +6,13 @@ from starlette.middleware import Middleware
 
 from dashboard.config import Settings, load_settings
 from dashboard.web.headers import SecurityHeaders, security_headers
+from dashboard.web.origins import OfflineWebsocketOrigins
 
 
 def middleware(settings: Settings | None = None) -> list[Middleware]:
     """The server's middleware for ``settings`` (default: the environment's). Raises ConfigError."""
     settings = settings or load_settings()
-    return [Middleware(SecurityHeaders, headers=security_headers(settings))]
+    stack = [Middleware(SecurityHeaders, headers=security_headers(settings))]
+    if settings.offline:
+        stack.append(Middleware(OfflineWebsocketOrigins))
+    return stack

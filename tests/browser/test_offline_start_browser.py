@@ -2,7 +2,8 @@
 then the server) and a reader's page, run in a private network namespace that has only loopback
 (``unshare -n``), while every Python process it starts records its connections and name lookups.
 None may go beyond loopback: Streamlit's start-up banner used to connect to 8.8.8.8 and look up
-checkip.amazonaws.com (fixed by ``browser.serverAddress`` in ``.streamlit/config.toml``)."""
+checkip.amazonaws.com (fixed by ``browser.serverAddress`` in ``.streamlit/config.toml``), and so
+did a websocket from another origin (refused first by ``dashboard/web/origins.py``)."""
 from __future__ import annotations
 
 import ast

@@ -1,11 +1,14 @@
 """Run inside a private network namespace (``unshare -n``) by the offline start-up test: bring up
 loopback, start the README's ``make run`` with ``DASHBOARD_OFFLINE=1`` (every Python process it
 starts records its connections through ``sitecustomize.py`` here), wait until it answers, open
-the page in Chromium (this namespace has no other network) until the map is drawn, then stop it.
+the page in Chromium (this namespace has no other network) until the map is drawn, try the
+websocket another site's page could open (it must be refused without a look-up), then stop it.
 
 Usage: ``python tests/offline/probe.py PORT LOG``; exit status 0 when the page was shown."""
 from __future__ import annotations
 
+import base64
+import http.client
 import os
 import signal
 import subprocess
@@ -28,6 +31,18 @@ def _healthy(url: str) -> bool:
             return answer.status == 200
     except OSError:
         return False
+
+
+def _websocket_from_another_origin(port: int) -> int:
+    """The status of a websocket handshake that another site's page would make; online, Streamlit
+    would look up this machine's addresses (checkip.amazonaws.com) before refusing it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/_stcore/stream", headers={
+        "Origin": "https://elsewhere.example", "Upgrade": "websocket", "Connection": "Upgrade",
+        "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Sec-WebSocket-Version": "13"})
+    status = connection.getresponse().status
+    connection.close()
+    return status
 
 
 def main(port: int, log: Path) -> int:
@@ -57,6 +72,10 @@ def main(port: int, log: Path) -> int:
             frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
             expect(frame.locator(".site-marker, .place-marker").first).to_be_attached(timeout=60_000)
             browser.close()
+        status = _websocket_from_another_origin(port)
+        if status != 403:
+            print(f"a websocket from another origin got HTTP {status}, not 403", file=sys.stderr)
+            return 1
         return 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)

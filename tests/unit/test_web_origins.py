@@ -1,0 +1,69 @@
+"""Offline, a websocket from another origin never makes the server look up its own addresses
+(``dashboard/web/origins.py``): Streamlit would ask checkip.amazonaws.com before refusing it."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from streamlit import net_util
+
+from dashboard.config import Settings
+from dashboard.web.origins import OfflineWebsocketOrigins, needs_address_lookup
+from dashboard.web.server import middleware
+from tests.asgi import run_to_completion
+
+LOCAL = frozenset({"localhost", "127.0.0.1"})
+
+
+@pytest.mark.parametrize(("origin", "host", "lookup"), [
+    ("https://elsewhere.example", "127.0.0.1:8501", True),  # any page the reader opens
+    ("http://192.0.2.7:8501", "127.0.0.1:8501", True),  # admitted online only if it is this machine's address
+    ("http://127.0.0.1:8501", "127.0.0.1:8501", False),  # the page itself
+    ("https://news.example", "news.example", False),  # same origin behind a proxy that keeps Host
+    ("http://localhost:3000", "127.0.0.1:8501", False),  # local: Streamlit admits it without a look-up
+    (None, "127.0.0.1:8501", False),  # no Origin: not a browser
+])
+def test_only_a_foreign_origin_needs_a_lookup(origin: str | None, host: str, lookup: bool) -> None:
+    assert needs_address_lookup(origin, host, allowed_hosts=LOCAL) is lookup
+
+
+def test_an_allow_listed_origin_needs_no_lookup() -> None:
+    assert not needs_address_lookup("https://newsroom.example", "127.0.0.1:8501",
+                                     allowed_hosts=LOCAL | {"newsroom.example"})
+
+
+def _open_websocket(app: Any, origin: str) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether ``app`` handed a websocket from ``origin`` on, and what it sent back itself."""
+    reached: list[bool] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(True)
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "websocket", "path": "/_stcore/stream", "headers": [
+        (b"host", b"127.0.0.1:8501"), (b"origin", origin.encode())]}
+    run_to_completion(app(inner)(scope, receive, send))
+    return bool(reached), sent
+
+
+def test_offline_a_foreign_websocket_is_refused_before_streamlit_sees_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(net_util, "get_external_ip", lambda: pytest.fail("looked up the external address"))
+    reached, sent = _open_websocket(OfflineWebsocketOrigins, "https://elsewhere.example")
+    assert not reached
+    assert sent == [{"type": "websocket.close", "code": 1008}]
+    assert _open_websocket(OfflineWebsocketOrigins, "http://127.0.0.1:8501") == (True, [])
+
+
+def test_the_middleware_guards_only_an_offline_server() -> None:
+    def kinds(settings: Settings) -> list[type]:
+        return [entry.cls for entry in middleware(settings)]
+
+    assert OfflineWebsocketOrigins in kinds(Settings(offline=True))
+    assert OfflineWebsocketOrigins not in kinds(Settings())
