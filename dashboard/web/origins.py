@@ -18,8 +18,9 @@ from streamlit.web.server.server_util import allow_all_cross_origin_requests, al
 
 from dashboard.web.headers import ASGIApp, Receive, Scope, Send
 
-#: Origins' host names that Streamlit admits before any look-up.
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})  # noqa: S104 - names compared, not bound
+#: Origins' host names that Streamlit admits before any look-up (``::1`` is not among them: for it
+#: Streamlit would look up the machine's addresses, so offline it is refused like any other).
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0"})  # noqa: S104 - names compared, not bound
 
 
 def needs_address_lookup(origin: str | None, host: str | None, *, allowed_hosts: Collection[str]) -> bool:
