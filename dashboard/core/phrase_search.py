@@ -17,6 +17,9 @@ import re
 
 #: Characters searched on each side of a required word.
 WINDOW = 1_000
+#: A pattern's group of this name, when it has one, is the phrase; the rest of the match only says
+#: where it counts (in ``\bradar\b[^.]{0,60}\b(?P<name>Pechora)\b`` the phrase is "Pechora").
+PHRASE_GROUP = "name"
 #: Shorter literal runs are not used as required words.
 MIN_WORD = 2
 
@@ -43,6 +46,14 @@ def required_words(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(word.lower() for word in words) if fold else words for words in sets)
 
 
+def phrase_span(match: re.Match[str]) -> tuple[int, int]:
+    """The (start, end) of the match's :data:`PHRASE_GROUP` when its pattern has one that took
+    part, else of the whole match."""
+    if PHRASE_GROUP in match.re.groupindex and match.start(PHRASE_GROUP) >= 0:
+        return match.span(PHRASE_GROUP)
+    return match.span()
+
+
 class PhraseSearch:
     """Searches of one text for many patterns; the lower-cased text and each required word's
     positions are computed once for all of them."""
@@ -54,16 +65,16 @@ class PhraseSearch:
         self._cap = len(text) // (2 * WINDOW)  # beyond this many occurrences windows cover the text
 
     def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The (start, end) of every non-empty match of ``pattern``, as ``pattern.finditer(text)``
-        finds them."""
+        """The (start, end) of every non-empty phrase (:func:`phrase_span`) of the matches of
+        ``pattern``, as ``pattern.finditer(text)`` finds them."""
         windows = self._windows(pattern)
         if windows is None:
-            return [m.span() for m in pattern.finditer(self.text) if m.end() > m.start()]
+            return [span for m in pattern.finditer(self.text) if (span := phrase_span(m))[1] > span[0]]
         spans: dict[tuple[int, int], None] = {}
         for low, high in windows:
             for m in pattern.finditer(self.text, low, high):
-                if m.end() > m.start():
-                    spans[m.span()] = None
+                if (span := phrase_span(m))[1] > span[0]:
+                    spans[span] = None
         return sorted(spans)
 
     def _windows(self, pattern: re.Pattern[str]) -> list[tuple[int, int]] | None:

@@ -91,6 +91,12 @@ def test_an_installation_is_named_by_its_town_only_in_a_sentence_about_it(senten
     assert {m.site_id for m in attach_topics(sentence, CATALOGUE).mentions} == sites
 
 
+def test_the_phrase_is_the_town_not_the_words_between() -> None:
+    # a place named between "radar" and the town stays a place of its own on the map
+    text = "The radar, which Moscow built near Pechora, is old."
+    assert [text[m.start:m.end] for m in attach_topics(text, CATALOGUE).mentions] == ["Pechora"]
+
+
 # --- the rules, on invented topics and sentences ----------------------------------------------------
 
 

@@ -11,8 +11,18 @@ from dashboard.core import phrase_search as P
 from dashboard.core.phrase_search import PhraseSearch, required_words
 from dashboard.services.articles import catalogue
 
+
 def full(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
+    return [span for m in pattern.finditer(text) if (span := P.phrase_span(m))[1] > span[0]]
+
+
+def test_a_patterns_name_group_is_the_phrase() -> None:
+    # "the radar ... near Pechora": the town names the installation; the words before only say where
+    text = "The radar, which Moscow built near Pechora, is old. Vorkuta is cold."
+    pattern = re.compile(r"\bradar\b[^.]{0,60}\b(?P<name>Pechora)\b", re.I)
+    start = text.index("Pechora")
+    assert PhraseSearch(text).spans(pattern) == [(start, start + len("Pechora"))]
+    assert PhraseSearch(text).spans(re.compile(r"\bVorkuta\b")) == [(text.index("Vorkuta"), text.index(" is cold"))]
 
 
 @pytest.mark.parametrize("pattern, flags, words", [
