@@ -13,9 +13,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
-from streamlit import config
-from streamlit.web.server.server_util import allow_all_cross_origin_requests, allowlisted_origins
-
 from dashboard.web.headers import ASGIApp, Receive, Scope, Send
 
 #: Origins' host names that Streamlit admits before any look-up (``::1`` is not among them: for it
@@ -35,22 +32,25 @@ def needs_address_lookup(origin: str | None, host: str | None, *, allowed_hosts:
     return (parsed.hostname or "") not in allowed_hosts
 
 
-def _configured_hosts() -> frozenset[str]:
-    """The host names Streamlit's configuration admits as websocket origins."""
-    named = [config.get_option("browser.serverAddress") or "", *allowlisted_origins()]
-    return LOCAL_HOSTS | {urlsplit(name if "//" in name else f"//{name}").hostname or "" for name in named} - {""}
+def admitted_hosts(*names: str) -> frozenset[str]:
+    """:data:`LOCAL_HOSTS` and the host names of ``names`` (origins such as
+    ``https://newsroom.example``, or bare host names such as ``localhost``)."""
+    hosts = {urlsplit(name if "//" in name else f"//{name}").hostname for name in names if name}
+    return LOCAL_HOSTS | {host for host in hosts if host}
 
 
 class OfflineWebsocketOrigins:
-    """ASGI middleware: a cross-origin websocket that only a look-up could admit is refused."""
+    """ASGI middleware: a cross-origin websocket that only a look-up could admit is refused.
+    ``allowed_hosts``: the origins' host names the server admits without one (:func:`admitted_hosts`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, allowed_hosts: Collection[str]) -> None:
         self.app = app
+        self.allowed_hosts = frozenset(allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and not allow_all_cross_origin_requests():
+        if scope["type"] == "websocket":
             headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
-            if needs_address_lookup(headers.get("origin"), headers.get("host"), allowed_hosts=_configured_hosts()):
+            if needs_address_lookup(headers.get("origin"), headers.get("host"), allowed_hosts=self.allowed_hosts):
                 await send({"type": "websocket.close", "code": 1008})  # before the handshake: HTTP 403
                 return
         await self.app(scope, receive, send)

@@ -2,17 +2,19 @@
 (``dashboard/web/origins.py``): Streamlit would ask checkip.amazonaws.com before refusing it."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 from streamlit import net_util
 
 from dashboard.config import Settings
-from dashboard.web.origins import OfflineWebsocketOrigins, needs_address_lookup
+from dashboard.web.origins import LOCAL_HOSTS, OfflineWebsocketOrigins, admitted_hosts, needs_address_lookup
 from dashboard.web.server import middleware
 from tests.asgi import run_to_completion
 
 LOCAL = frozenset({"localhost", "127.0.0.1"})
+GUARD = partial(OfflineWebsocketOrigins, allowed_hosts=LOCAL_HOSTS)
 
 
 @pytest.mark.parametrize(("origin", "host", "lookup"), [
@@ -28,8 +30,9 @@ def test_only_a_foreign_origin_needs_a_lookup(origin: str | None, host: str, loo
 
 
 def test_an_allow_listed_origin_needs_no_lookup() -> None:
-    assert not needs_address_lookup("https://newsroom.example", "127.0.0.1:8501",
-                                     allowed_hosts=LOCAL | {"newsroom.example"})
+    allowed = admitted_hosts("localhost", "https://newsroom.example", "")
+    assert allowed == LOCAL_HOSTS | {"newsroom.example"}
+    assert not needs_address_lookup("https://newsroom.example", "127.0.0.1:8501", allowed_hosts=allowed)
 
 
 def _open_websocket(app: Any, origin: str) -> tuple[bool, list[dict[str, Any]]]:
@@ -55,10 +58,10 @@ def _open_websocket(app: Any, origin: str) -> tuple[bool, list[dict[str, Any]]]:
 
 def test_offline_a_foreign_websocket_is_refused_before_streamlit_sees_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(net_util, "get_external_ip", lambda: pytest.fail("looked up the external address"))
-    reached, sent = _open_websocket(OfflineWebsocketOrigins, "https://elsewhere.example")
+    reached, sent = _open_websocket(GUARD, "https://elsewhere.example")
     assert not reached
     assert sent == [{"type": "websocket.close", "code": 1008}]
-    assert _open_websocket(OfflineWebsocketOrigins, "http://127.0.0.1:8501") == (True, [])
+    assert _open_websocket(GUARD, "http://127.0.0.1:8501") == (True, [])
 
 
 def test_the_middleware_guards_only_an_offline_server() -> None:
@@ -67,3 +70,18 @@ def test_the_middleware_guards_only_an_offline_server() -> None:
 
     assert OfflineWebsocketOrigins in kinds(Settings(offline=True))
     assert OfflineWebsocketOrigins not in kinds(Settings())
+
+
+def test_a_server_that_admits_every_origin_needs_no_guard() -> None:
+    # server.enableCORS = false: Streamlit admits any origin without a look-up
+    assert OfflineWebsocketOrigins not in [entry.cls for entry in middleware(Settings(offline=True), origin_hosts=None)]
+
+
+def test_the_entry_reads_the_hosts_from_streamlits_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+
+    from dashboard import app
+    monkeypatch.setattr(config, "get_option", lambda name: {
+        "server.enableCORS": True, "global.developmentMode": False, "browser.serverAddress": "dash.example",
+        "server.corsAllowedOrigins": ["https://newsroom.example"]}[name])
+    assert app.websocket_origin_hosts() == LOCAL_HOSTS | {"dash.example", "newsroom.example"}
