@@ -12,7 +12,6 @@ from dashboard.web.origins import LOCAL_HOSTS, OfflineWebsocketOrigins, admitted
 from dashboard.web.server import middleware
 from tests.asgi import run_to_completion
 
-LOCAL = frozenset({"localhost", "127.0.0.1"})
 GUARD = partial(OfflineWebsocketOrigins, allowed_hosts=LOCAL_HOSTS)
 
 
@@ -25,7 +24,7 @@ GUARD = partial(OfflineWebsocketOrigins, allowed_hosts=LOCAL_HOSTS)
     (None, "127.0.0.1:8501", False),  # no Origin: not a browser
 ])
 def test_only_a_foreign_origin_needs_a_lookup(origin: str | None, host: str, lookup: bool) -> None:
-    assert needs_address_lookup(origin, host, allowed_hosts=LOCAL) is lookup
+    assert needs_address_lookup(origin, host, allowed_hosts=LOCAL_HOSTS) is lookup
 
 
 def test_an_allow_listed_origin_needs_no_lookup() -> None:
